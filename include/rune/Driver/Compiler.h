@@ -1,0 +1,78 @@
+//===- Compiler.h - The compilation pipeline, stage by stage ----*- C++ -*-===//
+//
+// Drives one source file through the pipeline: source -> AST -> checks ->
+// rune dialect -> optimization -> bytecode or native code. Every road to a
+// backend goes through the rune dialect. Errors from any stage are reported
+// like clang's (file:line:col, the source line, a caret).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RUNE_DRIVER_COMPILER_H
+#define RUNE_DRIVER_COMPILER_H
+
+#include "rune/Support/Diagnostics.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class SourceMgrDiagnosticHandler;
+}
+
+namespace rune {
+
+class Compiler {
+public:
+  explicit Compiler(llvm::raw_ostream &diagnosticStream = llvm::errs());
+  ~Compiler();
+
+  /// Reads `path` (or stdin for "-"), parses and checks it and generates the
+  /// rune dialect. Returns null after reporting the errors.
+  mlir::OwningOpRef<mlir::ModuleOp> loadSource(llvm::StringRef path);
+
+  /// Only parse and check; true when the source is valid.
+  bool checkSource(llvm::StringRef path);
+
+  /// Runs the optimization pipeline on the rune dialect.
+  mlir::LogicalResult optimize(mlir::ModuleOp module);
+
+  mlir::LogicalResult emitBytecode(mlir::ModuleOp module,
+                                   std::vector<uint8_t> &bytecode);
+
+  /// Lowers a copy of `module` to LLVM IR (optimized at `optLevel`).
+  std::unique_ptr<llvm::Module> emitLLVMIR(mlir::ModuleOp module,
+                                           llvm::LLVMContext &llvmContext,
+                                           unsigned optLevel);
+
+  /// Lowers a copy of `module` to a relocatable object for the host.
+  mlir::LogicalResult emitObject(mlir::ModuleOp module, unsigned optLevel,
+                                 llvm::raw_pwrite_stream &os);
+
+  /// Reports an error that has no source location.
+  void reportError(const llvm::Twine &message);
+
+  unsigned errorCount() const;
+  mlir::MLIRContext &getContext() { return context; }
+
+private:
+  bool loadBuffer(llvm::StringRef path, unsigned &bufferId);
+
+  llvm::SourceMgr sourceMgr;
+  DiagnosticEngine diagnostics;
+  mlir::MLIRContext context;
+  std::unique_ptr<mlir::SourceMgrDiagnosticHandler> mlirDiagnostics;
+  llvm::raw_ostream &diagnosticStream;
+  unsigned mlirErrors = 0;
+};
+
+} // namespace rune
+
+#endif // RUNE_DRIVER_COMPILER_H

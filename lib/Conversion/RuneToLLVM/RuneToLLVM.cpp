@@ -1,0 +1,419 @@
+//===- RuneToLLVM.cpp - rune.policy -> LLVM dialect functions -------------===//
+//
+// Each policy becomes `i32 @rune_policy_N(ptr %state, ptr %regs)`. Every
+// rune SSA value lives in a 16-byte stack slot; each operation is a call to
+// the runtime helper implementing the bytecode instruction of the same name,
+// followed by a branch to the function's error exit when the helper reports
+// an evaluation error. Short-circuit regions become basic blocks.
+//
+// Constant and string operands use the indices the bytecode emitter gave
+// them, because the object file embeds that bytecode and the runtime builds
+// the module's constants from it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rune/Conversion/Passes.h"
+#include "rune/Dialect/Rune/RuneOps.h"
+#include "rune/Runtime/BytecodeFormat.h"
+#include "rune/Target/Bytecode/BytecodeEmitter.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace rune {
+#define GEN_PASS_DEF_CONVERTRUNETOLLVM
+#include "rune/Conversion/Passes.h.inc"
+} // namespace rune
+
+using namespace mlir;
+using namespace rune;
+
+namespace {
+
+/// Must match RUNE_NATIVE_ABI_VERSION in runtime/include/rune/rune_native.h.
+constexpr int32_t kNativeAbiVersion = 1;
+
+class PolicyLowering {
+public:
+  PolicyLowering(ModuleOp module, const BytecodeLayout &layout)
+      : module(module), layout(layout), context(module.getContext()),
+        builder(context), ptrType(LLVM::LLVMPointerType::get(context)),
+        i32Type(IntegerType::get(context, 32)),
+        i64Type(IntegerType::get(context, 64)),
+        valueType(LLVM::LLVMArrayType::get(i64Type, 2)) {}
+
+  /// Lowers `policy` into a new function named `name`.
+  LogicalResult lower(PolicyOp policy, StringRef name) {
+    Location loc = policy.getLoc();
+    builder.setInsertionPoint(policy);
+    auto fnType =
+        LLVM::LLVMFunctionType::get(i32Type, {ptrType, ptrType});
+    function = builder.create<LLVM::LLVMFuncOp>(loc, name, fnType,
+                                                LLVM::Linkage::Internal);
+    entry = function.addEntryBlock(builder);
+    state = function.getArgument(0);
+    slots.clear();
+
+    // Allocas go to the entry block; the code starts in its own block.
+    builder.setInsertionPointToEnd(entry);
+    one = builder.create<LLVM::ConstantOp>(loc, i64Type,
+                                           builder.getI64IntegerAttr(1));
+    boolSlot = builder.create<LLVM::AllocaOp>(loc, ptrType, i32Type, one, 4);
+    errorBlock = function.addBlock();
+    builder.setInsertionPointToStart(errorBlock);
+    builder.create<LLVM::ReturnOp>(loc, constI32(loc, -1));
+
+    Block *body = function.addBlock();
+    builder.setInsertionPointToStart(body);
+    FailureOr<Value> result = lowerRegion(policy.getBody());
+    if (failed(result))
+      return failure();
+    Value holds = toBool(loc, *result);
+    builder.create<LLVM::ReturnOp>(loc, holds);
+
+    builder.setInsertionPointToEnd(entry);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), body);
+    return success();
+  }
+
+private:
+  Value constI32(Location loc, int64_t value) {
+    return builder.create<LLVM::ConstantOp>(loc, i32Type,
+                                            builder.getI32IntegerAttr(value));
+  }
+
+  /// A stack slot for `count` values, allocated in the entry block.
+  Value allocateSlots(Location loc, unsigned count) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToEnd(entry);
+    Type type = count == 1 ? Type(valueType)
+                           : Type(LLVM::LLVMArrayType::get(valueType, count));
+    return builder.create<LLVM::AllocaOp>(loc, ptrType, type, one, 8);
+  }
+
+  Value define(Value value) {
+    Value slot = allocateSlots(value.getLoc(), 1);
+    slots[value] = slot;
+    return slot;
+  }
+
+  Value slot(Value value) { return slots.lookup(value); }
+
+  LLVM::LLVMFuncOp runtimeFunction(StringRef name, TypeRange argTypes) {
+    if (auto existing = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+      return existing;
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(module.getBody());
+    return builder.create<LLVM::LLVMFuncOp>(
+        module.getLoc(), name,
+        LLVM::LLVMFunctionType::get(i32Type, SmallVector<Type>(argTypes)));
+  }
+
+  /// Calls `rune_rt_<name>(state, args...)`; continues in a new block when
+  /// it succeeds and leaves through the error exit when it fails.
+  void callRuntime(Location loc, StringRef name, ArrayRef<Value> args) {
+    SmallVector<Value> operands{state};
+    operands.append(args.begin(), args.end());
+    SmallVector<Type> types;
+    for (Value operand : operands)
+      types.push_back(operand.getType());
+    LLVM::LLVMFuncOp callee =
+        runtimeFunction((Twine("rune_rt_") + name).str(), types);
+    Value status = builder.create<LLVM::CallOp>(loc, callee, operands).getResult();
+    Value ok = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
+                                            status, constI32(loc, 0));
+    Block *next = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc, ok, next, errorBlock);
+    builder.setInsertionPointToStart(next);
+  }
+
+  /// The i32 0/1 of a boolean value; a non-boolean is an evaluation error.
+  Value toBool(Location loc, Value valueSlot) {
+    callRuntime(loc, "to_bool", {valueSlot, boolSlot});
+    return builder.create<LLVM::LoadOp>(loc, i32Type, boolSlot);
+  }
+
+  void copyValue(Location loc, Value from, Value to) {
+    Value value = builder.create<LLVM::LoadOp>(loc, valueType, from);
+    builder.create<LLVM::StoreOp>(loc, value, to);
+  }
+
+  /// Copies `values` into a fresh contiguous slot array.
+  Value gather(Location loc, ValueRange values) {
+    Value array = allocateSlots(loc, std::max<unsigned>(values.size(), 1));
+    for (auto [i, value] : llvm::enumerate(values)) {
+      Value element = builder.create<LLVM::GEPOp>(
+          loc, ptrType, valueType, array,
+          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+      copyValue(loc, slot(value), element);
+    }
+    return array;
+  }
+
+  FailureOr<Value> lowerRegion(Region &region) {
+    for (Operation &op : region.front().without_terminator())
+      if (failed(lowerOperation(op)))
+        return failure();
+    return slot(cast<YieldOp>(region.front().getTerminator()).getValue());
+  }
+
+  void lowerSimple(Operation &op, StringRef helper,
+                   ArrayRef<Value> immediates = {}) {
+    SmallVector<Value> args;
+    for (Value operand : op.getOperands())
+      args.push_back(slot(operand));
+    args.append(immediates.begin(), immediates.end());
+    Value dst = define(op.getResult(0));
+    args.insert(args.begin(), dst);
+    callRuntime(op.getLoc(), helper, args);
+  }
+
+  LogicalResult lowerShortCircuit(Operation &op, Value lhs, Region &rhs,
+                                  bool shortCircuitValue) {
+    Location loc = op.getLoc();
+    Value result = define(op.getResult(0));
+    Value lhsTrue = builder.create<LLVM::ICmpOp>(
+        loc, LLVM::ICmpPredicate::ne, toBool(loc, slot(lhs)),
+        constI32(loc, 0));
+    Block *evaluateRhs = function.addBlock();
+    Block *shortCircuit = function.addBlock();
+    Block *end = function.addBlock();
+    if (shortCircuitValue)
+      builder.create<LLVM::CondBrOp>(loc, lhsTrue, shortCircuit, evaluateRhs);
+    else
+      builder.create<LLVM::CondBrOp>(loc, lhsTrue, evaluateRhs, shortCircuit);
+
+    builder.setInsertionPointToStart(evaluateRhs);
+    FailureOr<Value> rhsValue = lowerRegion(rhs);
+    if (failed(rhsValue))
+      return failure();
+    toBool(loc, *rhsValue);
+    copyValue(loc, *rhsValue, result);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), end);
+
+    builder.setInsertionPointToStart(shortCircuit);
+    callRuntime(loc, "load_const",
+                {result, constI32(loc, layout.constantIndex.lookup(&op))});
+    builder.create<LLVM::BrOp>(loc, ValueRange(), end);
+    builder.setInsertionPointToStart(end);
+    return success();
+  }
+
+  LogicalResult lowerIf(IfOp op) {
+    Location loc = op.getLoc();
+    Value result = define(op.getResult());
+    Value condition = builder.create<LLVM::ICmpOp>(
+        loc, LLVM::ICmpPredicate::ne, toBool(loc, slot(op.getCondition())),
+        constI32(loc, 0));
+    Block *thenBlock = function.addBlock();
+    Block *elseBlock = function.addBlock();
+    Block *end = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc, condition, thenBlock, elseBlock);
+    for (auto [block, region] :
+         {std::pair{thenBlock, &op.getThenRegion()},
+          std::pair{elseBlock, &op.getElseRegion()}}) {
+      builder.setInsertionPointToStart(block);
+      FailureOr<Value> value = lowerRegion(*region);
+      if (failed(value))
+        return failure();
+      copyValue(loc, *value, result);
+      builder.create<LLVM::BrOp>(loc, ValueRange(), end);
+    }
+    builder.setInsertionPointToStart(end);
+    return success();
+  }
+
+  LogicalResult lowerOperation(Operation &op) {
+    Location loc = op.getLoc();
+    auto index = [&](const llvm::DenseMap<Operation *, uint32_t> &table) {
+      return constI32(loc, table.lookup(&op));
+    };
+    return llvm::TypeSwitch<Operation *, LogicalResult>(&op)
+        .Case([&](ConstantOp) {
+          Value dst = define(op.getResult(0));
+          callRuntime(loc, "load_const",
+                      {dst, index(layout.constantIndex)});
+          return success();
+        })
+        .Case([&](VarOp var) {
+          Value dst = define(var);
+          callRuntime(loc, "load_var",
+                      {dst, constI32(loc, static_cast<int64_t>(var.getVar()))});
+          return success();
+        })
+        .Case([&](GetAttrOp) {
+          lowerSimple(op, "get_attr", {index(layout.stringIndex)});
+          return success();
+        })
+        .Case([&](HasAttrOp) {
+          lowerSimple(op, "has_attr", {index(layout.stringIndex)});
+          return success();
+        })
+        .Case([&](IsTypeOp) {
+          lowerSimple(op, "is_type", {index(layout.stringIndex)});
+          return success();
+        })
+        .Case([&](LikeOp) {
+          lowerSimple(op, "like", {index(layout.constantIndex)});
+          return success();
+        })
+        .Case<GetTagOp, HasTagOp, EqOp, NeOp, LtOp, LeOp, GtOp, GeOp, AddOp,
+              SubOp, MulOp, InOp, ContainsOp, ContainsAllOp, ContainsAnyOp,
+              NegOp, NotOp, IsEmptyOp>([&](Operation *simple) {
+          // The helper has the op's mnemonic: rune.contains_all ->
+          // rune_rt_contains_all.
+          lowerSimple(op, simple->getName().stripDialect());
+          return success();
+        })
+        .Case([&](SetOp set) {
+          Value first = gather(loc, set.getElements());
+          Value dst = define(set);
+          callRuntime(loc, "make_set",
+                      {dst, first,
+                       constI32(loc, set.getElements().size())});
+          return success();
+        })
+        .Case([&](RecordOp record) {
+          Value first = gather(loc, record.getValues());
+          Value dst = define(record);
+          callRuntime(loc, "make_record",
+                      {dst, index(layout.constantIndex), first,
+                       constI32(loc, record.getValues().size())});
+          return success();
+        })
+        .Case([&](ExtCallOp call) -> LogicalResult {
+          int64_t fn = -1;
+          for (size_t i = 0; i < bc::kExtFnInfo.size(); ++i)
+            if (StringRef(bc::kExtFnInfo[i].name.data(),
+                          bc::kExtFnInfo[i].name.size()) == call.getCallee())
+              fn = static_cast<int64_t>(i);
+          if (fn < 0)
+            return call.emitOpError("unknown extension function");
+          Value first = gather(loc, call.getArgs());
+          Value dst = define(call);
+          callRuntime(loc, "call_ext",
+                      {dst, constI32(loc, fn), first,
+                       constI32(loc, call.getArgs().size())});
+          return success();
+        })
+        .Case([&](AndOp andOp) {
+          return lowerShortCircuit(op, andOp.getLhs(), andOp.getRhs(), false);
+        })
+        .Case([&](OrOp orOp) {
+          return lowerShortCircuit(op, orOp.getLhs(), orOp.getRhs(), true);
+        })
+        .Case([&](IfOp ifOp) { return lowerIf(ifOp); })
+        .Default([&](Operation *other) {
+          return other->emitOpError("cannot be lowered to LLVM");
+        });
+  }
+
+  ModuleOp module;
+  const BytecodeLayout &layout;
+  MLIRContext *context;
+  OpBuilder builder;
+  Type ptrType, i32Type, i64Type, valueType;
+
+  LLVM::LLVMFuncOp function;
+  Block *entry = nullptr;
+  Block *errorBlock = nullptr;
+  Value state, one, boolSlot;
+  llvm::DenseMap<Value, Value> slots;
+};
+
+/// Defines `bytes` as a private constant byte array and the exported
+/// descriptor `symbol` (struct rune_native_module of rune_native.h).
+void emitDescriptor(ModuleOp module, StringRef symbol,
+                    const std::vector<uint8_t> &bytes,
+                    ArrayRef<std::string> functionNames) {
+  MLIRContext *context = module.getContext();
+  Location loc = module.getLoc();
+  OpBuilder builder(context);
+  builder.setInsertionPointToEnd(module.getBody());
+  Type ptrType = LLVM::LLVMPointerType::get(context);
+  Type i8Type = IntegerType::get(context, 8);
+  Type i32Type = IntegerType::get(context, 32);
+  Type i64Type = IntegerType::get(context, 64);
+
+  std::string bytecodeName = (symbol + "_bytecode").str();
+  builder.create<LLVM::GlobalOp>(
+      loc, LLVM::LLVMArrayType::get(i8Type, bytes.size()),
+      /*isConstant=*/true, LLVM::Linkage::Internal, bytecodeName,
+      builder.getStringAttr(StringRef(
+          reinterpret_cast<const char *>(bytes.data()), bytes.size())),
+      /*alignment=*/8);
+
+  std::string functionsName = (symbol + "_policy_fns").str();
+  auto functionsType =
+      LLVM::LLVMArrayType::get(ptrType, std::max<size_t>(functionNames.size(), 1));
+  auto functions = builder.create<LLVM::GlobalOp>(
+      loc, functionsType, /*isConstant=*/true, LLVM::Linkage::Internal,
+      functionsName, Attribute(), /*alignment=*/8);
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(
+        &functions.getInitializerRegion().emplaceBlock());
+    Value table = builder.create<LLVM::UndefOp>(loc, functionsType);
+    for (auto [i, name] : llvm::enumerate(functionNames)) {
+      Value address = builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
+      table = builder.create<LLVM::InsertValueOp>(loc, table, address,
+                                                  ArrayRef<int64_t>{int64_t(i)});
+    }
+    if (functionNames.empty())
+      table = builder.create<LLVM::InsertValueOp>(
+          loc, table, builder.create<LLVM::ZeroOp>(loc, ptrType),
+          ArrayRef<int64_t>{0});
+    builder.create<LLVM::ReturnOp>(loc, table);
+  }
+
+  auto descriptorType = LLVM::LLVMStructType::getLiteral(
+      context, {i32Type, i32Type, ptrType, i64Type, ptrType});
+  auto descriptor = builder.create<LLVM::GlobalOp>(
+      loc, descriptorType, /*isConstant=*/true, LLVM::Linkage::External,
+      symbol, Attribute(), /*alignment=*/8);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(
+      &descriptor.getInitializerRegion().emplaceBlock());
+  auto i32 = [&](int64_t v) -> Value {
+    return builder.create<LLVM::ConstantOp>(loc, i32Type,
+                                            builder.getI32IntegerAttr(v));
+  };
+  SmallVector<Value> fields = {
+      i32(kNativeAbiVersion), i32(functionNames.size()),
+      builder.create<LLVM::AddressOfOp>(loc, ptrType, bytecodeName),
+      builder.create<LLVM::ConstantOp>(loc, i64Type,
+                                       builder.getI64IntegerAttr(bytes.size())),
+      builder.create<LLVM::AddressOfOp>(loc, ptrType, functionsName)};
+  Value value = builder.create<LLVM::UndefOp>(loc, descriptorType);
+  for (auto [i, field] : llvm::enumerate(fields))
+    value = builder.create<LLVM::InsertValueOp>(loc, value, field,
+                                                ArrayRef<int64_t>{int64_t(i)});
+  builder.create<LLVM::ReturnOp>(loc, value);
+}
+
+struct ConvertRuneToLLVMPass
+    : rune::impl::ConvertRuneToLLVMBase<ConvertRuneToLLVMPass> {
+  using ConvertRuneToLLVMBase::ConvertRuneToLLVMBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::vector<uint8_t> bytecode;
+    BytecodeLayout layout;
+    if (failed(emitBytecode(module, bytecode, &layout)))
+      return signalPassFailure();
+
+    PolicyLowering lowering(module, layout);
+    std::vector<std::string> functionNames;
+    for (auto [i, op] : llvm::enumerate(layout.policies)) {
+      functionNames.push_back((symbolName + "_policy" + Twine(i)).str());
+      if (failed(lowering.lower(cast<PolicyOp>(op), functionNames.back())))
+        return signalPassFailure();
+    }
+    for (Operation *op : layout.policies)
+      op->erase();
+    emitDescriptor(module, symbolName, bytecode, functionNames);
+  }
+};
+
+} // namespace

@@ -1,0 +1,135 @@
+//===- Compiler.cpp - The compilation pipeline, stage by stage ------------===//
+
+#include "rune/Driver/Compiler.h"
+#include "rune/Conversion/Passes.h"
+#include "rune/Dialect/Rune/RuneDialect.h"
+#include "rune/Frontend/Cedar/Parser.h"
+#include "rune/IRGen/CedarIRGen.h"
+#include "rune/Sema/CedarSema.h"
+#include "rune/Target/Bytecode/BytecodeEmitter.h"
+#include "rune/Target/Native/NativeEmitter.h"
+#include "rune/Transforms/Pipeline.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace rune;
+
+Compiler::Compiler(llvm::raw_ostream &diagnosticStream)
+    : diagnostics(sourceMgr, diagnosticStream),
+      diagnosticStream(diagnosticStream) {
+  context.loadDialect<RuneDialect, mlir::LLVM::LLVMDialect>();
+  // Print MLIR's diagnostics (verifiers, passes) against the same sources,
+  // and count the errors among them.
+  mlirDiagnostics = std::make_unique<mlir::SourceMgrDiagnosticHandler>(
+      sourceMgr, &context, diagnosticStream);
+  context.getDiagEngine().registerHandler([this](mlir::Diagnostic &diag) {
+    if (diag.getSeverity() == mlir::DiagnosticSeverity::Error)
+      ++mlirErrors;
+    return mlir::failure(); // let the SourceMgr handler print it
+  });
+}
+
+Compiler::~Compiler() = default;
+
+unsigned Compiler::errorCount() const {
+  return diagnostics.errorCount() + mlirErrors;
+}
+
+void Compiler::reportError(const llvm::Twine &message) {
+  diagnostics.error(message);
+}
+
+bool Compiler::loadBuffer(llvm::StringRef path, unsigned &bufferId) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  if (std::error_code error = buffer.getError()) {
+    diagnostics.error("cannot read '" + path + "': " + error.message());
+    return false;
+  }
+  bufferId = sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  return true;
+}
+
+namespace {
+enum class SourceLanguage { Cedar, Unknown };
+
+SourceLanguage languageOf(llvm::StringRef path) {
+  llvm::StringRef extension = llvm::sys::path::extension(path);
+  if (extension == ".cedar" || path == "-")
+    return SourceLanguage::Cedar;
+  return SourceLanguage::Unknown;
+}
+} // namespace
+
+mlir::OwningOpRef<mlir::ModuleOp> Compiler::loadSource(llvm::StringRef path) {
+  if (languageOf(path) == SourceLanguage::Unknown) {
+    diagnostics.error("'" + path +
+                      "': unknown source language (expected a .cedar file)");
+    return nullptr;
+  }
+  unsigned bufferId;
+  if (!loadBuffer(path, bufferId))
+    return nullptr;
+  std::optional<cedar::PolicySet> policies =
+      cedar::parsePolicySet(bufferId, diagnostics);
+  if (!policies || diagnostics.hasErrors())
+    return nullptr;
+  if (!cedar::checkPolicySet(*policies, diagnostics))
+    return nullptr;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      cedar::generateIR(context, *policies, diagnostics);
+  if (!module || errorCount() != 0 || mlir::failed(mlir::verify(*module)))
+    return nullptr;
+  return module;
+}
+
+bool Compiler::checkSource(llvm::StringRef path) {
+  return static_cast<bool>(loadSource(path));
+}
+
+mlir::LogicalResult Compiler::optimize(mlir::ModuleOp module) {
+  mlir::PassManager passes(&context);
+  buildOptimizationPipeline(passes);
+  return passes.run(module);
+}
+
+mlir::LogicalResult Compiler::emitBytecode(mlir::ModuleOp module,
+                                           std::vector<uint8_t> &bytecode) {
+  return rune::emitBytecode(module, bytecode);
+}
+
+std::unique_ptr<llvm::Module>
+Compiler::emitLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
+                     unsigned optLevel) {
+  mlir::OwningOpRef<mlir::ModuleOp> lowered = module.clone();
+  mlir::PassManager passes(&context);
+  passes.addPass(createConvertRuneToLLVM());
+  if (mlir::failed(passes.run(*lowered)))
+    return nullptr;
+  std::string error;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateToLLVMIR(*lowered, llvmContext, optLevel, error);
+  if (!llvmModule)
+    diagnostics.error(error);
+  return llvmModule;
+}
+
+mlir::LogicalResult Compiler::emitObject(mlir::ModuleOp module,
+                                         unsigned optLevel,
+                                         llvm::raw_pwrite_stream &os) {
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      emitLLVMIR(module, llvmContext, optLevel);
+  if (!llvmModule)
+    return mlir::failure();
+  std::string error;
+  if (!emitObjectFile(*llvmModule, os, error)) {
+    diagnostics.error(error);
+    return mlir::failure();
+  }
+  return mlir::success();
+}

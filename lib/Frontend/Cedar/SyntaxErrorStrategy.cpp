@@ -1,0 +1,319 @@
+//===- SyntaxErrorStrategy.cpp - Cedar syntax error reporting ---------------===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SyntaxErrorStrategy.h"
+
+#include "CedarParser.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace rune;
+using namespace rune::cedar::detail;
+using rune::cedar::grammar::CedarParser;
+
+namespace {
+
+/// Keywords that the `ident` rule accepts as identifiers.
+bool isIdentifierKeyword(size_t type) {
+  switch (type) {
+  case CedarParser::KW_PRINCIPAL:
+  case CedarParser::KW_ACTION:
+  case CedarParser::KW_RESOURCE:
+  case CedarParser::KW_CONTEXT:
+  case CedarParser::KW_PERMIT:
+  case CedarParser::KW_FORBID:
+  case CedarParser::KW_WHEN:
+  case CedarParser::KW_UNLESS:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Keywords that can never be identifiers (outside annotation keys).
+bool isReservedKeyword(size_t type) {
+  switch (type) {
+  case CedarParser::KW_TRUE:
+  case CedarParser::KW_FALSE:
+  case CedarParser::KW_IF:
+  case CedarParser::KW_THEN:
+  case CedarParser::KW_ELSE:
+  case CedarParser::KW_IN:
+  case CedarParser::KW_IS:
+  case CedarParser::KW_HAS:
+  case CedarParser::KW_LIKE:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Tokens that can start an expression.
+bool isExpressionStart(size_t type) {
+  switch (type) {
+  case CedarParser::KW_IF:
+  case CedarParser::BANG:
+  case CedarParser::MINUS:
+  case CedarParser::KW_TRUE:
+  case CedarParser::KW_FALSE:
+  case CedarParser::INT_LIT:
+  case CedarParser::STRING_LIT:
+  case CedarParser::SLOT:
+  case CedarParser::IDENT:
+  case CedarParser::LPAREN:
+  case CedarParser::LBRACKET:
+  case CedarParser::LBRACE:
+    return true;
+  default:
+    return isIdentifierKeyword(type);
+  }
+}
+
+/// Tokens the grammar accepts only to reject them with a better message
+/// later; suggesting them would be misleading.
+bool isNeverSuggested(size_t type) {
+  switch (type) {
+  case CedarParser::ASSIGN:
+  case CedarParser::SLASH:
+  case CedarParser::PERCENT:
+  case CedarParser::UNTERMINATED_STRING:
+  case CedarParser::INVALID_CHAR:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool isPolicyStart(size_t type) {
+  return type == CedarParser::AT || type == CedarParser::KW_PERMIT ||
+         type == CedarParser::KW_FORBID || type == antlr4::Token::EOF;
+}
+
+/// The token before `token` in the stream (skipped whitespace and comments
+/// are not in it), or null at the start. For prediction errors the parser
+/// still sits at the start of the decision, so LT(-1) would be too early.
+antlr4::Token *previousToken(antlr4::Parser *recognizer,
+                             const antlr4::Token *token) {
+  size_t index = token->getTokenIndex();
+  if (index == 0 || index == std::numeric_limits<size_t>::max())
+    return recognizer->getTokenStream()->LT(-1);
+  return recognizer->getTokenStream()->get(index - 1);
+}
+
+std::string joinAlternatives(llvm::ArrayRef<std::string> names) {
+  std::string result;
+  for (size_t i = 0, e = names.size(); i != e; ++i) {
+    if (i != 0)
+      result += i + 1 == e ? " or " : ", ";
+    result += names[i];
+  }
+  return result;
+}
+
+} // namespace
+
+void SyntaxErrorStrategy::error(llvm::SMLoc loc, const std::string &message,
+                                llvm::SMRange range) {
+  diags.error(loc, message, range);
+}
+
+std::string
+SyntaxErrorStrategy::describeToken(const antlr4::Token *token) const {
+  if (token->getType() == antlr4::Token::EOF)
+    return "end of input";
+  llvm::StringRef text = locator.textOf(token);
+  std::string shown;
+  for (unsigned char c : text.take_front(40)) {
+    if (c < 0x20 || c == 0x7F)
+      shown += "\\x" + llvm::utohexstr(c, /*LowerCase=*/false, /*Width=*/2);
+    else
+      shown += static_cast<char>(c);
+  }
+  if (text.size() > 40)
+    shown += "...";
+  return "'" + shown + "'";
+}
+
+std::string SyntaxErrorStrategy::describeExpected(
+    antlr4::Parser *recognizer,
+    const antlr4::misc::IntervalSet &expected) const {
+  // Operands (after a binary operator) cannot start with `if` but are still
+  // expressions to the user.
+  bool wantsExpression = expected.contains(size_t(CedarParser::INT_LIT)) &&
+                         expected.contains(size_t(CedarParser::STRING_LIT)) &&
+                         expected.contains(size_t(CedarParser::LPAREN));
+  bool wantsIdentifier = expected.contains(size_t(CedarParser::IDENT));
+  bool wantsPolicy = expected.contains(size_t(CedarParser::KW_PERMIT));
+
+  std::vector<std::string> names;
+  if (wantsExpression)
+    names.push_back("expression");
+  for (ssize_t element : expected.toList()) {
+    if (element == static_cast<ssize_t>(antlr4::Token::EPSILON))
+      continue;
+    size_t type = element < 0 ? antlr4::Token::EOF : size_t(element);
+    if (isNeverSuggested(type))
+      continue;
+    if (wantsExpression && isExpressionStart(type))
+      continue;
+    // Annotation keys accept reserved words too; listing every keyword
+    // would drown the message, "identifier" says it all.
+    if (wantsIdentifier && (isIdentifierKeyword(type) ||
+                            (isReservedKeyword(type) &&
+                             expected.contains(size_t(CedarParser::KW_LIKE)))))
+      continue;
+    if (wantsPolicy && (type == CedarParser::AT || type == antlr4::Token::EOF))
+      continue;
+    switch (type) {
+    case antlr4::Token::EOF:
+      names.push_back("end of input");
+      break;
+    case CedarParser::IDENT:
+      names.push_back("identifier");
+      break;
+    case CedarParser::INT_LIT:
+      names.push_back("integer literal");
+      break;
+    case CedarParser::STRING_LIT:
+      names.push_back("string literal");
+      break;
+    case CedarParser::SLOT:
+      names.push_back("template slot");
+      break;
+    default:
+      names.push_back(recognizer->getVocabulary().getLiteralName(type));
+      break;
+    }
+  }
+  if (names.empty() || names.size() > 6)
+    return "";
+  return "expected " + joinAlternatives(names);
+}
+
+void SyntaxErrorStrategy::reportUnexpected(
+    antlr4::Parser *recognizer, antlr4::Token *offending,
+    const antlr4::misc::IntervalSet &expected) {
+  llvm::SMLoc loc = locator.startOf(offending);
+  llvm::SMRange range = locator.rangeOf(offending);
+  size_t type = offending->getType();
+
+  if (type == CedarParser::UNTERMINATED_STRING)
+    return error(loc, "unterminated string literal");
+  if (type == CedarParser::INVALID_CHAR) {
+    llvm::StringRef text = locator.textOf(offending);
+    std::string message = "invalid character " + describeToken(offending);
+    if (text == "&")
+      message += "; did you mean '&&'?";
+    else if (text == "|")
+      message += "; did you mean '||'?";
+    return error(loc, message, range);
+  }
+
+  // A missing ';' is reported where it belongs, after the policy, like
+  // clang's "expected ';' after expression".
+  bool inPolicy =
+      recognizer->getContext()->getRuleIndex() == CedarParser::RulePolicy;
+  antlr4::Token *previous = previousToken(recognizer, offending);
+  if (inPolicy && expected.contains(size_t(CedarParser::SEMI)))
+    return error(previous ? locator.endOf(previous) : loc,
+                 "expected ';' after policy");
+
+  size_t previousType = previous ? previous->getType() : antlr4::Token::EOF;
+  bool wantsName = expected.contains(size_t(CedarParser::IDENT)) ||
+                   previousType == CedarParser::DOT ||
+                   previousType == CedarParser::COLON_COLON ||
+                   previousType == CedarParser::KW_HAS;
+  if (isReservedKeyword(type) && wantsName)
+    return error(loc,
+                 describeToken(offending) +
+                     " is a reserved word and cannot be used as an identifier",
+                 range);
+
+  std::string message = type == antlr4::Token::EOF
+                            ? "unexpected end of input"
+                            : "unexpected token " + describeToken(offending);
+  std::string expectation = describeExpected(recognizer, expected);
+  // The scope's element list has ended when ')' is matched, so ANTLR only
+  // expects ')' here although ',' would continue the list.
+  if (inPolicy && expected.size() == 1 &&
+      expected.contains(size_t(CedarParser::RPAREN)))
+    expectation = "expected ',' or ')'";
+  if (!expectation.empty())
+    message += "; " + expectation;
+  error(loc, message, range);
+}
+
+void SyntaxErrorStrategy::reportNoViableAlternative(
+    antlr4::Parser *recognizer, const antlr4::NoViableAltException &e) {
+  reportUnexpected(recognizer, e.getOffendingToken(), e.getExpectedTokens());
+}
+
+void SyntaxErrorStrategy::reportInputMismatch(
+    antlr4::Parser *recognizer, const antlr4::InputMismatchException &e) {
+  reportUnexpected(recognizer, e.getOffendingToken(), e.getExpectedTokens());
+}
+
+void SyntaxErrorStrategy::reportFailedPredicate(
+    antlr4::Parser *recognizer, const antlr4::FailedPredicateException &e) {
+  // The grammar has no semantic predicates; report it like any other
+  // unexpected token should one ever be added.
+  reportUnexpected(recognizer, e.getOffendingToken(), e.getExpectedTokens());
+}
+
+void SyntaxErrorStrategy::reportUnwantedToken(antlr4::Parser *recognizer) {
+  if (inErrorRecoveryMode(recognizer))
+    return;
+  beginErrorCondition(recognizer);
+  reportUnexpected(recognizer, recognizer->getCurrentToken(),
+                   getExpectedTokens(recognizer));
+}
+
+void SyntaxErrorStrategy::reportMissingToken(antlr4::Parser *recognizer) {
+  if (inErrorRecoveryMode(recognizer))
+    return;
+  beginErrorCondition(recognizer);
+
+  antlr4::Token *current = recognizer->getCurrentToken();
+  antlr4::Token *previous = recognizer->getTokenStream()->LT(-1);
+  llvm::SMLoc loc =
+      previous ? locator.endOf(previous) : locator.startOf(current);
+  antlr4::misc::IntervalSet expected = getExpectedTokens(recognizer);
+  if (recognizer->getContext()->getRuleIndex() == CedarParser::RulePolicy &&
+      expected.contains(size_t(CedarParser::SEMI)))
+    return error(loc, "expected ';' after policy");
+  std::string expectation = describeExpected(recognizer, expected);
+  if (expectation.empty())
+    expectation = "unexpected token " + describeToken(current);
+  error(loc, expectation);
+}
+
+void SyntaxErrorStrategy::sync(antlr4::Parser *recognizer) {
+  if (recognizer->getContext()->getRuleIndex() != CedarParser::RulePolicySet)
+    return DefaultErrorStrategy::sync(recognizer);
+
+  // Between policies: skip anything that cannot start one, up to the next
+  // policy. (The default strategy would give up on the rest of the file.)
+  antlr4::TokenStream *tokens = recognizer->getTokenStream();
+  if (isPolicyStart(tokens->LA(1)))
+    return;
+  if (!inErrorRecoveryMode(recognizer)) {
+    antlr4::Token *offending = recognizer->getCurrentToken();
+    if (offending->getType() == CedarParser::UNTERMINATED_STRING ||
+        offending->getType() == CedarParser::INVALID_CHAR) {
+      antlr4::misc::IntervalSet none;
+      reportUnexpected(recognizer, offending, none);
+    } else {
+      error(locator.startOf(offending),
+            "unexpected token " + describeToken(offending) +
+                "; expected 'permit' or 'forbid'",
+            locator.rangeOf(offending));
+    }
+  }
+  beginErrorCondition(recognizer);
+  while (!isPolicyStart(tokens->LA(1)))
+    recognizer->consume();
+}

@@ -1,0 +1,17 @@
+//===- Pipeline.cpp - The rune optimization pipeline ----------------------===//
+
+#include "rune/Transforms/Pipeline.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+void rune::buildOptimizationPipeline(mlir::OpPassManager &pm) {
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(mlir::createCSEPass());
+}
+
+void rune::registerOptimizationPipeline() {
+  mlir::PassPipelineRegistration<>(
+      "rune-optimize", "Fold and simplify rune policies",
+      [](mlir::OpPassManager &pm) { buildOptimizationPipeline(pm); });
+}

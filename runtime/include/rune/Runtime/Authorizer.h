@@ -1,0 +1,55 @@
+//===- Authorizer.h - From policy results to a decision ---------*- C++ -*-===//
+//
+// Evaluates every policy of a module, through the interpreter or the
+// module's native functions, and assembles Cedar's decision: a policy whose
+// evaluation errors is skipped and reported; any satisfied forbid denies;
+// otherwise any satisfied permit allows; otherwise the default deny. Errors
+// never allow.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RUNE_RUNTIME_AUTHORIZER_H
+#define RUNE_RUNTIME_AUTHORIZER_H
+
+#include "rune/Runtime/Arena.h"
+#include "rune/Runtime/EntityStore.h"
+#include "rune/Runtime/Module.h"
+#include "rune/Runtime/Request.h"
+#include "rune/Runtime/Value.h"
+
+#include <string>
+#include <vector>
+
+namespace rune {
+
+enum class Decision { Deny, Allow };
+
+struct PolicyError {
+  std::string policyId;
+  std::string message;
+};
+
+struct Response {
+  Decision decision = Decision::Deny;
+  /// Deciding policies in module order: the satisfied forbids on deny, the
+  /// satisfied permits on allow, none for the default deny.
+  std::vector<std::string> reasons;
+  std::vector<PolicyError> errors; // in module order
+};
+
+/// Memory reused from one authorization to the next: the arena for
+/// temporaries (reset after each call) and the register file.
+struct EvalScratch {
+  Arena arena{16 * 1024};
+  std::vector<Value> registers;
+};
+
+/// Returns false (with a message) only when the inputs cannot be used
+/// together (different engines); evaluation errors go into the response.
+bool authorize(const LoadedModule &module, const EntityStore &entities,
+               const Request &request, EvalScratch &scratch,
+               Response &response, std::string &error);
+
+} // namespace rune
+
+#endif // RUNE_RUNTIME_AUTHORIZER_H

@@ -1,0 +1,322 @@
+//===- BytecodeFormat.h - The .rbc file format, shared by writer and reader -===//
+//
+// This header is the single definition of the rune bytecode format. The
+// compiler's bytecode writer (lib/Target/Bytecode) and the runtime's verifier
+// and interpreter (runtime/lib) both include it, so the two sides can never
+// disagree about an opcode number or an operand layout. docs/bytecode.md
+// describes the same format in prose, byte by byte.
+//
+// It is header-only and depends on nothing but the C++ standard library.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RUNE_RUNTIME_BYTECODEFORMAT_H
+#define RUNE_RUNTIME_BYTECODEFORMAT_H
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace rune::bc {
+
+// ---------------------------------------------------------------------------
+// File header (32 bytes, little endian)
+//
+//   off size field
+//   0   8    magic            kMagic
+//   8   2    version major    kVersionMajor (a reader rejects any other)
+//   10  2    version minor    kVersionMinor (a reader accepts <= its own)
+//   12  4    flags            must be 0
+//   16  8    file size        total length of the file in bytes
+//   24  4    checksum         CRC-32 (IEEE, reflected, as zlib) of bytes
+//                             [32, file size)
+//   28  4    section count    number of entries in the section table
+//
+// The section table follows the header: section count x 12 bytes
+//   u32 kind (SectionKind), u32 offset (from file start), u32 size.
+// Each kind appears at most once; sections must lie inside the file, must not
+// overlap the header, the table or each other.
+// ---------------------------------------------------------------------------
+
+inline constexpr std::array<uint8_t, 8> kMagic = {0x89, 'R', 'B', 'C',
+                                                  0x0D, 0x0A, 0x1A, 0x0A};
+inline constexpr uint16_t kVersionMajor = 1;
+inline constexpr uint16_t kVersionMinor = 0;
+inline constexpr size_t kHeaderSize = 32;
+inline constexpr size_t kSectionEntrySize = 12;
+/// Upper bound a reader accepts for a whole module (guards allocations).
+inline constexpr uint64_t kMaxFileSize = 1ull << 30;
+
+enum class SectionKind : uint32_t {
+  /// u32 count; count x { u32 length; length bytes of UTF-8 }.
+  Strings = 1,
+  /// u32 count; count x { u8 ConstantKind; payload (see ConstantKind) }.
+  Constants = 2,
+  /// u32 count; count x PolicyEntry (see below).
+  Policies = 3,
+  /// Raw instruction bytes; each policy owns one contiguous range.
+  Code = 4,
+};
+
+enum class ConstantKind : uint8_t {
+  Bool = 1,     ///< u8 value (0 or 1)
+  Long = 2,     ///< i64 value
+  String = 3,   ///< u32 string index
+  Entity = 4,   ///< u32 type-name string index; u32 id string index
+  /// A `like` pattern: u32 element count; count x { u8 kind; u32 string }
+  /// where kind 0 = literal text (the string), 1 = wildcard `*` (string
+  /// index must be 0 and is ignored).
+  Pattern = 5,
+  /// A list of names (record keys): u32 count; count x u32 string index.
+  NameList = 6,
+};
+
+/// Policy effect byte.
+enum class Effect : uint8_t { Permit = 0, Forbid = 1 };
+
+// PolicyEntry layout inside the Policies section:
+//   u32 id string index        policy id ("policy0" or the @id annotation)
+//   u8  effect                 Effect
+//   u8  reserved               0
+//   u16 register count         registers the policy's code may name
+//   u32 code offset            relative to the start of the Code section
+//   u32 code size              bytes
+//   u32 annotation count
+//   annotation count x { u32 key string index; u32 value string index }
+
+/// Request variables that LoadVar can read.
+enum class Var : uint8_t { Principal = 0, Action = 1, Resource = 2, Context = 3 };
+inline constexpr uint8_t kNumVars = 4;
+
+/// Extension functions and methods, as called by CallExt. Each has a fixed
+/// argument count (the receiver of a method is argument 0).
+enum class ExtFn : uint8_t {
+  Decimal = 0,            // decimal(string)
+  Ip = 1,                 // ip(string)
+  Datetime = 2,           // datetime(string)
+  Duration = 3,           // duration(string)
+  LessThan = 4,           // decimal.lessThan(decimal)
+  LessThanOrEqual = 5,    // decimal.lessThanOrEqual(decimal)
+  GreaterThan = 6,        // decimal.greaterThan(decimal)
+  GreaterThanOrEqual = 7, // decimal.greaterThanOrEqual(decimal)
+  IsIpv4 = 8,             // ip.isIpv4()
+  IsIpv6 = 9,             // ip.isIpv6()
+  IsLoopback = 10,        // ip.isLoopback()
+  IsMulticast = 11,       // ip.isMulticast()
+  IsInRange = 12,         // ip.isInRange(ip)
+  Offset = 13,            // datetime.offset(duration)
+  DurationSince = 14,     // datetime.durationSince(datetime)
+  ToDate = 15,            // datetime.toDate()
+  ToTime = 16,            // datetime.toTime()
+  ToDays = 17,            // duration.toDays()
+  ToHours = 18,           // duration.toHours()
+  ToMinutes = 19,         // duration.toMinutes()
+  ToSeconds = 20,         // duration.toSeconds()
+  ToMilliseconds = 21,    // duration.toMilliseconds()
+};
+inline constexpr uint8_t kNumExtFns = 22;
+
+struct ExtFnInfo {
+  std::string_view name;
+  uint8_t arity;
+};
+inline constexpr std::array<ExtFnInfo, kNumExtFns> kExtFnInfo = {{
+    {"decimal", 1},       {"ip", 1},
+    {"datetime", 1},      {"duration", 1},
+    {"lessThan", 2},      {"lessThanOrEqual", 2},
+    {"greaterThan", 2},   {"greaterThanOrEqual", 2},
+    {"isIpv4", 1},        {"isIpv6", 1},
+    {"isLoopback", 1},    {"isMulticast", 1},
+    {"isInRange", 2},     {"offset", 2},
+    {"durationSince", 2}, {"toDate", 1},
+    {"toTime", 1},        {"toDays", 1},
+    {"toHours", 1},       {"toMinutes", 1},
+    {"toSeconds", 1},     {"toMilliseconds", 1},
+}};
+
+// ---------------------------------------------------------------------------
+// Instructions
+//
+// An instruction is one opcode byte followed by its operands, packed with no
+// padding, little endian. Every opcode has ONE fixed operand layout, given by
+// kOpcodeInfo below, which both the writer and the verifier use.
+//
+// Operand kinds:
+//   Reg    u16  register index, < the policy's register count
+//   Const  u32  constant index, < constant count (kind checked per opcode)
+//   Str    u32  string index, < string count
+//   Var    u8   a Var
+//   Ext    u8   an ExtFn
+//   Count  u16  number of consecutive registers starting at the preceding
+//               Reg operand (that range must lie inside the register file)
+//   Jump   i32  signed byte offset from the END of this instruction; the
+//               target must be the start of an instruction of the same
+//               policy, or exactly the end of its code
+//
+// Semantics are Cedar's. Any instruction can fail with an evaluation error
+// (wrong type, missing attribute, overflow, ...); the policy then stops, is
+// not satisfied, and is reported in the response's errors.
+// ---------------------------------------------------------------------------
+
+enum class OperandKind : uint8_t { Reg, Const, Str, Var, Ext, Count, Jump };
+
+inline constexpr size_t operandSize(OperandKind kind) {
+  switch (kind) {
+  case OperandKind::Reg:
+  case OperandKind::Count:
+    return 2;
+  case OperandKind::Const:
+  case OperandKind::Str:
+  case OperandKind::Jump:
+    return 4;
+  case OperandKind::Var:
+  case OperandKind::Ext:
+    return 1;
+  }
+  return 0;
+}
+
+// X(Name, value, mnemonic, operand kinds...)
+// The first Reg of an instruction that produces a value is its destination.
+#define RUNE_BC_OPCODES(X)                                                     \
+  /* dst <- constants[k] (any kind but Pattern/NameList) */                   \
+  X(LoadConst, 0x01, "load_const", Reg, Const)                                 \
+  /* dst <- request variable */                                                \
+  X(LoadVar, 0x02, "load_var", Reg, Var)                                       \
+  /* dst <- src */                                                             \
+  X(Move, 0x03, "move", Reg, Reg)                                              \
+  /* dst <- obj.name (obj: entity or record; error if absent) */               \
+  X(GetAttr, 0x10, "get_attr", Reg, Reg, Str)                                  \
+  /* dst <- obj has name (bool; entity not in the store -> false) */           \
+  X(HasAttr, 0x11, "has_attr", Reg, Reg, Str)                                  \
+  /* dst <- entity.getTag(key) */                                              \
+  X(GetTag, 0x12, "get_tag", Reg, Reg, Reg)                                    \
+  /* dst <- entity.hasTag(key) */                                              \
+  X(HasTag, 0x13, "has_tag", Reg, Reg, Reg)                                    \
+  /* dst <- a == b (any values; never errors) */                               \
+  X(Eq, 0x20, "eq", Reg, Reg, Reg)                                             \
+  X(Ne, 0x21, "ne", Reg, Reg, Reg)                                             \
+  /* ordering on long, datetime, duration (same kind both sides) */            \
+  X(Lt, 0x22, "lt", Reg, Reg, Reg)                                             \
+  X(Le, 0x23, "le", Reg, Reg, Reg)                                             \
+  X(Gt, 0x24, "gt", Reg, Reg, Reg)                                             \
+  X(Ge, 0x25, "ge", Reg, Reg, Reg)                                             \
+  /* 64-bit checked arithmetic on long */                                      \
+  X(Add, 0x30, "add", Reg, Reg, Reg)                                           \
+  X(Sub, 0x31, "sub", Reg, Reg, Reg)                                           \
+  X(Mul, 0x32, "mul", Reg, Reg, Reg)                                           \
+  X(Neg, 0x33, "neg", Reg, Reg)                                                \
+  /* boolean not (error if not bool) */                                        \
+  X(Not, 0x34, "not", Reg, Reg)                                                \
+  /* a in b: entity in entity / in set of entities (hierarchy, reflexive) */   \
+  X(In, 0x40, "in", Reg, Reg, Reg)                                             \
+  /* set.contains(x), set.containsAll(set), set.containsAny(set) */            \
+  X(Contains, 0x41, "contains", Reg, Reg, Reg)                                 \
+  X(ContainsAll, 0x42, "contains_all", Reg, Reg, Reg)                          \
+  X(ContainsAny, 0x43, "contains_any", Reg, Reg, Reg)                          \
+  /* set.isEmpty() */                                                          \
+  X(IsEmpty, 0x44, "is_empty", Reg, Reg)                                       \
+  /* dst <- string like pattern (constant of kind Pattern) */                  \
+  X(Like, 0x45, "like", Reg, Reg, Const)                                       \
+  /* dst <- entity is Type (type name string; error if not an entity) */       \
+  X(IsType, 0x46, "is_type", Reg, Reg, Str)                                    \
+  /* dst <- set of registers [first, first+count) */                           \
+  X(MakeSet, 0x50, "make_set", Reg, Reg, Count)                                \
+  /* dst <- record; keys = NameList constant, values = [first, first+count) */ \
+  X(MakeRecord, 0x51, "make_record", Reg, Const, Reg, Count)                   \
+  /* dst <- ext(args [first, first+count)); count must equal the arity */      \
+  X(CallExt, 0x52, "call_ext", Reg, Ext, Reg, Count)                           \
+  /* error unless the register holds a bool */                                 \
+  X(AssertBool, 0x60, "assert_bool", Reg)                                      \
+  X(Jump, 0x61, "jump", Jump)                                                  \
+  /* error unless bool; jump when false / when true */                         \
+  X(JumpIfFalse, 0x62, "jump_if_false", Reg, Jump)                             \
+  X(JumpIfTrue, 0x63, "jump_if_true", Reg, Jump)                               \
+  /* end of the policy: satisfied iff the register holds true (error if not   \
+     a bool). Falling off the end of the code is a verification error. */     \
+  X(Return, 0x64, "return", Reg)
+
+enum class Opcode : uint8_t {
+#define RUNE_BC_ENUM(Name, Value, Mnemonic, ...) Name = Value,
+  RUNE_BC_OPCODES(RUNE_BC_ENUM)
+#undef RUNE_BC_ENUM
+};
+
+inline constexpr size_t kMaxOperands = 4;
+
+struct OpcodeInfo {
+  Opcode opcode;
+  std::string_view mnemonic;
+  uint8_t numOperands;
+  std::array<OperandKind, kMaxOperands> operands;
+  /// Size of the whole instruction, opcode byte included.
+  uint8_t size;
+};
+
+namespace detail {
+template <typename... Kinds>
+constexpr OpcodeInfo makeInfo(Opcode opcode, std::string_view mnemonic,
+                              Kinds... kinds) {
+  OpcodeInfo info{opcode, mnemonic, sizeof...(Kinds), {}, 1};
+  size_t i = 0;
+  ((info.operands[i++] = kinds), ...);
+  ((info.size += static_cast<uint8_t>(operandSize(kinds))), ...);
+  return info;
+}
+} // namespace detail
+
+#define RUNE_BC_INFO(Name, Value, Mnemonic, ...)                               \
+  detail::makeInfo(Opcode::Name, Mnemonic, RUNE_BC_KINDS(__VA_ARGS__)),
+#define RUNE_BC_KINDS(...) RUNE_BC_KINDS_IMPL(__VA_ARGS__)
+// Each operand token (Reg, Const, ...) names an OperandKind enumerator.
+#define RUNE_BC_KINDS_IMPL(...) RUNE_BC_MAP(__VA_ARGS__)
+#define RUNE_BC_MAP(...)                                                       \
+  RUNE_BC_PICK(__VA_ARGS__, RUNE_BC_M4, RUNE_BC_M3, RUNE_BC_M2,                \
+               RUNE_BC_M1)(__VA_ARGS__)
+#define RUNE_BC_PICK(_1, _2, _3, _4, N, ...) N
+#define RUNE_BC_M1(a) OperandKind::a
+#define RUNE_BC_M2(a, b) OperandKind::a, OperandKind::b
+#define RUNE_BC_M3(a, b, c) OperandKind::a, OperandKind::b, OperandKind::c
+#define RUNE_BC_M4(a, b, c, d)                                                 \
+  OperandKind::a, OperandKind::b, OperandKind::c, OperandKind::d
+
+inline constexpr OpcodeInfo kOpcodeInfo[] = {RUNE_BC_OPCODES(RUNE_BC_INFO)};
+
+#undef RUNE_BC_INFO
+#undef RUNE_BC_KINDS
+#undef RUNE_BC_KINDS_IMPL
+#undef RUNE_BC_MAP
+#undef RUNE_BC_PICK
+#undef RUNE_BC_M1
+#undef RUNE_BC_M2
+#undef RUNE_BC_M3
+#undef RUNE_BC_M4
+
+/// Looks an opcode byte up; nullptr when the byte is not an opcode.
+inline constexpr const OpcodeInfo *lookupOpcode(uint8_t byte) {
+  for (const OpcodeInfo &info : kOpcodeInfo)
+    if (static_cast<uint8_t>(info.opcode) == byte)
+      return &info;
+  return nullptr;
+}
+
+inline constexpr const OpcodeInfo &opcodeInfo(Opcode opcode) {
+  return *lookupOpcode(static_cast<uint8_t>(opcode));
+}
+
+/// CRC-32 (IEEE 802.3, reflected, init and final xor 0xFFFFFFFF), the same
+/// value zlib's crc32() gives.
+inline uint32_t crc32(const uint8_t *data, size_t size) {
+  uint32_t crc = 0xFFFFFFFFu;
+  for (size_t i = 0; i < size; ++i) {
+    crc ^= data[i];
+    for (int bit = 0; bit < 8; ++bit)
+      crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return crc ^ 0xFFFFFFFFu;
+}
+
+} // namespace rune::bc
+
+#endif // RUNE_RUNTIME_BYTECODEFORMAT_H

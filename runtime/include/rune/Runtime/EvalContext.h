@@ -1,0 +1,47 @@
+//===- EvalContext.h - State of one evaluation ------------------*- C++ -*-===//
+//
+// rune_eval_state, opaque in rune_native.h, is what every operation gets:
+// the module (constants, interned strings), the entity store, the request,
+// the scratch arena for temporaries and the error slot. The interpreter and
+// natively compiled policies share it, so both report errors the same way.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RUNE_RUNTIME_EVALCONTEXT_H
+#define RUNE_RUNTIME_EVALCONTEXT_H
+
+#include "rune/Runtime/Arena.h"
+#include "rune/Runtime/EntityStore.h"
+#include "rune/Runtime/Module.h"
+#include "rune/Runtime/Request.h"
+
+#include <string>
+
+struct rune_eval_state {
+  const rune::LoadedModule *module = nullptr;
+  const rune::EntityStore *entities = nullptr;
+  const rune::Request *request = nullptr;
+  rune::Arena *arena = nullptr;
+  const rune::SymbolTable *symbols = nullptr;
+  /// The first error of the current policy; `failed` says whether it is set.
+  std::string error;
+  bool failed = false;
+};
+
+namespace rune {
+
+using EvalContext = ::rune_eval_state;
+
+/// Records an evaluation error and returns false, so operations can write
+/// `return fail(ctx, ...)`.
+inline bool fail(EvalContext &ctx, std::string message) {
+  if (!ctx.failed) {
+    ctx.error = std::move(message);
+    ctx.failed = true;
+  }
+  return false;
+}
+
+} // namespace rune
+
+#endif // RUNE_RUNTIME_EVALCONTEXT_H

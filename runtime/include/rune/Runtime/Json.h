@@ -1,0 +1,62 @@
+//===- Json.h - A strict JSON parser that remembers positions ---*- C++ -*-===//
+//
+// RFC 8259 JSON, parsed into a small tree whose nodes carry their byte
+// offsets, so errors found while converting JSON into Cedar values (a float
+// where a long is needed, a bad entity uid, ...) can point at the offending
+// text just like syntax errors. Objects keep their members in input order and
+// duplicate keys are rejected, as Cedar rejects them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RUNE_RUNTIME_JSON_H
+#define RUNE_RUNTIME_JSON_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rune::json {
+
+enum class Kind : uint8_t { Null, Bool, Number, String, Array, Object };
+
+struct Member;
+
+struct Node {
+  Kind kind = Kind::Null;
+  size_t offset = 0; // of the value's first byte
+  bool boolean = false;
+  /// Number: an integer literal (no fraction, no exponent) that fits i64.
+  bool isInteger = false;
+  int64_t integer = 0;
+  /// String: the decoded value; Number: the literal as written.
+  std::string text;
+  std::vector<Node> elements;  // Array
+  std::vector<Member> members; // Object, in input order
+
+  /// Object member lookup; nullptr when absent.
+  const Node *find(std::string_view key) const;
+};
+
+struct Member {
+  std::string key;
+  size_t keyOffset;
+  Node value;
+};
+
+struct ParseError {
+  size_t offset;
+  std::string message;
+};
+
+/// Maximum nesting of arrays and objects (bounds the recursion).
+inline constexpr unsigned kMaxDepth = 256;
+
+bool parse(std::string_view text, Node &out, ParseError &error);
+
+std::string_view kindName(Kind kind);
+
+} // namespace rune::json
+
+#endif // RUNE_RUNTIME_JSON_H

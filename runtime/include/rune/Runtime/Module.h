@@ -1,0 +1,99 @@
+//===- Module.h - A verified module loaded into an engine -------*- C++ -*-===//
+//
+// LoadedModule prepares a verified bc::Module for fast evaluation: every
+// string is interned (attribute names, type names), constants become Values
+// in the module's arena, `like` patterns are split into the pieces the
+// matcher needs and record name lists are pre-sorted by symbol. A native
+// module (rune_native.h) is the same plus one function per policy.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RUNE_RUNTIME_MODULE_H
+#define RUNE_RUNTIME_MODULE_H
+
+#include "rune/Runtime/Arena.h"
+#include "rune/Runtime/BytecodeReader.h"
+#include "rune/Runtime/Engine.h"
+#include "rune/Runtime/Value.h"
+#include "rune/rune_native.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rune {
+
+/// A `like` pattern ready for matching: the literal text before the first
+/// wildcard, after the last one, and the pieces in between.
+struct CompiledPattern {
+  bool hasWildcard = false;
+  std::string_view exact; // the whole literal when there is no wildcard
+  std::string_view prefix;
+  std::string_view suffix;
+  std::vector<std::string_view> middles; // non-empty pieces, in order
+};
+
+/// The keys of a record literal, sorted by symbol, each with the position of
+/// its value in the make_record register range.
+struct RecordShape {
+  struct Field {
+    Symbol key;
+    uint32_t position;
+  };
+  std::vector<Field> fields;
+};
+
+class LoadedModule {
+public:
+  /// Reads, verifies and prepares `size` bytes of bytecode.
+  static std::unique_ptr<LoadedModule> load(std::shared_ptr<Engine> engine,
+                                            const uint8_t *data, size_t size,
+                                            std::string &error);
+  /// Verifies the native module's embedded bytecode and binds its policy
+  /// functions.
+  static std::unique_ptr<LoadedModule>
+  loadNative(std::shared_ptr<Engine> engine, const rune_native_module *native,
+             std::string &error);
+
+  const bc::Module &bytecode() const { return image; }
+  Engine &engine() const { return *enginePtr; }
+  const std::shared_ptr<Engine> &sharedEngine() const { return enginePtr; }
+
+  size_t policyCount() const { return image.policies.size(); }
+  std::string_view policyId(size_t index) const {
+    return image.policyId(index);
+  }
+  /// The largest register count of any policy (sizes the register file).
+  uint16_t maxRegisterCount() const { return maxRegisters; }
+
+  /// Values of the constants LoadConst may load.
+  const Value &constant(uint32_t index) const { return constants[index]; }
+  Symbol stringSymbol(uint32_t index) const { return symbols[index]; }
+  /// nullptr unless constant `index` is a Pattern.
+  const CompiledPattern *pattern(uint32_t index) const;
+  /// nullptr unless constant `index` is a NameList.
+  const RecordShape *recordShape(uint32_t index) const;
+
+  /// The policy functions of a native module, nullptr for bytecode.
+  const rune_policy_fn *nativeFunctions() const { return nativeFns; }
+
+private:
+  explicit LoadedModule(std::shared_ptr<Engine> engine);
+  bool prepare(std::string &error);
+
+  std::shared_ptr<Engine> enginePtr;
+  bc::Module image;
+  Arena storage;
+  std::vector<Symbol> symbols;
+  std::vector<Value> constants;
+  std::vector<int32_t> auxiliaryIndex; // into patterns or shapes, or -1
+  std::vector<CompiledPattern> patterns;
+  std::vector<RecordShape> shapes;
+  uint16_t maxRegisters = 0;
+  const rune_policy_fn *nativeFns = nullptr;
+};
+
+} // namespace rune
+
+#endif // RUNE_RUNTIME_MODULE_H

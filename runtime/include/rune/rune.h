@@ -1,0 +1,121 @@
+/*===- rune.h - The rune runtime's C API ----------------------------------===*\
+|*                                                                            *|
+|* The embedding API of the rune runtime. Applications load a compiled policy *|
+|* module (a verified .rbc bytecode file, or a native module linked into the  *|
+|* program), load entities, build requests and ask for decisions.             *|
+|*                                                                            *|
+|* Ownership: every object returned through an out-parameter is owned by the  *|
+|* caller and released with its matching *_free function. Strings returned    *|
+|* through `char **error` are released with rune_string_free. Strings read    *|
+|* from a response stay valid until the response is freed.                   *|
+|*                                                                            *|
+|* Thread safety: an engine, a module and an entity set are immutable after   *|
+|* creation and may be shared by threads; requests and responses may not.     *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef RUNE_RUNE_H
+#define RUNE_RUNE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum rune_status {
+  RUNE_OK = 0,
+  /* Malformed input: bad bytecode, JSON, entity uid, ... */
+  RUNE_ERROR_INVALID_INPUT = 1,
+  /* A file could not be read. */
+  RUNE_ERROR_IO = 2,
+} rune_status;
+
+typedef enum rune_decision { RUNE_DENY = 0, RUNE_ALLOW = 1 } rune_decision;
+
+/* Holds the symbol table (interned names) shared by the modules, entity sets
+ * and requests created from it. Objects of different engines never mix. */
+typedef struct rune_engine rune_engine;
+/* A verified, loaded policy module. */
+typedef struct rune_module rune_module;
+/* An entity store: uids, attributes, tags and the ancestor relation. */
+typedef struct rune_entities rune_entities;
+/* principal, action, resource and context of one authorization request. */
+typedef struct rune_request rune_request;
+/* The decision with the ids of the deciding policies and the errors. */
+typedef struct rune_response rune_response;
+/* Defined in rune_native.h: the descriptor a native object file exports. */
+typedef struct rune_native_module rune_native_module;
+
+/* Version of the runtime library, e.g. "0.1.0". */
+const char *rune_version(void);
+
+void rune_string_free(char *s);
+
+rune_engine *rune_engine_create(void);
+void rune_engine_free(rune_engine *engine);
+
+/* Verifies `size` bytes of bytecode completely (header, checksum, tables,
+ * every instruction) and loads them. On failure returns non-zero, stores
+ * nothing in *out and, if `error` is not NULL, a message in *error. */
+rune_status rune_module_load(rune_engine *engine, const uint8_t *data,
+                             size_t size, rune_module **out, char **error);
+rune_status rune_module_load_file(rune_engine *engine, const char *path,
+                                  rune_module **out, char **error);
+/* Loads a module compiled to native code and linked into this program. The
+ * module's embedded bytecode is verified as rune_module_load does; policies
+ * then run as native code. */
+rune_status rune_module_load_native(rune_engine *engine,
+                                    const rune_native_module *native,
+                                    rune_module **out, char **error);
+void rune_module_free(rune_module *module);
+size_t rune_module_policy_count(const rune_module *module);
+const char *rune_module_policy_id(const rune_module *module, size_t index);
+
+/* Parses entities in Cedar's JSON format (an array of objects with "uid",
+ * "attrs", "parents" and optionally "tags"). `source_name` names the input
+ * in error messages, which read "<source_name>:<line>:<col>: error: ...". */
+rune_status rune_entities_parse_json(rune_engine *engine, const char *json,
+                                     size_t size, const char *source_name,
+                                     rune_entities **out, char **error);
+rune_status rune_entities_load_file(rune_engine *engine, const char *path,
+                                    rune_entities **out, char **error);
+/* An empty entity store. */
+rune_entities *rune_entities_create_empty(rune_engine *engine);
+void rune_entities_free(rune_entities *entities);
+
+/* Builds a request. principal, action and resource are entity uids in
+ * Cedar's syntax (`User::"alice"`, `NS::Action::"view"`). context_json is a
+ * JSON object, or NULL for the empty record. */
+rune_status rune_request_create(rune_engine *engine, const char *principal,
+                                const char *action, const char *resource,
+                                const char *context_json, rune_request **out,
+                                char **error);
+void rune_request_free(rune_request *request);
+
+/* Evaluates every policy of the module. Cedar's semantics: a policy whose
+ * condition errors is skipped and reported; any satisfied forbid denies;
+ * otherwise any satisfied permit allows; otherwise deny. */
+rune_status rune_authorize(const rune_module *module,
+                           const rune_entities *entities,
+                           const rune_request *request, rune_response **out,
+                           char **error);
+rune_decision rune_response_decision(const rune_response *response);
+/* Deciding policies: the satisfied forbids on deny, the satisfied permits on
+ * allow, none for the default deny. In module order. */
+size_t rune_response_reason_count(const rune_response *response);
+const char *rune_response_reason(const rune_response *response, size_t index);
+/* Policies whose evaluation failed, in module order, with a message each. */
+size_t rune_response_error_count(const rune_response *response);
+const char *rune_response_error_policy(const rune_response *response,
+                                       size_t index);
+const char *rune_response_error_message(const rune_response *response,
+                                        size_t index);
+void rune_response_free(rune_response *response);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RUNE_RUNE_H */

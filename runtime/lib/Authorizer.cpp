@@ -1,0 +1,88 @@
+//===- Authorizer.cpp - From policy results to a decision -----------------===//
+
+#include "rune/Runtime/Authorizer.h"
+
+#include "rune/Runtime/EvalContext.h"
+#include "rune/Runtime/Interpreter.h"
+
+#include <algorithm>
+
+namespace rune {
+
+namespace {
+
+/// Resets the scratch arena when the evaluation ends, however it ends, so
+/// no temporary outlives the call.
+struct ArenaResetter {
+  Arena &arena;
+  ~ArenaResetter() { arena.reset(); }
+};
+
+} // namespace
+
+bool authorize(const LoadedModule &module, const EntityStore &entities,
+               const Request &request, EvalScratch &scratch,
+               Response &response, std::string &error) {
+  if (&module.engine() != &entities.engine() ||
+      &module.engine() != &request.engine()) {
+    error = "the module, the entities and the request were created by "
+            "different engines";
+    return false;
+  }
+  response.decision = Decision::Deny;
+  response.reasons.clear();
+  response.errors.clear();
+  if (scratch.registers.size() < module.maxRegisterCount())
+    scratch.registers.resize(module.maxRegisterCount());
+
+  ArenaResetter resetter{scratch.arena};
+  scratch.arena.reset();
+  EvalContext ctx;
+  ctx.module = &module;
+  ctx.entities = &entities;
+  ctx.request = &request;
+  ctx.arena = &scratch.arena;
+  ctx.symbols = &module.engine().symbols();
+
+  const bc::Module &image = module.bytecode();
+  const rune_policy_fn *native = module.nativeFunctions();
+  Value *registers = scratch.registers.data();
+  std::vector<size_t> permits, forbids;
+  for (size_t i = 0; i < image.policies.size(); ++i) {
+    const bc::PolicyEntry &policy = image.policies[i];
+    // Registers start out as `false`: code that reads a register before
+    // writing it sees a harmless value, never a stale pointer.
+    std::fill(registers, registers + policy.registerCount, Value());
+    ctx.failed = false;
+    ctx.error.clear();
+    int32_t result =
+        native ? native[i](&ctx, reinterpret_cast<rune_value *>(registers))
+               : interpretPolicy(ctx, i, registers);
+    if (result == 1 && !ctx.failed) {
+      (policy.effect == bc::Effect::Forbid ? forbids : permits).push_back(i);
+    } else if (result != 0 || ctx.failed) {
+      // Fail closed: anything but a clean 0 or 1 is an error.
+      std::string message =
+          ctx.failed ? ctx.error
+          : result == -1
+              ? std::string("policy reported an error without a message")
+              : "policy returned the invalid result " + std::to_string(result);
+      response.errors.push_back(
+          {std::string(module.policyId(i)), std::move(message)});
+    }
+  }
+  const std::vector<size_t> *deciding = nullptr;
+  if (!forbids.empty()) {
+    response.decision = Decision::Deny;
+    deciding = &forbids;
+  } else if (!permits.empty()) {
+    response.decision = Decision::Allow;
+    deciding = &permits;
+  }
+  if (deciding)
+    for (size_t i : *deciding)
+      response.reasons.emplace_back(module.policyId(i));
+  return true;
+}
+
+} // namespace rune

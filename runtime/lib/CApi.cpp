@@ -1,0 +1,330 @@
+//===- CApi.cpp - The C API of rune.h -------------------------------------===//
+//
+// Each C object wraps its C++ counterpart. Every entry point catches all
+// exceptions (allocation failure is the only one the runtime can raise) and
+// rejects null arguments, so no input, however bad, crashes the caller.
+//
+//===----------------------------------------------------------------------===//
+
+// Seen first and with default visibility: these are the library's exports.
+#pragma GCC visibility push(default)
+#include "rune/rune.h"
+#include "rune/rune_native.h"
+#pragma GCC visibility pop
+
+#include "rune/Runtime/Authorizer.h"
+#include "rune/Runtime/EntityStore.h"
+#include "rune/Runtime/JsonData.h"
+#include "rune/Runtime/Module.h"
+#include "rune/Runtime/Request.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <new>
+#include <sstream>
+#include <string>
+#include <vector>
+
+struct rune_engine {
+  std::shared_ptr<rune::Engine> engine;
+};
+
+struct rune_module {
+  explicit rune_module(std::unique_ptr<rune::LoadedModule> loaded)
+      : module(std::move(loaded)) {
+    // Ids are not NUL-terminated inside the bytecode.
+    for (size_t i = 0; i < module->policyCount(); ++i)
+      policyIds.emplace_back(module->policyId(i));
+  }
+  std::unique_ptr<rune::LoadedModule> module;
+  std::vector<std::string> policyIds;
+};
+
+struct rune_entities {
+  std::unique_ptr<rune::EntityStore> store;
+};
+
+struct rune_request {
+  std::unique_ptr<rune::Request> request;
+  /// Requests are single-threaded by contract, so the scratch memory reused
+  /// by every authorization of this request can live here.
+  rune::EvalScratch scratch;
+};
+
+struct rune_response {
+  rune::Response response;
+};
+
+namespace {
+
+/// Stores a malloc'ed copy of `message` in *error when error is not null.
+void setError(char **error, const std::string &message) {
+  if (!error)
+    return;
+  *error = nullptr;
+  char *copy = static_cast<char *>(std::malloc(message.size() + 1));
+  if (!copy)
+    return;
+  std::memcpy(copy, message.c_str(), message.size() + 1);
+  *error = copy;
+}
+
+rune_status failWith(char **error, rune_status status,
+                     const std::string &message) {
+  setError(error, message);
+  return status;
+}
+
+/// Runs `body`, mapping exceptions to RUNE_ERROR_INVALID_INPUT.
+template <typename Body> rune_status guarded(char **error, Body body) {
+  if (error)
+    *error = nullptr;
+  try {
+    return body();
+  } catch (const std::bad_alloc &) {
+    return failWith(error, RUNE_ERROR_INVALID_INPUT, "out of memory");
+  } catch (const std::exception &e) {
+    return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                    std::string("internal error: ") + e.what());
+  } catch (...) {
+    return failWith(error, RUNE_ERROR_INVALID_INPUT, "internal error");
+  }
+}
+
+bool readFile(const char *path, std::string &contents, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::string(path) + ": cannot open file: " + std::strerror(errno);
+    return false;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    error = std::string(path) + ": read error";
+    return false;
+  }
+  contents = std::move(buffer).str();
+  return true;
+}
+
+} // namespace
+
+extern "C" {
+
+const char *rune_version(void) { return "0.1.0"; }
+
+void rune_string_free(char *s) { std::free(s); }
+
+rune_engine *rune_engine_create(void) {
+  try {
+    return new rune_engine{std::make_shared<rune::Engine>()};
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+void rune_engine_free(rune_engine *engine) { delete engine; }
+
+rune_status rune_module_load(rune_engine *engine, const uint8_t *data,
+                             size_t size, rune_module **out, char **error) {
+  return guarded(error, [&] {
+    if (!engine || !out || (!data && size != 0))
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      "rune_module_load: null argument");
+    *out = nullptr;
+    std::string message;
+    std::unique_ptr<rune::LoadedModule> module =
+        rune::LoadedModule::load(engine->engine, data, size, message);
+    if (!module)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+    *out = new rune_module(std::move(module));
+    return RUNE_OK;
+  });
+}
+
+rune_status rune_module_load_file(rune_engine *engine, const char *path,
+                                  rune_module **out, char **error) {
+  return guarded(error, [&] {
+    if (!engine || !path || !out)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      "rune_module_load_file: null argument");
+    *out = nullptr;
+    std::string contents, message;
+    if (!readFile(path, contents, message))
+      return failWith(error, RUNE_ERROR_IO, message);
+    std::unique_ptr<rune::LoadedModule> module = rune::LoadedModule::load(
+        engine->engine, reinterpret_cast<const uint8_t *>(contents.data()),
+        contents.size(), message);
+    if (!module)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      std::string(path) + ": " + message);
+    *out = new rune_module(std::move(module));
+    return RUNE_OK;
+  });
+}
+
+rune_status rune_module_load_native(rune_engine *engine,
+                                    const rune_native_module *native,
+                                    rune_module **out, char **error) {
+  return guarded(error, [&] {
+    if (!engine || !native || !out)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      "rune_module_load_native: null argument");
+    *out = nullptr;
+    std::string message;
+    std::unique_ptr<rune::LoadedModule> module =
+        rune::LoadedModule::loadNative(engine->engine, native, message);
+    if (!module)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+    *out = new rune_module(std::move(module));
+    return RUNE_OK;
+  });
+}
+
+void rune_module_free(rune_module *module) { delete module; }
+
+size_t rune_module_policy_count(const rune_module *module) {
+  return module ? module->module->policyCount() : 0;
+}
+
+const char *rune_module_policy_id(const rune_module *module, size_t index) {
+  if (!module || index >= module->module->policyCount())
+    return nullptr;
+  return module->policyIds[index].c_str();
+}
+
+rune_status rune_entities_parse_json(rune_engine *engine, const char *json,
+                                     size_t size, const char *source_name,
+                                     rune_entities **out, char **error) {
+  return guarded(error, [&] {
+    if (!engine || !out || (!json && size != 0))
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      "rune_entities_parse_json: null argument");
+    *out = nullptr;
+    auto store = std::make_unique<rune::EntityStore>(engine->engine);
+    std::string message;
+    if (!rune::parseEntitiesJson(std::string_view(json ? json : "", size),
+                                 source_name ? source_name : "<entities>",
+                                 *store, message))
+      return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+    *out = new rune_entities{std::move(store)};
+    return RUNE_OK;
+  });
+}
+
+rune_status rune_entities_load_file(rune_engine *engine, const char *path,
+                                    rune_entities **out, char **error) {
+  return guarded(error, [&] {
+    if (!engine || !path || !out)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      "rune_entities_load_file: null argument");
+    *out = nullptr;
+    std::string contents, message;
+    if (!readFile(path, contents, message))
+      return failWith(error, RUNE_ERROR_IO, message);
+    return rune_entities_parse_json(engine, contents.data(), contents.size(),
+                                    path, out, error);
+  });
+}
+
+rune_entities *rune_entities_create_empty(rune_engine *engine) {
+  if (!engine)
+    return nullptr;
+  try {
+    auto store = std::make_unique<rune::EntityStore>(engine->engine);
+    store->finalize();
+    return new rune_entities{std::move(store)};
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+void rune_entities_free(rune_entities *entities) { delete entities; }
+
+rune_status rune_request_create(rune_engine *engine, const char *principal,
+                                const char *action, const char *resource,
+                                const char *context_json, rune_request **out,
+                                char **error) {
+  return guarded(error, [&] {
+    if (!engine || !principal || !action || !resource || !out)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      "rune_request_create: null argument");
+    *out = nullptr;
+    auto request = std::make_unique<rune::Request>(engine->engine);
+    std::string message;
+    // A null context is the empty record; an empty string is not JSON.
+    std::string_view context = context_json ? context_json : "";
+    if (context_json && context.empty())
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      "context: empty JSON text");
+    if (!request->build(principal, action, resource, context, message))
+      return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+    *out = new rune_request{std::move(request), {}};
+    return RUNE_OK;
+  });
+}
+
+void rune_request_free(rune_request *request) { delete request; }
+
+rune_status rune_authorize(const rune_module *module,
+                           const rune_entities *entities,
+                           const rune_request *request, rune_response **out,
+                           char **error) {
+  return guarded(error, [&] {
+    if (!module || !entities || !request || !out)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      "rune_authorize: null argument");
+    *out = nullptr;
+    auto response = std::make_unique<rune_response>();
+    std::string message;
+    // The scratch memory is logically not part of the request's value.
+    auto &scratch = const_cast<rune_request *>(request)->scratch;
+    if (!rune::authorize(*module->module, *entities->store, *request->request,
+                         scratch, response->response, message))
+      return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+    *out = response.release();
+    return RUNE_OK;
+  });
+}
+
+rune_decision rune_response_decision(const rune_response *response) {
+  return response && response->response.decision == rune::Decision::Allow
+             ? RUNE_ALLOW
+             : RUNE_DENY;
+}
+
+size_t rune_response_reason_count(const rune_response *response) {
+  return response ? response->response.reasons.size() : 0;
+}
+
+const char *rune_response_reason(const rune_response *response, size_t index) {
+  if (!response || index >= response->response.reasons.size())
+    return nullptr;
+  return response->response.reasons[index].c_str();
+}
+
+size_t rune_response_error_count(const rune_response *response) {
+  return response ? response->response.errors.size() : 0;
+}
+
+const char *rune_response_error_policy(const rune_response *response,
+                                       size_t index) {
+  if (!response || index >= response->response.errors.size())
+    return nullptr;
+  return response->response.errors[index].policyId.c_str();
+}
+
+const char *rune_response_error_message(const rune_response *response,
+                                        size_t index) {
+  if (!response || index >= response->response.errors.size())
+    return nullptr;
+  return response->response.errors[index].message.c_str();
+}
+
+void rune_response_free(rune_response *response) { delete response; }
+
+} // extern "C"

@@ -1,0 +1,233 @@
+//===- EntityStore.cpp - Entities, attributes, tags and hierarchy ---------===//
+
+#include "rune/Runtime/EntityStore.h"
+
+#include <algorithm>
+
+namespace rune {
+
+namespace {
+
+bool sameUid(const EntityUidData &a, const EntityUidData &b) {
+  return &a == &b ||
+         (a.hash == b.hash && a.type == b.type && a.id() == b.id());
+}
+
+} // namespace
+
+EntityStore::EntityStore(std::shared_ptr<Engine> engine)
+    : enginePtr(std::move(engine)), storage(64 * 1024) {}
+
+int64_t EntityStore::findNode(const EntityUidData &uid) const {
+  if (slots.empty())
+    return -1;
+  size_t mask = slots.size() - 1;
+  for (size_t i = uid.hash & mask;; i = (i + 1) & mask) {
+    uint32_t slot = slots[i];
+    if (slot == 0)
+      return -1;
+    if (sameUid(*nodes[slot - 1].uid, uid))
+      return slot - 1;
+  }
+}
+
+void EntityStore::growSlots() {
+  size_t size = slots.empty() ? 64 : slots.size() * 2;
+  slots.assign(size, 0);
+  size_t mask = size - 1;
+  for (uint32_t n = 0; n < nodes.size(); ++n) {
+    size_t i = nodes[n].uid->hash & mask;
+    while (slots[i] != 0)
+      i = (i + 1) & mask;
+    slots[i] = n + 1;
+  }
+}
+
+uint32_t EntityStore::internNode(const EntityUidData *uid) {
+  int64_t existing = findNode(*uid);
+  if (existing >= 0)
+    return static_cast<uint32_t>(existing);
+  // Keep the load factor at or below one half.
+  if ((nodes.size() + 1) * 2 > slots.size()) {
+    nodes.push_back({uid});
+    nodeParents.emplace_back();
+    growSlots();
+  } else {
+    nodes.push_back({uid});
+    nodeParents.emplace_back();
+    size_t mask = slots.size() - 1;
+    size_t i = uid->hash & mask;
+    while (slots[i] != 0)
+      i = (i + 1) & mask;
+    slots[i] = static_cast<uint32_t>(nodes.size());
+  }
+  return static_cast<uint32_t>(nodes.size() - 1);
+}
+
+bool EntityStore::addEntity(const EntityUidData *uid, Value attributes,
+                            std::span<TagEntry> tags,
+                            std::span<const EntityUidData *const> parents) {
+  uint32_t node = internNode(uid);
+  if (nodes[node].entity != kNoEntity)
+    return false;
+  std::sort(tags.begin(), tags.end(),
+            [](const TagEntry &a, const TagEntry &b) { return a.key < b.key; });
+  TagEntry *storedTags = storage.allocateArray<TagEntry>(tags.size());
+  std::copy(tags.begin(), tags.end(), storedTags);
+  nodes[node].entity = static_cast<uint32_t>(entities.size());
+  entities.push_back({nodes[node].uid, attributes, storedTags,
+                      static_cast<uint32_t>(tags.size())});
+  for (const EntityUidData *parent : parents) {
+    uint32_t parentNode = internNode(parent);
+    nodeParents[node].push_back(parentNode);
+  }
+  return true;
+}
+
+void EntityStore::finalize() {
+  computeClosure();
+  nodeParents.clear();
+  nodeParents.shrink_to_fit();
+}
+
+void EntityStore::computeClosure() {
+  // Tarjan's strongly connected components, iteratively (hierarchies can be
+  // deep; recursion could overflow the stack). Tarjan emits a component only
+  // after every component reachable from it, so each component's ancestors
+  // are the union of its successors' members and ancestors, all final by
+  // then. Cycles are allowed: members of a cycle are ancestors of each other.
+  const uint32_t count = static_cast<uint32_t>(nodes.size());
+  constexpr uint32_t kUnvisited = UINT32_MAX;
+  std::vector<uint32_t> order(count, kUnvisited), low(count, 0);
+  std::vector<uint32_t> component(count, kUnvisited);
+  std::vector<bool> onStack(count, false);
+  std::vector<uint32_t> stack;
+  struct Frame {
+    uint32_t node;
+    uint32_t nextEdge;
+  };
+  std::vector<Frame> frames;
+  // Per component: its members and its ancestor range in ancestorPool.
+  std::vector<std::vector<uint32_t>> members;
+  std::vector<std::pair<uint32_t, uint32_t>> ancestorRange;
+  uint32_t counter = 0;
+  std::vector<uint32_t> scratch;
+  ancestorPool.clear();
+
+  auto finishComponent = [&](uint32_t root) {
+    uint32_t id = static_cast<uint32_t>(members.size());
+    std::vector<uint32_t> group;
+    uint32_t member;
+    do {
+      member = stack.back();
+      stack.pop_back();
+      onStack[member] = false;
+      component[member] = id;
+      group.push_back(member);
+    } while (member != root);
+    scratch.clear();
+    bool internalEdge = false;
+    for (uint32_t u : group) {
+      for (uint32_t w : nodeParents[u]) {
+        uint32_t other = component[w];
+        if (other == id) {
+          internalEdge = true;
+          continue;
+        }
+        scratch.insert(scratch.end(), members[other].begin(),
+                       members[other].end());
+        auto [begin, size] = ancestorRange[other];
+        scratch.insert(scratch.end(), ancestorPool.begin() + begin,
+                       ancestorPool.begin() + begin + size);
+      }
+    }
+    if (internalEdge)
+      scratch.insert(scratch.end(), group.begin(), group.end());
+    std::sort(scratch.begin(), scratch.end());
+    scratch.erase(std::unique(scratch.begin(), scratch.end()), scratch.end());
+    uint32_t begin = static_cast<uint32_t>(ancestorPool.size());
+    ancestorPool.insert(ancestorPool.end(), scratch.begin(), scratch.end());
+    ancestorRange.emplace_back(begin, static_cast<uint32_t>(scratch.size()));
+    for (uint32_t u : group) {
+      nodes[u].ancestorsBegin = begin;
+      nodes[u].ancestorsCount = static_cast<uint32_t>(scratch.size());
+    }
+    members.push_back(std::move(group));
+  };
+
+  for (uint32_t start = 0; start < count; ++start) {
+    if (order[start] != kUnvisited)
+      continue;
+    order[start] = low[start] = counter++;
+    stack.push_back(start);
+    onStack[start] = true;
+    frames.push_back({start, 0});
+    while (!frames.empty()) {
+      Frame &frame = frames.back();
+      uint32_t v = frame.node;
+      if (frame.nextEdge < nodeParents[v].size()) {
+        uint32_t w = nodeParents[v][frame.nextEdge++];
+        if (order[w] == kUnvisited) {
+          order[w] = low[w] = counter++;
+          stack.push_back(w);
+          onStack[w] = true;
+          frames.push_back({w, 0}); // invalidates `frame`
+        } else if (onStack[w]) {
+          low[v] = std::min(low[v], order[w]);
+        }
+        continue;
+      }
+      if (low[v] == order[v])
+        finishComponent(v);
+      frames.pop_back();
+      if (!frames.empty()) {
+        uint32_t parent = frames.back().node;
+        low[parent] = std::min(low[parent], low[v]);
+      }
+    }
+  }
+}
+
+const EntityStore::Entity *EntityStore::find(const EntityUidData &uid) const {
+  int64_t node = findNode(uid);
+  if (node < 0 || nodes[node].entity == kNoEntity)
+    return nullptr;
+  return &entities[nodes[node].entity];
+}
+
+bool EntityStore::isAncestor(const EntityUidData &descendant,
+                             const EntityUidData &ancestor) const {
+  int64_t from = findNode(descendant);
+  if (from < 0)
+    return false;
+  int64_t to = findNode(ancestor);
+  if (to < 0)
+    return false;
+  const Node &node = nodes[from];
+  auto begin = ancestorPool.begin() + node.ancestorsBegin;
+  return std::binary_search(begin, begin + node.ancestorsCount,
+                            static_cast<uint32_t>(to));
+}
+
+const Value *EntityStore::findTag(const Entity &entity, std::string_view key) {
+  const TagEntry *begin = entity.tags, *end = entity.tags + entity.tagCount;
+  const TagEntry *it = std::lower_bound(
+      begin, end, key,
+      [](const TagEntry &tag, std::string_view k) { return tag.key < k; });
+  if (it != end && it->key == key)
+    return &it->value;
+  return nullptr;
+}
+
+std::vector<const EntityUidData *>
+EntityStore::ancestorsOf(const EntityUidData &uid) const {
+  std::vector<const EntityUidData *> result;
+  int64_t node = findNode(uid);
+  if (node < 0)
+    return result;
+  for (uint32_t i = 0; i < nodes[node].ancestorsCount; ++i)
+    result.push_back(nodes[ancestorPool[nodes[node].ancestorsBegin + i]].uid);
+  return result;
+}
+
+} // namespace rune

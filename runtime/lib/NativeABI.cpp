@@ -1,0 +1,228 @@
+//===- NativeABI.cpp - rune_rt_* helpers for natively compiled policies ---===//
+//
+// Thin wrappers over Operations.h. Compiled code is trusted to pass valid
+// register pointers (they point into the register file the runtime hands
+// it), but the indices it passes are checked against the module's tables:
+// those checks are cheap and turn a miscompiled index into an evaluation
+// error instead of a wild read. No C++ exception crosses into compiled code.
+//
+//===----------------------------------------------------------------------===//
+
+// The C declarations must be seen with default visibility before anything
+// else includes them: only these symbols are exported from the shared
+// library, everything else is built with -fvisibility=hidden.
+#pragma GCC visibility push(default)
+#include "rune/rune_native.h"
+#pragma GCC visibility pop
+
+#include "rune/Runtime/EvalContext.h"
+#include "rune/Runtime/Operations.h"
+
+#include <new>
+
+using namespace rune;
+
+namespace {
+
+Value &value(rune_value *v) { return *reinterpret_cast<Value *>(v); }
+const Value &value(const rune_value *v) {
+  return *reinterpret_cast<const Value *>(v);
+}
+
+/// Runs `body` (which returns the operation's bool) and converts to the ABI's
+/// status, containing any exception.
+template <typename Body> int32_t guarded(rune_eval_state *state, Body body) {
+  if (!state)
+    return 1;
+  try {
+    return body() ? 0 : 1;
+  } catch (const std::bad_alloc &) {
+    fail(*state, "out of memory");
+  } catch (...) {
+    fail(*state, "internal error");
+  }
+  return 1;
+}
+
+bool invalid(rune_eval_state *state, const char *what) {
+  return fail(*state, std::string("native code passed an invalid ") + what);
+}
+
+bool validString(rune_eval_state *state, uint32_t index) {
+  return index < state->module->bytecode().strings.size();
+}
+
+} // namespace
+
+#define RUNE_RT_BINARY(Name, Fn)                                               \
+  int32_t rune_rt_##Name(rune_eval_state *state, rune_value *dst,              \
+                         const rune_value *a, const rune_value *b) {           \
+    return guarded(state, [&] {                                                \
+      if (!dst || !a || !b)                                                    \
+        return invalid(state, "register pointer");                             \
+      return ops::Fn(*state, value(dst), value(a), value(b));                  \
+    });                                                                        \
+  }
+#define RUNE_RT_UNARY(Name, Fn)                                                \
+  int32_t rune_rt_##Name(rune_eval_state *state, rune_value *dst,              \
+                         const rune_value *a) {                                \
+    return guarded(state, [&] {                                                \
+      if (!dst || !a)                                                          \
+        return invalid(state, "register pointer");                             \
+      return ops::Fn(*state, value(dst), value(a));                            \
+    });                                                                        \
+  }
+
+extern "C" {
+
+int32_t rune_rt_load_const(rune_eval_state *state, rune_value *dst,
+                           uint32_t constant) {
+  return guarded(state, [&] {
+    const bc::Module &image = state->module->bytecode();
+    if (!dst)
+      return invalid(state, "register pointer");
+    if (constant >= image.constants.size() ||
+        image.constants[constant].kind == bc::ConstantKind::Pattern ||
+        image.constants[constant].kind == bc::ConstantKind::NameList)
+      return invalid(state, "constant index");
+    return ops::loadConst(*state, value(dst), constant);
+  });
+}
+
+int32_t rune_rt_load_var(rune_eval_state *state, rune_value *dst,
+                         uint32_t var) {
+  return guarded(state, [&] {
+    if (!dst)
+      return invalid(state, "register pointer");
+    if (var >= bc::kNumVars)
+      return invalid(state, "variable");
+    return ops::loadVar(*state, value(dst), static_cast<bc::Var>(var));
+  });
+}
+
+int32_t rune_rt_get_attr(rune_eval_state *state, rune_value *dst,
+                         const rune_value *obj, uint32_t name) {
+  return guarded(state, [&] {
+    if (!dst || !obj)
+      return invalid(state, "register pointer");
+    if (!validString(state, name))
+      return invalid(state, "string index");
+    return ops::getAttr(*state, value(dst), value(obj),
+                        state->module->stringSymbol(name));
+  });
+}
+
+int32_t rune_rt_has_attr(rune_eval_state *state, rune_value *dst,
+                         const rune_value *obj, uint32_t name) {
+  return guarded(state, [&] {
+    if (!dst || !obj)
+      return invalid(state, "register pointer");
+    if (!validString(state, name))
+      return invalid(state, "string index");
+    return ops::hasAttr(*state, value(dst), value(obj),
+                        state->module->stringSymbol(name));
+  });
+}
+
+RUNE_RT_BINARY(get_tag, getTag)
+RUNE_RT_BINARY(has_tag, hasTag)
+RUNE_RT_BINARY(eq, equal)
+RUNE_RT_BINARY(ne, notEqual)
+RUNE_RT_BINARY(lt, less)
+RUNE_RT_BINARY(le, lessEqual)
+RUNE_RT_BINARY(gt, greater)
+RUNE_RT_BINARY(ge, greaterEqual)
+RUNE_RT_BINARY(add, add)
+RUNE_RT_BINARY(sub, subtract)
+RUNE_RT_BINARY(mul, multiply)
+RUNE_RT_UNARY(neg, negate)
+// Spelled out: `not` is an operator keyword in C++ and cannot be pasted.
+int32_t rune_rt_not(rune_eval_state *state, rune_value *dst,
+                    const rune_value *a) {
+  return guarded(state, [&] {
+    if (!dst || !a)
+      return invalid(state, "register pointer");
+    return ops::logicalNot(*state, value(dst), value(a));
+  });
+}
+RUNE_RT_BINARY(in, in)
+RUNE_RT_BINARY(contains, contains)
+RUNE_RT_BINARY(contains_all, containsAll)
+RUNE_RT_BINARY(contains_any, containsAny)
+RUNE_RT_UNARY(is_empty, isEmpty)
+
+int32_t rune_rt_like(rune_eval_state *state, rune_value *dst,
+                     const rune_value *a, uint32_t pattern_constant) {
+  return guarded(state, [&] {
+    if (!dst || !a)
+      return invalid(state, "register pointer");
+    const CompiledPattern *pattern = state->module->pattern(pattern_constant);
+    if (!pattern)
+      return invalid(state, "pattern constant");
+    return ops::like(*state, value(dst), value(a), *pattern);
+  });
+}
+
+int32_t rune_rt_is_type(rune_eval_state *state, rune_value *dst,
+                        const rune_value *a, uint32_t type_name) {
+  return guarded(state, [&] {
+    if (!dst || !a)
+      return invalid(state, "register pointer");
+    if (!validString(state, type_name))
+      return invalid(state, "string index");
+    return ops::isType(*state, value(dst), value(a),
+                       state->module->stringSymbol(type_name));
+  });
+}
+
+int32_t rune_rt_make_set(rune_eval_state *state, rune_value *dst,
+                         const rune_value *first, uint32_t count) {
+  return guarded(state, [&] {
+    if (!dst || (!first && count != 0))
+      return invalid(state, "register pointer");
+    if (count > UINT16_MAX)
+      return invalid(state, "register count");
+    return ops::makeSet(*state, value(dst), &value(first), count);
+  });
+}
+
+int32_t rune_rt_make_record(rune_eval_state *state, rune_value *dst,
+                            uint32_t names_constant, const rune_value *first,
+                            uint32_t count) {
+  return guarded(state, [&] {
+    if (!dst || (!first && count != 0))
+      return invalid(state, "register pointer");
+    const RecordShape *shape = state->module->recordShape(names_constant);
+    if (!shape || shape->fields.size() != count)
+      return invalid(state, "name-list constant");
+    return ops::makeRecord(*state, value(dst), *shape, &value(first));
+  });
+}
+
+int32_t rune_rt_call_ext(rune_eval_state *state, rune_value *dst,
+                         uint32_t ext_fn, const rune_value *first,
+                         uint32_t count) {
+  return guarded(state, [&] {
+    if (!dst || !first)
+      return invalid(state, "register pointer");
+    if (ext_fn >= bc::kNumExtFns || bc::kExtFnInfo[ext_fn].arity != count)
+      return invalid(state, "extension call");
+    return ops::callExtension(*state, value(dst),
+                              static_cast<bc::ExtFn>(ext_fn), &value(first));
+  });
+}
+
+int32_t rune_rt_to_bool(rune_eval_state *state, const rune_value *v,
+                        int32_t *out) {
+  return guarded(state, [&] {
+    if (!v || !out)
+      return invalid(state, "pointer");
+    bool result;
+    if (!ops::toBool(*state, value(v), result))
+      return false;
+    *out = result ? 1 : 0;
+    return true;
+  });
+}
+
+} // extern "C"

@@ -1,0 +1,65 @@
+//===- rune-run.cpp - Evaluate compiled or source policies ----------------===//
+//
+//   rune-run authorize --policies <file> --entities <file> -l P -a A -r R
+//
+// Subcommands share the runtime's command implementations (runtime/driver)
+// with natively linked authorizers; rune-run adds the ability to take a
+// source file, which it compiles through the rune dialect to bytecode first.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rune/Driver/Compiler.h"
+#include "AuthorizeCommand.h"
+
+#include "llvm/Support/InitLLVM.h"
+
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+constexpr const char *kUsage =
+    "Usage: rune-run <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  authorize   decide one request against a policy set (see "
+    "'rune-run authorize --help')\n"
+    "\n"
+    "Policies may be given as compiled bytecode (.rbc) or as source, which\n"
+    "is compiled first.\n";
+
+/// Compiles a policy source to bytecode with the full pipeline.
+bool compileSource(const std::string &path, std::vector<uint8_t> &bytecode,
+                   std::string &error) {
+  rune::Compiler compiler;
+  mlir::OwningOpRef<mlir::ModuleOp> module = compiler.loadSource(path);
+  if (!module || mlir::failed(compiler.optimize(*module)) ||
+      mlir::failed(compiler.emitBytecode(*module, bytecode))) {
+    // The compiler has already printed located diagnostics.
+    error = "'" + path + "' did not compile";
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  if (argc < 2 || !std::strcmp(argv[1], "--help") ||
+      !std::strcmp(argv[1], "-h")) {
+    std::cout << kUsage;
+    return argc < 2 ? 1 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::cout << "rune-run (rune) " RUNE_VERSION "\n";
+    return 0;
+  }
+  std::string command = argv[1];
+  if (command == "authorize")
+    return rune::cli::runAuthorize(argc - 1, argv + 1, /*linked=*/nullptr,
+                                   compileSource);
+  std::cerr << "rune-run: error: unknown command '" << command
+            << "' (see --help)\n";
+  return 1;
+}

@@ -1,0 +1,187 @@
+//===- runec.cpp - The rune policy compiler -------------------------------===//
+//
+//   runec <input> [-o <output>] [--emit=<kind>] [--check] [-O<n>]
+//
+// Compiles a policy source through the rune dialect to bytecode (default),
+// native object code, or one of the textual forms along the way. Output is
+// written to a temporary file and renamed into place only on success, so a
+// failed compilation never leaves a half-written file behind.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rune/Driver/Compiler.h"
+#include "rune/Runtime/Disassembler.h"
+
+#include "mlir/IR/AsmState.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <boost/program_options.hpp>
+#include <iostream>
+
+namespace po = boost::program_options;
+
+namespace {
+
+enum class EmitKind { Mlir, MlirOpt, Bytecode, BytecodeAsm, LLVM, Object };
+
+struct EmitKindInfo {
+  const char *name;
+  EmitKind kind;
+  bool binary;
+  const char *extension; // default output: <input stem><extension>; "" = stdout
+};
+
+constexpr EmitKindInfo kEmitKinds[] = {
+    {"mlir", EmitKind::Mlir, false, ""},
+    {"mlir-opt", EmitKind::MlirOpt, false, ""},
+    {"bytecode", EmitKind::Bytecode, true, ".rbc"},
+    {"bytecode-asm", EmitKind::BytecodeAsm, false, ""},
+    {"llvm", EmitKind::LLVM, false, ""},
+    {"obj", EmitKind::Object, true, ".o"},
+};
+
+constexpr const char *kUsage =
+    "Usage: runec <input> [options]\n"
+    "\n"
+    "Compiles a policy source (.cedar) through the rune MLIR dialect.\n"
+    "\n"
+    "Options";
+
+int fail(const std::string &message) {
+  llvm::errs() << "runec: error: " << message << "\n";
+  return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+
+  std::string input, output, emit = "bytecode";
+  unsigned optLevel = 2;
+  po::options_description visible(kUsage);
+  visible.add_options()("help,h", "print this help and exit")(
+      "version", "print the version and exit")(
+      "output,o", po::value(&output),
+      "output file ('-' for stdout); default: <input>.rbc for bytecode, "
+      "<input>.o for obj, stdout for text")(
+      "emit", po::value(&emit),
+      "what to produce: mlir (rune dialect as generated), mlir-opt (after "
+      "optimization), bytecode (default), bytecode-asm (disassembled "
+      "bytecode), llvm (LLVM IR), obj (native object file)")(
+      "check", "parse and check only; write nothing")(
+      "opt-level,O", po::value(&optLevel),
+      "native code optimization level 0-3 (default 2); 0 also skips the "
+      "rune dialect optimizations");
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&input));
+  po::options_description all;
+  all.add(visible).add(hidden);
+  po::positional_options_description positional;
+  positional.add("input", 1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv)
+                  .options(all)
+                  .positional(positional)
+                  .run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error &error) {
+    return fail(std::string(error.what()) + " (see --help)");
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return 0;
+  }
+  if (vm.count("version")) {
+    std::cout << "runec (rune) " RUNE_VERSION "\n"
+              << "LLVM/MLIR " LLVM_VERSION_STRING "\n";
+    return 0;
+  }
+  if (input.empty())
+    return fail("no input file (see --help)");
+  if (optLevel > 3)
+    return fail("-O must be 0, 1, 2 or 3");
+  const EmitKindInfo *kind = nullptr;
+  for (const EmitKindInfo &info : kEmitKinds)
+    if (emit == info.name)
+      kind = &info;
+  if (!kind)
+    return fail("unknown --emit kind '" + emit +
+                "' (expected mlir, mlir-opt, bytecode, bytecode-asm, llvm "
+                "or obj)");
+
+  rune::Compiler compiler;
+  mlir::OwningOpRef<mlir::ModuleOp> module = compiler.loadSource(input);
+  if (!module)
+    return 1;
+  if (vm.count("check"))
+    return 0;
+  if (kind->kind != EmitKind::Mlir && optLevel > 0 &&
+      mlir::failed(compiler.optimize(*module)))
+    return 1;
+
+  if (output.empty()) {
+    if (*kind->extension == 0 || input == "-") {
+      output = "-";
+    } else {
+      llvm::SmallString<128> path(llvm::sys::path::filename(input));
+      llvm::sys::path::replace_extension(path, kind->extension);
+      output = std::string(path);
+    }
+  }
+  std::error_code error;
+  llvm::ToolOutputFile file(output, error,
+                            kind->binary ? llvm::sys::fs::OF_None
+                                         : llvm::sys::fs::OF_Text);
+  if (error)
+    return fail("cannot open '" + output + "': " + error.message());
+
+  switch (kind->kind) {
+  case EmitKind::Mlir:
+  case EmitKind::MlirOpt:
+    module->print(file.os(), mlir::OpPrintingFlags().enableDebugInfo(
+                                 /*enable=*/false));
+    file.os() << "\n";
+    break;
+  case EmitKind::Bytecode:
+  case EmitKind::BytecodeAsm: {
+    std::vector<uint8_t> bytecode;
+    if (mlir::failed(compiler.emitBytecode(*module, bytecode)))
+      return 1;
+    if (kind->kind == EmitKind::Bytecode) {
+      file.os().write(reinterpret_cast<const char *>(bytecode.data()),
+                      bytecode.size());
+      break;
+    }
+    std::string listing, disassemblyError;
+    if (!rune::bc::disassemble(bytecode.data(), bytecode.size(), listing,
+                               disassemblyError))
+      return fail("emitted bytecode does not verify: " + disassemblyError);
+    file.os() << listing;
+    break;
+  }
+  case EmitKind::LLVM: {
+    llvm::LLVMContext llvmContext;
+    std::unique_ptr<llvm::Module> llvmModule =
+        compiler.emitLLVMIR(*module, llvmContext, optLevel);
+    if (!llvmModule)
+      return 1;
+    llvmModule->print(file.os(), nullptr);
+    break;
+  }
+  case EmitKind::Object:
+    if (mlir::failed(compiler.emitObject(*module, optLevel, file.os())))
+      return 1;
+    break;
+  }
+  if (compiler.errorCount() != 0)
+    return 1;
+  file.keep();
+  return 0;
+}

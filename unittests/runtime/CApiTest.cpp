@@ -1,0 +1,413 @@
+//===- CApiTest.cpp - rune.h and the native module ABI --------------------===//
+
+#include "TestSupport.h"
+
+#include "rune/rune.h"
+#include "rune/rune_native.h"
+
+#include <cstdio>
+#include <fstream>
+
+namespace rune::test {
+namespace {
+
+using bc::Effect;
+using bc::Var;
+
+/// Owns the C objects of one test.
+struct CApi {
+  CApi() : engine(rune_engine_create()) {}
+  ~CApi() {
+    rune_response_free(response);
+    rune_request_free(request);
+    rune_entities_free(entities);
+    rune_module_free(module);
+    rune_engine_free(engine);
+    rune_string_free(error);
+  }
+  std::string takeError() {
+    std::string message = error ? error : "";
+    rune_string_free(error);
+    error = nullptr;
+    return message;
+  }
+
+  rune_engine *engine;
+  rune_module *module = nullptr;
+  rune_entities *entities = nullptr;
+  rune_request *request = nullptr;
+  rune_response *response = nullptr;
+  char *error = nullptr;
+};
+
+/// permit when principal.dept == "eng"; forbid when context.block.
+std::vector<uint8_t> deptModule() {
+  bc::ModuleWriter w;
+  bc::PolicyCode &p = w.addPolicy("eng-only", Effect::Permit, {});
+  p.emit(Opcode::LoadVar, {0, static_cast<int64_t>(Var::Principal)});
+  p.emit(Opcode::GetAttr, {0, 0, w.internString("dept")});
+  p.emit(Opcode::LoadConst, {1, w.constantString("eng")});
+  p.emit(Opcode::Eq, {0, 0, 1});
+  p.emit(Opcode::Return, {0});
+  bc::PolicyCode &f = w.addPolicy("blocked", Effect::Forbid, {});
+  f.emit(Opcode::LoadVar, {0, static_cast<int64_t>(Var::Context)});
+  f.emit(Opcode::GetAttr, {0, 0, w.internString("block")});
+  f.emit(Opcode::Return, {0});
+  return finishModule(w);
+}
+
+constexpr const char *kEntities =
+    R"([{"uid": {"type": "User", "id": "alice"}, "attrs": {"dept": "eng"}},
+        {"uid": {"type": "User", "id": "bob"}, "attrs": {"dept": "ops"}}])";
+
+TEST(CApiTest, EndToEnd) {
+  CApi api;
+  ASSERT_NE(api.engine, nullptr);
+  EXPECT_STREQ(rune_version(), "0.1.0");
+  std::vector<uint8_t> bytes = deptModule();
+  ASSERT_EQ(rune_module_load(api.engine, bytes.data(), bytes.size(),
+                             &api.module, &api.error),
+            RUNE_OK)
+      << api.takeError();
+  ASSERT_EQ(rune_module_policy_count(api.module), 2u);
+  EXPECT_STREQ(rune_module_policy_id(api.module, 0), "eng-only");
+  EXPECT_STREQ(rune_module_policy_id(api.module, 1), "blocked");
+  EXPECT_EQ(rune_module_policy_id(api.module, 2), nullptr);
+  ASSERT_EQ(rune_entities_parse_json(api.engine, kEntities,
+                                     std::strlen(kEntities), "e.json",
+                                     &api.entities, &api.error),
+            RUNE_OK)
+      << api.takeError();
+
+  struct Case {
+    const char *principal;
+    const char *context;
+    rune_decision decision;
+    size_t reasons;
+    size_t errors;
+  } cases[] = {
+      {"User::\"alice\"", R"({"block": false})", RUNE_ALLOW, 1, 0},
+      {"User::\"alice\"", R"({"block": true})", RUNE_DENY, 1, 0},
+      {"User::\"bob\"", R"({"block": false})", RUNE_DENY, 0, 0},
+      {"User::\"alice\"", nullptr, RUNE_ALLOW, 1, 1}, // context.block errors
+      {"User::\"carol\"", R"({"block": false})", RUNE_DENY, 0, 1},
+  };
+  for (const Case &c : cases) {
+    rune_request_free(api.request);
+    rune_response_free(api.response);
+    api.request = nullptr;
+    api.response = nullptr;
+    ASSERT_EQ(rune_request_create(api.engine, c.principal, "Action::\"view\"",
+                                  "Doc::\"d\"", c.context, &api.request,
+                                  &api.error),
+              RUNE_OK)
+        << api.takeError();
+    ASSERT_EQ(rune_authorize(api.module, api.entities, api.request,
+                             &api.response, &api.error),
+              RUNE_OK)
+        << api.takeError();
+    EXPECT_EQ(rune_response_decision(api.response), c.decision) << c.principal;
+    EXPECT_EQ(rune_response_reason_count(api.response), c.reasons);
+    EXPECT_EQ(rune_response_error_count(api.response), c.errors);
+  }
+  // The last case: carol does not exist.
+  EXPECT_STREQ(rune_response_error_policy(api.response, 0), "eng-only");
+  EXPECT_STREQ(rune_response_error_message(api.response, 0),
+               "entity `User::\"carol\"` does not exist");
+  EXPECT_EQ(rune_response_error_policy(api.response, 5), nullptr);
+  EXPECT_EQ(rune_response_reason(api.response, 0), nullptr);
+}
+
+TEST(CApiTest, RejectsBadInputWithoutCrashing) {
+  CApi api;
+  std::vector<uint8_t> junk = {0x89, 'R', 'B', 'C'};
+  EXPECT_EQ(rune_module_load(api.engine, junk.data(), junk.size(),
+                             &api.module, &api.error),
+            RUNE_ERROR_INVALID_INPUT);
+  EXPECT_EQ(api.module, nullptr);
+  EXPECT_EQ(api.takeError(),
+            "bytecode: truncated header (need 32 bytes, file has 4)");
+  EXPECT_EQ(rune_module_load(api.engine, nullptr, 0, &api.module, nullptr),
+            RUNE_ERROR_INVALID_INPUT); // null error pointer is allowed
+  EXPECT_EQ(rune_module_load(nullptr, junk.data(), 4, &api.module, &api.error),
+            RUNE_ERROR_INVALID_INPUT);
+  api.takeError();
+
+  EXPECT_EQ(rune_entities_parse_json(api.engine, "[", 1, "bad.json",
+                                     &api.entities, &api.error),
+            RUNE_ERROR_INVALID_INPUT);
+  EXPECT_EQ(api.takeError(), "bad.json:1:2: error: unexpected end of input, "
+                             "expected a value\n[\n ^");
+
+  EXPECT_EQ(rune_request_create(api.engine, "User:alice", "A::\"a\"",
+                                "R::\"r\"", nullptr, &api.request, &api.error),
+            RUNE_ERROR_INVALID_INPUT);
+  EXPECT_EQ(api.takeError(), "principal: invalid entity uid \"User:alice\": "
+                             "expected `::` after the entity type name");
+  EXPECT_EQ(rune_request_create(api.engine, "U::\"a\"", "A::\"a\"", "R::\"r\"",
+                                "{\"x\": nul}", &api.request, &api.error),
+            RUNE_ERROR_INVALID_INPUT);
+  EXPECT_EQ(api.takeError().substr(0, 38),
+            "context:1:7: error: expected a value\n{");
+  EXPECT_EQ(rune_request_create(api.engine, "U::\"a\"", "A::\"a\"", "R::\"r\"",
+                                "", &api.request, &api.error),
+            RUNE_ERROR_INVALID_INPUT);
+  api.takeError();
+  EXPECT_EQ(rune_authorize(nullptr, nullptr, nullptr, &api.response,
+                           &api.error),
+            RUNE_ERROR_INVALID_INPUT);
+  api.takeError();
+  EXPECT_EQ(rune_module_load_file(api.engine, "/nonexistent/x.rbc",
+                                  &api.module, &api.error),
+            RUNE_ERROR_IO);
+  EXPECT_NE(api.takeError().find("/nonexistent/x.rbc: cannot open file"),
+            std::string::npos);
+  EXPECT_EQ(rune_entities_load_file(api.engine, "/nonexistent/e.json",
+                                    &api.entities, &api.error),
+            RUNE_ERROR_IO);
+  api.takeError();
+  // Accessors tolerate null.
+  EXPECT_EQ(rune_module_policy_count(nullptr), 0u);
+  EXPECT_EQ(rune_response_decision(nullptr), RUNE_DENY);
+  EXPECT_EQ(rune_response_error_count(nullptr), 0u);
+}
+
+TEST(CApiTest, LoadsFiles) {
+  CApi api;
+  std::vector<uint8_t> bytes = deptModule();
+  std::string modulePath = ::testing::TempDir() + "capi_module.rbc";
+  std::string entitiesPath = ::testing::TempDir() + "capi_entities.json";
+  {
+    std::ofstream(modulePath, std::ios::binary)
+        .write(reinterpret_cast<const char *>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(entitiesPath) << kEntities;
+  }
+  ASSERT_EQ(rune_module_load_file(api.engine, modulePath.c_str(), &api.module,
+                                  &api.error),
+            RUNE_OK)
+      << api.takeError();
+  ASSERT_EQ(rune_entities_load_file(api.engine, entitiesPath.c_str(),
+                                    &api.entities, &api.error),
+            RUNE_OK)
+      << api.takeError();
+  ASSERT_EQ(rune_request_create(api.engine, "User::\"alice\"", "A::\"a\"",
+                                "R::\"r\"", "{\"block\": false}", &api.request,
+                                &api.error),
+            RUNE_OK);
+  ASSERT_EQ(rune_authorize(api.module, api.entities, api.request,
+                           &api.response, &api.error),
+            RUNE_OK);
+  EXPECT_EQ(rune_response_decision(api.response), RUNE_ALLOW);
+  std::remove(modulePath.c_str());
+  std::remove(entitiesPath.c_str());
+}
+
+TEST(CApiTest, ObjectsOfDifferentEnginesDoNotMix) {
+  CApi a, b;
+  std::vector<uint8_t> bytes = deptModule();
+  ASSERT_EQ(rune_module_load(a.engine, bytes.data(), bytes.size(), &a.module,
+                             nullptr),
+            RUNE_OK);
+  b.entities = rune_entities_create_empty(b.engine);
+  ASSERT_EQ(rune_request_create(a.engine, "U::\"a\"", "A::\"a\"", "R::\"r\"",
+                                nullptr, &a.request, nullptr),
+            RUNE_OK);
+  EXPECT_EQ(rune_authorize(a.module, b.entities, a.request, &a.response,
+                           &a.error),
+            RUNE_ERROR_INVALID_INPUT);
+  EXPECT_EQ(a.takeError(), "the module, the entities and the request were "
+                           "created by different engines");
+}
+
+TEST(CApiTest, EngineMayBeFreedFirst) {
+  rune_engine *engine = rune_engine_create();
+  std::vector<uint8_t> bytes = deptModule();
+  rune_module *module = nullptr;
+  ASSERT_EQ(rune_module_load(engine, bytes.data(), bytes.size(), &module,
+                             nullptr),
+            RUNE_OK);
+  rune_entities *entities = rune_entities_create_empty(engine);
+  rune_request *request = nullptr;
+  ASSERT_EQ(rune_request_create(engine, "U::\"a\"", "A::\"a\"", "R::\"r\"",
+                                nullptr, &request, nullptr),
+            RUNE_OK);
+  rune_engine_free(engine);
+  rune_response *response = nullptr;
+  ASSERT_EQ(rune_authorize(module, entities, request, &response, nullptr),
+            RUNE_OK);
+  EXPECT_EQ(rune_response_error_count(response), 2u);
+  EXPECT_STREQ(rune_response_error_message(response, 0),
+               "entity `U::\"a\"` does not exist");
+  rune_response_free(response);
+  rune_request_free(request);
+  rune_entities_free(entities);
+  rune_module_free(module);
+}
+
+// --- Native modules: hand-written stand-ins for compiled code ------------------
+
+// The same two policies as deptModule(), written the way compiled code calls
+// the runtime: registers in an array, one rune_rt_* call per instruction.
+// String/constant indices match deptModule()'s tables: s0 "eng-only",
+// s1 "dept", s2 "eng", s3 "blocked", s4 "block"; c0 = "eng".
+int32_t nativeEngOnly(rune_eval_state *state, rune_value *regs) {
+  int32_t result;
+  if (rune_rt_load_var(state, &regs[0], 0) ||
+      rune_rt_get_attr(state, &regs[0], &regs[0], 1) ||
+      rune_rt_load_const(state, &regs[1], 0) ||
+      rune_rt_eq(state, &regs[0], &regs[0], &regs[1]) ||
+      rune_rt_to_bool(state, &regs[0], &result))
+    return -1;
+  return result;
+}
+
+int32_t nativeBlocked(rune_eval_state *state, rune_value *regs) {
+  int32_t result;
+  if (rune_rt_load_var(state, &regs[0], 3) ||
+      rune_rt_get_attr(state, &regs[0], &regs[0], 4) ||
+      rune_rt_to_bool(state, &regs[0], &result))
+    return -1;
+  return result;
+}
+
+int32_t nativeBadIndex(rune_eval_state *state, rune_value *regs) {
+  if (rune_rt_get_attr(state, &regs[0], &regs[0], 9999))
+    return -1;
+  return 1;
+}
+
+int32_t nativeInvalidResult(rune_eval_state *, rune_value *) { return 7; }
+
+TEST(NativeModuleTest, MatchesTheInterpreter) {
+  std::vector<uint8_t> bytes = deptModule();
+  const rune_policy_fn fns[] = {nativeEngOnly, nativeBlocked};
+  rune_native_module native{RUNE_NATIVE_ABI_VERSION, 2, bytes.data(),
+                            bytes.size(), fns};
+  for (const char *principal : {"User::\"alice\"", "User::\"bob\"",
+                                "User::\"nobody\""}) {
+    for (const char *context : {"{\"block\": false}", "{\"block\": true}",
+                                "{\"block\": 1}", "{}"}) {
+      CApi interpreted, compiled;
+      ASSERT_EQ(rune_module_load(interpreted.engine, bytes.data(),
+                                 bytes.size(), &interpreted.module, nullptr),
+                RUNE_OK);
+      ASSERT_EQ(rune_module_load_native(compiled.engine, &native,
+                                        &compiled.module, &compiled.error),
+                RUNE_OK)
+          << compiled.takeError();
+      for (CApi *api : {&interpreted, &compiled}) {
+        ASSERT_EQ(rune_entities_parse_json(api->engine, kEntities,
+                                           std::strlen(kEntities), "e",
+                                           &api->entities, nullptr),
+                  RUNE_OK);
+        ASSERT_EQ(rune_request_create(api->engine, principal, "A::\"a\"",
+                                      "R::\"r\"", context, &api->request,
+                                      nullptr),
+                  RUNE_OK);
+        ASSERT_EQ(rune_authorize(api->module, api->entities, api->request,
+                                 &api->response, nullptr),
+                  RUNE_OK);
+      }
+      rune_response *x = interpreted.response, *y = compiled.response;
+      EXPECT_EQ(rune_response_decision(x), rune_response_decision(y));
+      ASSERT_EQ(rune_response_reason_count(x), rune_response_reason_count(y));
+      for (size_t i = 0; i < rune_response_reason_count(x); ++i)
+        EXPECT_STREQ(rune_response_reason(x, i), rune_response_reason(y, i));
+      ASSERT_EQ(rune_response_error_count(x), rune_response_error_count(y))
+          << principal << " " << context;
+      for (size_t i = 0; i < rune_response_error_count(x); ++i) {
+        EXPECT_STREQ(rune_response_error_policy(x, i),
+                     rune_response_error_policy(y, i));
+        EXPECT_STREQ(rune_response_error_message(x, i),
+                     rune_response_error_message(y, i));
+      }
+    }
+  }
+}
+
+TEST(NativeModuleTest, RejectsInconsistentDescriptors) {
+  std::vector<uint8_t> bytes = deptModule();
+  const rune_policy_fn fns[] = {nativeEngOnly, nativeBlocked};
+  const rune_policy_fn withNull[] = {nativeEngOnly, nullptr};
+  struct Case {
+    rune_native_module native;
+    const char *error;
+  } cases[] = {
+      {{99, 2, bytes.data(), bytes.size(), fns},
+       "native module: ABI version 99 (this runtime supports 1)"},
+      {{RUNE_NATIVE_ABI_VERSION, 1, bytes.data(), bytes.size(), fns},
+       "native module: 1 policy functions but the bytecode has 2 policies"},
+      {{RUNE_NATIVE_ABI_VERSION, 2, bytes.data(), bytes.size(), nullptr},
+       "native module: missing policy function table"},
+      {{RUNE_NATIVE_ABI_VERSION, 2, bytes.data(), bytes.size(), withNull},
+       "native module: policy function 1 is null"},
+      {{RUNE_NATIVE_ABI_VERSION, 2, bytes.data(), 10, fns},
+       "native module: bytecode: truncated header (need 32 bytes, file has "
+       "10)"},
+  };
+  for (const Case &c : cases) {
+    CApi api;
+    EXPECT_EQ(rune_module_load_native(api.engine, &c.native, &api.module,
+                                      &api.error),
+              RUNE_ERROR_INVALID_INPUT);
+    EXPECT_EQ(api.takeError(), c.error);
+    EXPECT_EQ(api.module, nullptr);
+  }
+}
+
+TEST(NativeModuleTest, MisbehavingCodeFailsClosed) {
+  bc::ModuleWriter w;
+  addConstantPolicy(w, "bad-index", Effect::Permit, true);
+  addConstantPolicy(w, "bad-result", Effect::Permit, true);
+  std::vector<uint8_t> bytes = finishModule(w);
+  const rune_policy_fn fns[] = {nativeBadIndex, nativeInvalidResult};
+  rune_native_module native{RUNE_NATIVE_ABI_VERSION, 2, bytes.data(),
+                            bytes.size(), fns};
+  CApi api;
+  ASSERT_EQ(rune_module_load_native(api.engine, &native, &api.module,
+                                    &api.error),
+            RUNE_OK);
+  api.entities = rune_entities_create_empty(api.engine);
+  ASSERT_EQ(rune_request_create(api.engine, "U::\"a\"", "A::\"a\"", "R::\"r\"",
+                                nullptr, &api.request, nullptr),
+            RUNE_OK);
+  ASSERT_EQ(rune_authorize(api.module, api.entities, api.request,
+                           &api.response, nullptr),
+            RUNE_OK);
+  EXPECT_EQ(rune_response_decision(api.response), RUNE_DENY);
+  ASSERT_EQ(rune_response_error_count(api.response), 2u);
+  EXPECT_STREQ(rune_response_error_message(api.response, 0),
+               "native code passed an invalid string index");
+  EXPECT_STREQ(rune_response_error_message(api.response, 1),
+               "policy returned the invalid result 7");
+}
+
+TEST(NativeModuleTest, HelpersValidateIndices) {
+  Environment env;
+  rune_value dst{}, a{};
+  reinterpret_cast<Value &>(a) = Value::integer(1);
+  EvalContext &ctx = env.context();
+  EXPECT_NE(rune_rt_load_const(&ctx, &dst, 0), 0);
+  EXPECT_EQ(ctx.error, "native code passed an invalid constant index");
+  EXPECT_NE(rune_rt_load_var(&env.context(), &dst, 4), 0);
+  EXPECT_NE(rune_rt_like(&env.context(), &dst, &a, 0), 0);
+  EXPECT_NE(rune_rt_make_record(&env.context(), &dst, 0, &a, 1), 0);
+  EXPECT_NE(rune_rt_call_ext(&env.context(), &dst, 12, &a, 1), 0);
+  EXPECT_EQ(env.ctx.error, "native code passed an invalid extension call");
+  EXPECT_NE(rune_rt_is_type(&env.context(), &dst, &a, 5), 0);
+  EXPECT_NE(rune_rt_eq(nullptr, &dst, &a, &a), 0);
+  EXPECT_EQ(rune_rt_add(&env.context(), &dst, &a, &a), 0);
+  EXPECT_EQ(reinterpret_cast<Value &>(dst).asLong(), 2);
+  int32_t truth = -1;
+  EXPECT_NE(rune_rt_to_bool(&env.context(), &a, &truth), 0);
+  EXPECT_EQ(env.ctx.error, "type error: expected bool, got long");
+  EXPECT_EQ(rune_rt_not(&env.context(), &dst, &a), 1);
+  EXPECT_EQ(rune_rt_make_set(&env.context(), &dst, &a, 1), 0);
+  EXPECT_EQ(rune_rt_is_empty(&env.context(), &dst, &dst), 0);
+  EXPECT_EQ(rune_rt_to_bool(&env.context(), &dst, &truth), 0);
+  EXPECT_EQ(truth, 0);
+}
+
+} // namespace
+} // namespace rune::test

@@ -1,0 +1,206 @@
+//===- CorruptionTest.cpp - Damaged inputs are rejected, never crash ------===//
+//
+// Built twice: against the normal runtime and against rune_runtime_asan, so
+// any out-of-bounds access while rejecting (or running) a damaged module is
+// caught by AddressSanitizer.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestSupport.h"
+
+#include "rune/Runtime/Disassembler.h"
+#include "rune/rune.h"
+
+#include <random>
+
+namespace rune::test {
+namespace {
+
+using bc::Effect;
+using bc::ExtFn;
+using bc::Var;
+
+/// A module that uses every section, every constant kind, annotations,
+/// jumps and most instructions.
+std::vector<uint8_t> richModule() {
+  bc::ModuleWriter w;
+  {
+    bc::PolicyCode &p = w.addPolicy("p0", Effect::Permit, {{"id", "p0"}});
+    bc::Label no = p.createLabel();
+    p.emit(Opcode::LoadVar, {0, static_cast<int64_t>(Var::Principal)});
+    p.emit(Opcode::HasAttr, {1, 0, w.internString("dept")});
+    p.emit(Opcode::JumpIfFalse, {1, no.id});
+    p.emit(Opcode::GetAttr, {1, 0, w.internString("dept")});
+    p.emit(Opcode::LoadConst, {2, w.constantString("eng")});
+    p.emit(Opcode::Eq, {1, 1, 2});
+    p.emit(Opcode::JumpIfFalse, {1, no.id});
+    p.emit(Opcode::LoadConst, {2, w.constantEntity("Group", "staff")});
+    p.emit(Opcode::In, {1, 0, 2});
+    p.emit(Opcode::Return, {1});
+    p.bindLabel(no);
+    p.emit(Opcode::LoadConst, {1, w.constantBool(false)});
+    p.emit(Opcode::Return, {1});
+  }
+  {
+    bc::PolicyCode &p = w.addPolicy("p1", Effect::Forbid, {});
+    bc::Label end = p.createLabel();
+    p.emit(Opcode::LoadVar, {0, static_cast<int64_t>(Var::Context)});
+    p.emit(Opcode::GetAttr, {1, 0, w.internString("n")});
+    p.emit(Opcode::LoadConst, {2, w.constantLong(3)});
+    p.emit(Opcode::Mul, {1, 1, 2});
+    p.emit(Opcode::Neg, {1, 1});
+    p.emit(Opcode::MakeSet, {3, 1, 2});
+    p.emit(Opcode::IsEmpty, {3, 3});
+    p.emit(Opcode::Not, {3, 3});
+    p.emit(Opcode::MakeRecord, {4, w.constantNameList({"a", "b"}), 1, 2});
+    p.emit(Opcode::GetAttr, {4, 4, w.internString("a")});
+    p.emit(Opcode::LoadConst, {5, w.constantString("x.y.z")});
+    p.emit(Opcode::Like,
+           {5, 5, w.constantPattern({{false, "x"}, {true, ""}, {false, "z"}})});
+    p.emit(Opcode::LoadConst, {6, w.constantString("10.0.0.0/8")});
+    p.emit(Opcode::CallExt, {6, static_cast<int64_t>(ExtFn::Ip), 6, 1});
+    p.emit(Opcode::CallExt, {7, static_cast<int64_t>(ExtFn::IsIpv4), 6, 1});
+    p.emit(Opcode::AssertBool, {7});
+    p.emit(Opcode::LoadVar, {8, static_cast<int64_t>(Var::Resource)});
+    p.emit(Opcode::IsType, {8, 8, w.internString("Photo")});
+    p.emit(Opcode::JumpIfTrue, {8, end.id});
+    p.emit(Opcode::Return, {3});
+    p.bindLabel(end);
+  }
+  return finishModule(w);
+}
+
+/// Loads `bytes` through the C API; when they verify, also runs them, which
+/// must not crash either.
+bool loadAndMaybeRun(const std::vector<uint8_t> &bytes, std::string &error) {
+  rune_engine *engine = rune_engine_create();
+  rune_module *module = nullptr;
+  char *message = nullptr;
+  bool loaded = rune_module_load(engine, bytes.data(), bytes.size(), &module,
+                                 &message) == RUNE_OK;
+  if (!loaded) {
+    error = message ? message : "";
+    rune_string_free(message);
+    EXPECT_EQ(module, nullptr);
+  } else {
+    const char *entities =
+        R"([{"uid": {"type": "User", "id": "alice"},
+             "attrs": {"dept": "eng"},
+             "parents": [{"type": "Group", "id": "staff"}]}])";
+    rune_entities *store = nullptr;
+    rune_request *request = nullptr;
+    rune_response *response = nullptr;
+    EXPECT_EQ(rune_entities_parse_json(engine, entities, std::strlen(entities),
+                                       "e", &store, nullptr),
+              RUNE_OK);
+    EXPECT_EQ(rune_request_create(engine, "User::\"alice\"", "A::\"a\"",
+                                  "Photo::\"p\"", "{\"n\": 2}", &request,
+                                  nullptr),
+              RUNE_OK);
+    EXPECT_EQ(rune_authorize(module, store, request, &response, nullptr),
+              RUNE_OK);
+    rune_response_free(response);
+    rune_request_free(request);
+    rune_entities_free(store);
+    rune_module_free(module);
+  }
+  rune_engine_free(engine);
+  return loaded;
+}
+
+TEST(CorruptionTest, TheIntactModuleLoadsAndRuns) {
+  std::vector<uint8_t> bytes = richModule();
+  ASSERT_FALSE(bytes.empty());
+  std::string error;
+  EXPECT_TRUE(loadAndMaybeRun(bytes, error)) << error;
+}
+
+TEST(CorruptionTest, EveryTruncationIsRejected) {
+  std::vector<uint8_t> bytes = richModule();
+  for (size_t length = 0; length < bytes.size(); ++length) {
+    std::vector<uint8_t> truncated(bytes.begin(), bytes.begin() + length);
+    std::string error;
+    EXPECT_FALSE(loadAndMaybeRun(truncated, error)) << "length " << length;
+    EXPECT_EQ(error.rfind("bytecode: ", 0), 0u) << error;
+    std::string listing;
+    EXPECT_FALSE(bc::disassemble(truncated, listing, error));
+  }
+}
+
+TEST(CorruptionTest, RandomDamageIsRejected) {
+  std::vector<uint8_t> bytes = richModule();
+  std::mt19937 random(20240601);
+  std::uniform_int_distribution<size_t> position(0, bytes.size() - 1);
+  std::uniform_int_distribution<int> byteValue(0, 255), edits(1, 4);
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::vector<uint8_t> damaged = bytes;
+    int count = edits(random);
+    for (int e = 0; e < count; ++e) {
+      size_t at = position(random);
+      if (trial % 2 == 0)
+        damaged[at] ^= static_cast<uint8_t>(1u << (byteValue(random) % 8));
+      else
+        damaged[at] = static_cast<uint8_t>(byteValue(random));
+    }
+    if (damaged == bytes)
+      continue;
+    std::string error;
+    EXPECT_FALSE(loadAndMaybeRun(damaged, error)) << "trial " << trial;
+    EXPECT_FALSE(error.empty());
+  }
+}
+
+TEST(CorruptionTest, DamageBehindAValidChecksumNeverCrashes) {
+  // Re-sealing the checksum after each edit gets the damage past the
+  // container checks into the tables and the code. Some edits still make a
+  // valid module (say, a different constant); those must run safely.
+  std::vector<uint8_t> bytes = richModule();
+  std::mt19937 random(7);
+  std::uniform_int_distribution<size_t> position(bc::kHeaderSize,
+                                                 bytes.size() - 1);
+  std::uniform_int_distribution<int> byteValue(0, 255), edits(1, 3);
+  int rejected = 0, accepted = 0;
+  for (int trial = 0; trial < 4000; ++trial) {
+    std::vector<uint8_t> damaged = bytes;
+    int count = edits(random);
+    for (int e = 0; e < count; ++e)
+      damaged[position(random)] = static_cast<uint8_t>(byteValue(random));
+    fixChecksum(damaged);
+    std::string error;
+    if (loadAndMaybeRun(damaged, error)) {
+      ++accepted;
+    } else {
+      ++rejected;
+      EXPECT_EQ(error.rfind("bytecode: ", 0), 0u) << error;
+    }
+  }
+  EXPECT_GT(rejected, 1000);
+  RecordProperty("accepted", accepted);
+}
+
+TEST(CorruptionTest, DamagedJsonIsRejectedOrParsed) {
+  const std::string entities =
+      R"([{"uid": {"type": "User", "id": "a\u00e9"}, "attrs": {"n": 1,
+          "s": [true, {"__entity": {"type": "G", "id": "g"}}],
+          "d": {"__extn": {"fn": "decimal", "arg": "1.5"}}},
+          "parents": [{"type": "G", "id": "g"}], "tags": {"t": "x"}}])";
+  std::mt19937 random(99);
+  std::uniform_int_distribution<size_t> position(0, entities.size() - 1);
+  std::uniform_int_distribution<int> byteValue(0, 255);
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string damaged = entities;
+    damaged[position(random)] = static_cast<char>(byteValue(random));
+    if (trial % 3 == 0)
+      damaged.resize(position(random));
+    auto engine = std::make_shared<Engine>();
+    EntityStore store(engine);
+    std::string error;
+    if (!parseEntitiesJson(damaged, "e.json", store, error))
+      EXPECT_EQ(error.rfind("e.json:", 0), 0u) << error;
+    Request request(engine);
+    request.build("User::\"a\"", "A::\"a\"", "R::\"r\"", damaged, error);
+  }
+}
+
+} // namespace
+} // namespace rune::test
