@@ -40,7 +40,9 @@ scope
     ;
 
 scopeElement
-    : scopeVar=(KW_PRINCIPAL | KW_ACTION | KW_RESOURCE) (KW_IS path)? (relOp expr)?
+    : scopeVar=(KW_PRINCIPAL | KW_ACTION | KW_RESOURCE)
+      (KW_IS path)?
+      (relOp expr)?
     ;
 
 condition

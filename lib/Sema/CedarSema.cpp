@@ -1,4 +1,4 @@
-//===- CedarSema.cpp - Semantic checks on Cedar policies --------------------===//
+//===- CedarSema.cpp - Semantic checks on Cedar policies ------------------===//
 //
 // Part of the rune project.
 //
@@ -30,15 +30,18 @@ constexpr Callable functions[] = {
 
 /// Cedar's methods: the built-in set/tag operations, then the decimal,
 /// ipaddr and datetime extension methods.
-constexpr Callable methods[] = {
-    {"contains", 1},       {"containsAll", 1},        {"containsAny", 1},
-    {"isEmpty", 0},        {"getTag", 1},             {"hasTag", 1},
-    {"lessThan", 1},       {"lessThanOrEqual", 1},    {"greaterThan", 1},
-    {"greaterThanOrEqual", 1}, {"isIpv4", 0},         {"isIpv6", 0},
-    {"isLoopback", 0},     {"isMulticast", 0},        {"isInRange", 1},
-    {"offset", 1},         {"durationSince", 1},      {"toDate", 0},
-    {"toTime", 0},         {"toMilliseconds", 0},     {"toSeconds", 0},
-    {"toMinutes", 0},      {"toHours", 0},            {"toDays", 0}};
+constexpr Callable methods[] = {{"contains", 1},      {"containsAll", 1},
+                                {"containsAny", 1},   {"isEmpty", 0},
+                                {"getTag", 1},        {"hasTag", 1},
+                                {"lessThan", 1},      {"lessThanOrEqual", 1},
+                                {"greaterThan", 1},   {"greaterThanOrEqual", 1},
+                                {"isIpv4", 0},        {"isIpv6", 0},
+                                {"isLoopback", 0},    {"isMulticast", 0},
+                                {"isInRange", 1},     {"offset", 1},
+                                {"durationSince", 1}, {"toDate", 0},
+                                {"toTime", 0},        {"toMilliseconds", 0},
+                                {"toSeconds", 0},     {"toMinutes", 0},
+                                {"toHours", 0},       {"toDays", 0}};
 
 const Callable *lookup(llvm::ArrayRef<Callable> table, llvm::StringRef name) {
   for (const Callable &callable : table)
@@ -196,7 +199,8 @@ private:
     if (!uid) {
       error(expr.getLoc(),
             "expected an action entity literal such as Action::\"view\", "
-            "found " + quote(expr),
+            "found " +
+                quote(expr),
             expr.getRange());
       return;
     }
@@ -204,7 +208,8 @@ private:
     if (uid->getType().getBaseName() != "Action")
       error(uid->getLoc(),
             "expected an entity of type 'Action' (optionally namespaced) in "
-            "the action scope, found " + quote(expr),
+            "the action scope, found " +
+                quote(expr),
             uid->getRange());
   }
 
@@ -231,8 +236,7 @@ private:
   void checkTypeName(const QualifiedName &name) {
     if (llvm::is_contained(name.components, "__cedar"))
       error(name.range.Start,
-            "'" + name.str() +
-                "' uses the reserved namespace '__cedar'",
+            "'" + name.str() + "' uses the reserved namespace '__cedar'",
             name.range);
   }
 
@@ -244,8 +248,7 @@ private:
     switch (expr.getKind()) {
     case Expr::Kind::Slot:
       error(expr.getLoc(),
-            "template slot " +
-                toString(llvm::cast<SlotExpr>(expr).getSlot()) +
+            "template slot " + toString(llvm::cast<SlotExpr>(expr).getSlot()) +
                 " cannot appear in a '" + clause +
                 "' clause; slots are only allowed in the policy scope",
             expr.getRange());
@@ -280,8 +283,10 @@ private:
     if (!function) {
       if (!name.isQualified() && lookup(methods, name.getBaseName())) {
         error(call.getLoc(),
-              "'" + spelled + "' is a method, not a function; call it as "
-              "'e." + spelled + "(...)'",
+              "'" + spelled +
+                  "' is a method, not a function; call it as "
+                  "'e." +
+                  spelled + "(...)'",
               nameRange);
         return;
       }
@@ -290,7 +295,8 @@ private:
       if (!name.isQualified() &&
           llvm::is_contained(variables, name.getBaseName())) {
         error(call.getLoc(),
-              "'" + spelled + "' is a variable and cannot be called", nameRange);
+              "'" + spelled + "' is a variable and cannot be called",
+              nameRange);
         return;
       }
       std::string message = "'" + spelled + "' is not a known function";
@@ -327,8 +333,8 @@ private:
       problem = parseDuration(text).takeError();
     if (problem)
       error(literal->getLoc(),
-            "invalid argument to '" + spelled + "': " +
-                llvm::toString(std::move(problem)),
+            "invalid argument to '" + spelled +
+                "': " + llvm::toString(std::move(problem)),
             literal->getRange());
   }
 

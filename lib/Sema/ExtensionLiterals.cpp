@@ -1,4 +1,4 @@
-//===- ExtensionLiterals.cpp - Cedar extension constructor strings ----------===//
+//===- ExtensionLiterals.cpp - Cedar extension constructor strings --------===//
 //
 // Part of the rune project.
 //
@@ -98,7 +98,8 @@ static bool parseIPv6Groups(llvm::StringRef text,
   llvm::SmallVector<llvm::StringRef, 8> parts;
   text.split(parts, ':');
   for (llvm::StringRef part : parts) {
-    if (part.empty() || part.size() > 4 || !llvm::all_of(part, llvm::isHexDigit))
+    if (part.empty() || part.size() > 4 ||
+        !llvm::all_of(part, llvm::isHexDigit))
       return false;
     unsigned value;
     part.getAsInteger(16, value);
@@ -197,9 +198,9 @@ static int64_t daysFromCivil(int64_t year, unsigned month, unsigned day) {
 }
 
 /// Consumes exactly `count` ASCII digits from the front of `text`.
-static std::optional<unsigned> takeDigits(llvm::StringRef &text,
-                                          size_t count) {
-  if (text.size() < count || !llvm::all_of(text.take_front(count), llvm::isDigit))
+static std::optional<unsigned> takeDigits(llvm::StringRef &text, size_t count) {
+  if (text.size() < count ||
+      !llvm::all_of(text.take_front(count), llvm::isDigit))
     return std::nullopt;
   unsigned value;
   text.take_front(count).getAsInteger(10, value);
@@ -214,7 +215,8 @@ llvm::Expected<int64_t> rune::cedar::parseDatetime(llvm::StringRef text) {
   llvm::StringRef rest = text;
   std::optional<unsigned> year = takeDigits(rest, 4);
   bool dateShape = year && rest.consume_front("-");
-  std::optional<unsigned> month = dateShape ? takeDigits(rest, 2) : std::nullopt;
+  std::optional<unsigned> month =
+      dateShape ? takeDigits(rest, 2) : std::nullopt;
   dateShape = month && rest.consume_front("-");
   std::optional<unsigned> day = dateShape ? takeDigits(rest, 2) : std::nullopt;
   if (!day)
@@ -280,7 +282,8 @@ llvm::Expected<int64_t> rune::cedar::parseDatetime(llvm::StringRef text) {
                    text.substr(11, 8) + "'");
   if (offsetHours) {
     if (*offsetHours > 23 || *offsetMins > 59)
-      return failure("'" + text + "' is not a valid datetime: invalid offset; "
+      return failure("'" + text +
+                     "' is not a valid datetime: invalid offset; "
                      "hours must be below 24 and minutes below 60");
     offsetMinutes = int64_t(*offsetHours) * 60 + *offsetMins;
     if (negativeOffset)
@@ -333,7 +336,7 @@ llvm::Expected<int64_t> rune::cedar::parseDuration(llvm::StringRef text) {
     llvm::StringRef digits = rest.take_front(digitCount);
     rest = rest.drop_front(digitCount);
     // "ms" must win over "m" followed by garbage.
-    size_t unit = rest.starts_with("ms") ? 4
+    size_t unit = rest.starts_with("ms")  ? 4
                   : rest.starts_with("m") ? 2
                   : rest.starts_with("d") ? 0
                   : rest.starts_with("h") ? 1

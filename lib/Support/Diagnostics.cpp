@@ -1,4 +1,4 @@
-//===- Diagnostics.cpp - Located compiler diagnostics -----------------------===//
+//===- Diagnostics.cpp - Located compiler diagnostics ---------------------===//
 //
 // Part of the rune project.
 //

@@ -51,8 +51,8 @@ void printError(const std::string &message) {
 std::string readFile(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw CommandError{fmt::format("cannot open `{}`: {}", path,
-                                   std::strerror(errno))};
+    throw CommandError{
+        fmt::format("cannot open `{}`: {}", path, std::strerror(errno))};
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad())
@@ -111,8 +111,8 @@ std::string requestUid(const nlohmann::json &value, std::string_view field,
     if (body->is_object() && body->size() == 2 && body->contains("type") &&
         body->contains("id") && (*body)["type"].is_string() &&
         (*body)["id"].is_string())
-      return (*body)["type"].get<std::string>() + "::" +
-             quoteCedarString((*body)["id"].get<std::string>());
+      return (*body)["type"].get<std::string>() +
+             "::" + quoteCedarString((*body)["id"].get<std::string>());
   }
   throw CommandError{fmt::format(
       "{}: `{}` must be an entity uid: a string like \"User::\\\"alice\\\"\" "
@@ -148,15 +148,14 @@ RequestText readRequestJson(const std::string &path) {
     std::string what = e.what();
     size_t column = what.find("column ");
     size_t detail = what.find(": ", column == std::string::npos ? 0 : column);
-    std::string message = detail == std::string::npos
-                              ? what
-                              : what.substr(detail + 2);
+    std::string message =
+        detail == std::string::npos ? what : what.substr(detail + 2);
     size_t offset = e.byte > 0 ? e.byte - 1 : 0;
     throw CommandError{formatSourceDiagnostic(path, text, offset, message)};
   }
   if (!document.is_object())
-    throw CommandError{fmt::format("{}: the request must be a JSON object",
-                                   path)};
+    throw CommandError{
+        fmt::format("{}: the request must be a JSON object", path)};
   RequestText request;
   request.requestJsonPath = path;
   for (auto &[key, value] : document.items()) {
@@ -315,20 +314,20 @@ int run(int argc, const char *const *argv, const rune_native_module *linked,
   rune_request *built = nullptr;
   {
     CError error;
-    if (rune_request_create(
-            engine.get(), request.principal.c_str(), request.action.c_str(),
-            request.resource.c_str(),
-            request.context ? request.context->c_str() : nullptr, &built,
-            &error.text) != RUNE_OK) {
+    if (rune_request_create(engine.get(), request.principal.c_str(),
+                            request.action.c_str(), request.resource.c_str(),
+                            request.context ? request.context->c_str()
+                                            : nullptr,
+                            &built, &error.text) != RUNE_OK) {
       std::string message = error.str();
       // The runtime names the context JSON "context" in its diagnostics.
       if (message.rfind("context:", 0) == 0) {
         if (!request.contextPath.empty())
           message = request.contextPath + message.substr(7);
         else
-          message = fmt::format("{}: invalid context: {}",
-                                request.requestJsonPath,
-                                withoutLocation(message));
+          message =
+              fmt::format("{}: invalid context: {}", request.requestJsonPath,
+                          withoutLocation(message));
       } else if (!request.requestJsonPath.empty()) {
         message = request.requestJsonPath + ": " + message;
       }
@@ -340,9 +339,9 @@ int run(int argc, const char *const *argv, const rune_native_module *linked,
   rune_response *answered = nullptr;
   CError error;
   auto start = std::chrono::steady_clock::now();
-  rune_status status = rune_authorize(module.get(), entities.get(),
-                                      requestHandle.get(), &answered,
-                                      &error.text);
+  rune_status status =
+      rune_authorize(module.get(), entities.get(), requestHandle.get(),
+                     &answered, &error.text);
   auto elapsed = std::chrono::steady_clock::now() - start;
   if (status != RUNE_OK)
     throw CommandError{error.str()};
@@ -352,8 +351,8 @@ int run(int argc, const char *const *argv, const rune_native_module *linked,
   std::string out = allow ? "ALLOW\n" : "DENY\n";
   if (vm["verbose"].as<bool>()) {
     for (size_t i = 0; i < rune_response_reason_count(response.get()); ++i)
-      out += fmt::format("reason: {}\n",
-                         rune_response_reason(response.get(), i));
+      out +=
+          fmt::format("reason: {}\n", rune_response_reason(response.get(), i));
     for (size_t i = 0; i < rune_response_error_count(response.get()); ++i)
       out += fmt::format("error: {}: {}\n",
                          rune_response_error_policy(response.get(), i),
@@ -362,8 +361,7 @@ int run(int argc, const char *const *argv, const rune_native_module *linked,
   if (vm["timing"].as<bool>())
     out += fmt::format(
         "time: {} us\n",
-        std::chrono::duration_cast<std::chrono::microseconds>(elapsed)
-            .count());
+        std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
   fmt::print("{}", out);
   std::fflush(stdout);
   return allow ? 0 : 2;

@@ -31,9 +31,9 @@ namespace rune::cli {
 
 /// Compiles a policy source file to bytecode; provided by rune-run, absent
 /// in native executables.
-using SourceCompiler = std::function<bool(
-    const std::string &path, std::vector<uint8_t> &bytecode,
-    std::string &error)>;
+using SourceCompiler =
+    std::function<bool(const std::string &path, std::vector<uint8_t> &bytecode,
+                       std::string &error)>;
 
 /// Runs the command. `linked` non-null: the policies are the linked native
 /// module (then --policies is rejected).

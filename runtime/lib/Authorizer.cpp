@@ -21,8 +21,8 @@ struct ArenaResetter {
 } // namespace
 
 bool authorize(const LoadedModule &module, const EntityStore &entities,
-               const Request &request, EvalScratch &scratch,
-               Response &response, std::string &error) {
+               const Request &request, EvalScratch &scratch, Response &response,
+               std::string &error) {
   if (&module.engine() != &entities.engine() ||
       &module.engine() != &request.engine()) {
     error = "the module, the entities and the request were created by "
@@ -47,7 +47,10 @@ bool authorize(const LoadedModule &module, const EntityStore &entities,
   const bc::Module &image = module.bytecode();
   const rune_policy_fn *native = module.nativeFunctions();
   Value *registers = scratch.registers.data();
-  std::vector<size_t> permits, forbids;
+  std::vector<uint32_t> &permits = scratch.satisfiedPermits;
+  std::vector<uint32_t> &forbids = scratch.satisfiedForbids;
+  permits.clear();
+  forbids.clear();
   for (size_t i = 0; i < image.policies.size(); ++i) {
     const bc::PolicyEntry &policy = image.policies[i];
     // Registers start out as `false`: code that reads a register before
@@ -59,7 +62,8 @@ bool authorize(const LoadedModule &module, const EntityStore &entities,
         native ? native[i](&ctx, reinterpret_cast<rune_value *>(registers))
                : interpretPolicy(ctx, i, registers);
     if (result == 1 && !ctx.failed) {
-      (policy.effect == bc::Effect::Forbid ? forbids : permits).push_back(i);
+      (policy.effect == bc::Effect::Forbid ? forbids : permits)
+          .push_back(static_cast<uint32_t>(i));
     } else if (result != 0 || ctx.failed) {
       // Fail closed: anything but a clean 0 or 1 is an error.
       std::string message =
@@ -71,7 +75,7 @@ bool authorize(const LoadedModule &module, const EntityStore &entities,
           {std::string(module.policyId(i)), std::move(message)});
     }
   }
-  const std::vector<size_t> *deciding = nullptr;
+  const std::vector<uint32_t> *deciding = nullptr;
   if (!forbids.empty()) {
     response.decision = Decision::Deny;
     deciding = &forbids;
@@ -80,7 +84,7 @@ bool authorize(const LoadedModule &module, const EntityStore &entities,
     deciding = &permits;
   }
   if (deciding)
-    for (size_t i : *deciding)
+    for (uint32_t i : *deciding)
       response.reasons.emplace_back(module.policyId(i));
   return true;
 }

@@ -118,19 +118,20 @@ private:
                          unsigned(kVersionMajor), unsigned(kVersionMinor)));
     out.flags = loadU32(data + 12);
     if (out.flags != 0)
-      return fail(format("unsupported flags 0x%08" PRIx32 " (must be 0)",
-                         out.flags));
+      return fail(
+          format("unsupported flags 0x%08" PRIx32 " (must be 0)", out.flags));
     out.fileSize = loadU64(data + 16);
     if (out.fileSize > kMaxFileSize || size > kMaxFileSize)
-      return fail(format("file too large (limit %" PRIu64 " bytes)",
-                         kMaxFileSize));
+      return fail(
+          format("file too large (limit %" PRIu64 " bytes)", kMaxFileSize));
     if (out.fileSize != size)
       return fail(format("file size mismatch (header says %" PRIu64
                          " bytes, file has %zu)",
                          out.fileSize, size));
     out.checksum = loadU32(data + 24);
     sectionCount = loadU32(data + 28);
-    uint64_t tableEnd = kHeaderSize + uint64_t(sectionCount) * kSectionEntrySize;
+    uint64_t tableEnd =
+        kHeaderSize + uint64_t(sectionCount) * kSectionEntrySize;
     if (tableEnd > size)
       return fail(format("truncated section table (need %" PRIu64
                          " bytes, file has %zu)",
@@ -149,7 +150,8 @@ private:
   }
 
   bool readSectionTable() {
-    uint64_t tableEnd = kHeaderSize + uint64_t(sectionCount) * kSectionEntrySize;
+    uint64_t tableEnd =
+        kHeaderSize + uint64_t(sectionCount) * kSectionEntrySize;
     const SectionEntry *byKind[5] = {nullptr, nullptr, nullptr, nullptr,
                                      nullptr};
     out.sections.reserve(sectionCount);
@@ -183,9 +185,9 @@ private:
     std::vector<SectionEntry> sorted = out.sections;
     // Stable, so equal offsets are reported in table order.
     std::stable_sort(sorted.begin(), sorted.end(),
-              [](const SectionEntry &a, const SectionEntry &b) {
-                return a.offset < b.offset;
-              });
+                     [](const SectionEntry &a, const SectionEntry &b) {
+                       return a.offset < b.offset;
+                     });
     for (size_t i = 1; i < sorted.size(); ++i)
       if (uint64_t(sorted[i - 1].offset) + sorted[i - 1].size >
           sorted[i].offset)
@@ -224,8 +226,8 @@ private:
       uint32_t length;
       const uint8_t *bytes;
       if (!c.u32(length) || !c.bytes(length, bytes))
-        return fail(format("Strings section truncated (string %" PRIu32 ")",
-                           i));
+        return fail(
+            format("Strings section truncated (string %" PRIu32 ")", i));
       out.strings.emplace_back(reinterpret_cast<const char *>(bytes), length);
     }
     return checkConsumed(c, SectionKind::Strings);
@@ -243,9 +245,8 @@ private:
     out.constants.reserve(count);
     for (uint32_t i = 0; i < count; ++i) {
       auto truncated = [&] {
-        return fail(format("Constants section truncated (constant %" PRIu32
-                           ")",
-                           i));
+        return fail(
+            format("Constants section truncated (constant %" PRIu32 ")", i));
       };
       uint8_t kind;
       if (!c.u8(kind))
@@ -288,8 +289,7 @@ private:
           c.u8(elementKind);
           c.u32(string);
           if (elementKind > 1)
-            return fail(format("constant %" PRIu32
-                               ": pattern element %" PRIu32
+            return fail(format("constant %" PRIu32 ": pattern element %" PRIu32
                                " has unknown kind %u",
                                i, e, unsigned(elementKind)));
           out.patternElements.push_back({elementKind == 1, string});
@@ -323,7 +323,7 @@ private:
     uint32_t count;
     if (!c.u32(count))
       return fail("Policies section too small for its count");
-    constexpr uint32_t kFixedEntrySize = 24;
+    constexpr uint32_t kFixedEntrySize = 20; // without annotations
     if (count > c.left() / kFixedEntrySize)
       return fail(format("Policies section truncated (count %" PRIu32
                          " does not fit in %" PRIu32 " bytes)",
@@ -337,8 +337,8 @@ private:
           !c.u16(entry.registerCount) || !c.u32(entry.codeOffset) ||
           !c.u32(entry.codeSize) || !c.u32(annotations) ||
           annotations > c.left() / 8)
-        return fail(format("Policies section truncated (policy %" PRIu32 ")",
-                           i));
+        return fail(
+            format("Policies section truncated (policy %" PRIu32 ")", i));
       entry.effect = static_cast<Effect>(effect);
       entry.annotations.reserve(annotations);
       for (uint32_t a = 0; a < annotations; ++a) {

@@ -51,7 +51,8 @@ std::pair<int64_t, int64_t> operandRange(OperandKind kind) {
 
 } // namespace
 
-// --- PolicyCode ----------------------------------------------------------------
+// --- PolicyCode
+// ----------------------------------------------------------------
 
 void PolicyCode::recordError(std::string message) {
   errors.push_back(std::move(message));
@@ -140,7 +141,8 @@ void PolicyCode::setRegisterCount(uint16_t count) {
   declaredRegisterCount = count;
 }
 
-// --- ModuleWriter --------------------------------------------------------------
+// --- ModuleWriter
+// --------------------------------------------------------------
 
 ModuleWriter::ModuleWriter() = default;
 ModuleWriter::~ModuleWriter() = default;
@@ -202,8 +204,7 @@ ModuleWriter::constantPattern(const std::vector<PatternElement> &elements) {
 }
 
 uint32_t ModuleWriter::constantNameList(const std::vector<std::string> &names) {
-  std::vector<uint8_t> encoded = {
-      static_cast<uint8_t>(ConstantKind::NameList)};
+  std::vector<uint8_t> encoded = {static_cast<uint8_t>(ConstantKind::NameList)};
   putU32(encoded, static_cast<uint32_t>(names.size()));
   for (const std::string &name : names)
     putU32(encoded, internString(name));
@@ -230,8 +231,8 @@ bool ModuleWriter::finish(std::vector<uint8_t> &out, std::string &error) {
   putU32(policyTable, static_cast<uint32_t>(policies.size()));
   for (PolicyRecord &policy : policies) {
     PolicyCode &pc = *policy.code;
-    std::string where = "policy " + std::string("`") + strings[policy.id] +
-                        "`: ";
+    std::string where =
+        "policy " + std::string("`") + strings[policy.id] + "`: ";
     if (!pc.errors.empty()) {
       error = where + pc.errors.front();
       return false;
@@ -316,8 +317,8 @@ bool ModuleWriter::finish(std::vector<uint8_t> &out, std::string &error) {
   putU64(out, total);
   putU32(out, 0); // checksum, patched below
   putU32(out, static_cast<uint32_t>(std::size(sections)));
-  uint32_t offset =
-      static_cast<uint32_t>(kHeaderSize + std::size(sections) * kSectionEntrySize);
+  uint32_t offset = static_cast<uint32_t>(kHeaderSize + std::size(sections) *
+                                                            kSectionEntrySize);
   for (const auto &[kind, bytes] : sections) {
     putU32(out, static_cast<uint32_t>(kind));
     putU32(out, offset);

@@ -12,15 +12,14 @@ namespace rune::syntax {
 namespace {
 
 constexpr std::array<std::string_view, 10> kReservedWords = {
-    "true", "false", "if", "then", "else", "in", "is", "like", "has", "__cedar"};
+    "true", "false", "if",   "then", "else",
+    "in",   "is",    "like", "has",  "__cedar"};
 
 bool isIdentStart(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 bool isIdentChar(char c) { return isIdentStart(c) || (c >= '0' && c <= '9'); }
-bool isSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 int hexDigitValue(char c) {
   if (c >= '0' && c <= '9')

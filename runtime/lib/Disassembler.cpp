@@ -34,8 +34,8 @@ std::string_view sectionName(SectionKind kind) {
 }
 
 std::string_view varName(int64_t var) {
-  static constexpr std::string_view kNames[kNumVars] = {
-      "principal", "action", "resource", "context"};
+  static constexpr std::string_view kNames[kNumVars] = {"principal", "action",
+                                                        "resource", "context"};
   return kNames[var];
 }
 
@@ -43,7 +43,8 @@ std::string_view varName(int64_t var) {
 std::string formatPattern(const Module &module, const ConstantEntry &c) {
   std::string body;
   for (uint32_t i = 0; i < c.elementCount; ++i) {
-    const PatternElementRef &element = module.patternElements[c.firstElement + i];
+    const PatternElementRef &element =
+        module.patternElements[c.firstElement + i];
     if (element.wildcard) {
       body += '*';
       continue;
@@ -146,8 +147,8 @@ void listPolicy(const Module &module, size_t index, std::string &out) {
 
 std::string disassemble(const Module &module) {
   std::string out;
-  out += format("; rune bytecode %u.%u, %" PRIu64 " bytes, checksum 0x%08" PRIx32
-                "\n",
+  out += format("; rune bytecode %u.%u, %" PRIu64
+                " bytes, checksum 0x%08" PRIx32 "\n",
                 unsigned(module.versionMajor), unsigned(module.versionMinor),
                 module.fileSize, module.checksum);
   out += ";";
@@ -158,8 +159,8 @@ std::string disassemble(const Module &module) {
   out += "\n";
   out += format("\nstrings (%zu):\n", module.strings.size());
   for (size_t i = 0; i < module.strings.size(); ++i)
-    out += format("  s%zu = ", i) + syntax::quoteString(module.strings[i]) +
-           "\n";
+    out +=
+        format("  s%zu = ", i) + syntax::quoteString(module.strings[i]) + "\n";
   out += format("\nconstants (%zu):\n", module.constants.size());
   for (size_t i = 0; i < module.constants.size(); ++i)
     out += format("  c%zu = ", i) +

@@ -9,8 +9,7 @@ namespace rune {
 namespace {
 
 bool sameUid(const EntityUidData &a, const EntityUidData &b) {
-  return &a == &b ||
-         (a.hash == b.hash && a.type == b.type && a.id() == b.id());
+  return &a == &b || (a.hash == b.hash && a.type == b.type && a.id() == b.id());
 }
 
 } // namespace

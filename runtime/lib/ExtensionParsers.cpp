@@ -88,8 +88,7 @@ bool parseIpv6(std::string_view text, uint8_t *out) {
       return false;
     // "::" stands for at least one group of zeros.
     if (!parseIpv6Groups(text.substr(0, gap), head, headCount, 7) ||
-        !parseIpv6Groups(text.substr(gap + 2), tail, tailCount,
-                         7 - headCount))
+        !parseIpv6Groups(text.substr(gap + 2), tail, tailCount, 7 - headCount))
       return false;
   }
   uint16_t groups[8] = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -135,8 +134,8 @@ int64_t daysFromCivil(int64_t year, unsigned month, unsigned day) {
   year -= month <= 2;
   const int64_t era = (year >= 0 ? year : year - 399) / 400;
   const unsigned yoe = static_cast<unsigned>(year - era * 400);
-  const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 +
-                       day - 1;
+  const unsigned doy =
+      (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
@@ -288,8 +287,8 @@ bool parseIpAddr(std::string_view text, IpAddrData &out, std::string &error) {
   unsigned value = 0;
   bool valid = !digits.empty();
   for (char c : digits) {
-    if (!isDigit(c) || (value = value * 10 + static_cast<unsigned>(c - '0')) >
-                           255) {
+    if (!isDigit(c) ||
+        (value = value * 10 + static_cast<unsigned>(c - '0')) > 255) {
       valid = false;
       break;
     }
@@ -381,10 +380,9 @@ bool ipIsInRange(const IpAddrData &inner, const IpAddrData &outer) {
     for (int i = 0; i < bytes; ++i) {
       uint8_t byte = ip.bytes[i];
       int bits = static_cast<int>(prefix) - 8 * i;
-      uint8_t mask = bits >= 8 ? 0xFF
-                     : bits <= 0
-                         ? 0
-                         : static_cast<uint8_t>(0xFF << (8 - bits));
+      uint8_t mask = bits >= 8   ? 0xFF
+                     : bits <= 0 ? 0
+                                 : static_cast<uint8_t>(0xFF << (8 - bits));
       byte = broadcast ? static_cast<uint8_t>(byte | ~mask)
                        : static_cast<uint8_t>(byte & mask);
       if (totalBits == 128 && i < 8)
@@ -409,8 +407,7 @@ bool ipIsInRange(const IpAddrData &inner, const IpAddrData &outer) {
 
 // --- datetime ----------------------------------------------------------------
 
-bool parseDatetime(std::string_view text, int64_t &millis,
-                   std::string &error) {
+bool parseDatetime(std::string_view text, int64_t &millis, std::string &error) {
   // Syntax first, left to right, then the ranges, as Cedar checks them.
   unsigned year, month, day;
   if (!readDigits(text, 0, 4, year) || text.size() < 10 || text[4] != '-' ||
@@ -429,24 +426,20 @@ bool parseDatetime(std::string_view text, int64_t &millis,
   unsigned hour = 0, minute = 0, second = 0, milli = 0;
   int64_t offsetSeconds = 0;
   if (text.size() > 10) {
-    if (text[10] != 'T' || !readDigits(text, 11, 2, hour) ||
-        text.size() < 19 || text[13] != ':' ||
-        !readDigits(text, 14, 2, minute) || text[16] != ':' ||
-        !readDigits(text, 17, 2, second)) {
+    if (text[10] != 'T' || !readDigits(text, 11, 2, hour) || text.size() < 19 ||
+        text[13] != ':' || !readDigits(text, 14, 2, minute) ||
+        text[16] != ':' || !readDigits(text, 17, 2, second)) {
       error = "invalid hour/minute/second pattern";
       return false;
     }
     std::string_view rest = text.substr(19);
-    bool hasMillis = false;
     if (!rest.empty() && rest[0] == '.') {
       if (!readDigits(rest, 1, 3, milli)) {
         error = "invalid millisecond and/or offset pattern";
         return false;
       }
-      hasMillis = true;
       rest.remove_prefix(4);
     }
-    (void)hasMillis;
     unsigned offsetHours = 0, offsetMinutes = 0;
     bool hasOffset = false;
     bool offsetNegative = false;
@@ -464,8 +457,7 @@ bool parseDatetime(std::string_view text, int64_t &millis,
     if (!checkDate())
       return false;
     if (hour > 23 || minute > 59 || second > 59) {
-      error = "invalid hour/minute/second: " +
-              std::string(text.substr(11, 8));
+      error = "invalid hour/minute/second: " + std::string(text.substr(11, 8));
       return false;
     }
     if (hasOffset) {
@@ -517,8 +509,7 @@ std::string formatDatetime(int64_t millis) {
 
 // --- duration ----------------------------------------------------------------
 
-bool parseDuration(std::string_view text, int64_t &millis,
-                   std::string &error) {
+bool parseDuration(std::string_view text, int64_t &millis, std::string &error) {
   bool negative = !text.empty() && text[0] == '-';
   std::string_view rest = text.substr(negative ? 1 : 0);
   if (rest.empty()) {
@@ -601,9 +592,8 @@ bool parseDuration(std::string_view text, int64_t &millis,
         return false;
       }
       uint64_t product = quantity * unitMillis;
-      term = product == kMagnitudeOfMin
-                 ? std::numeric_limits<int64_t>::min()
-                 : -static_cast<int64_t>(product);
+      term = product == kMagnitudeOfMin ? std::numeric_limits<int64_t>::min()
+                                        : -static_cast<int64_t>(product);
     } else if (__builtin_mul_overflow(static_cast<int64_t>(quantity),
                                       kUnits[unit].millis, &term)) {
       error = "Duration overflows internal representation";

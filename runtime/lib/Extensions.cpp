@@ -27,8 +27,7 @@ bool expectKind(EvalContext &ctx, const Value &value, ValueKind kind) {
   return true;
 }
 
-bool constructor(EvalContext &ctx, Value &dst, bc::ExtFn fn,
-                 const Value &arg) {
+bool constructor(EvalContext &ctx, Value &dst, bc::ExtFn fn, const Value &arg) {
   if (!expectKind(ctx, arg, ValueKind::String))
     return false;
   std::string_view text = arg.asString();
@@ -139,11 +138,10 @@ bool datetimeMethod(EvalContext &ctx, Value &dst, bc::ExtFn fn,
       return false;
     int64_t result;
     if (__builtin_add_overflow(millis, args[1].asScalar(), &result))
-      return extensionError(
-          ctx, "offset",
-          "overflows when adding an offset: " +
-              formatValue(args[0], *ctx.symbols) + "+(" +
-              ext::formatDuration(args[1].asScalar()) + ")");
+      return extensionError(ctx, "offset",
+                            "overflows when adding an offset: " +
+                                formatValue(args[0], *ctx.symbols) + "+(" +
+                                ext::formatDuration(args[1].asScalar()) + ")");
     dst = Value::datetime(result);
     return true;
   }

@@ -27,9 +27,10 @@ static_assert(sizeOf(Opcode::LoadConst) == 7 && sizeOf(Opcode::LoadVar) == 4 &&
               sizeOf(Opcode::GetTag) == 7 && sizeOf(Opcode::Eq) == 7 &&
               sizeOf(Opcode::Neg) == 5 && sizeOf(Opcode::Like) == 9 &&
               sizeOf(Opcode::IsType) == 9 && sizeOf(Opcode::MakeSet) == 7 &&
-              sizeOf(Opcode::MakeRecord) == 11 && sizeOf(Opcode::CallExt) == 8 &&
-              sizeOf(Opcode::AssertBool) == 3 && sizeOf(Opcode::Jump) == 5 &&
-              sizeOf(Opcode::JumpIfFalse) == 7 && sizeOf(Opcode::Return) == 3);
+              sizeOf(Opcode::MakeRecord) == 11 &&
+              sizeOf(Opcode::CallExt) == 8 && sizeOf(Opcode::AssertBool) == 3 &&
+              sizeOf(Opcode::Jump) == 5 && sizeOf(Opcode::JumpIfFalse) == 7 &&
+              sizeOf(Opcode::Return) == 3);
 
 inline uint16_t reg(const uint8_t *pc, size_t at) {
   return bc::loadU16(pc + at);
@@ -123,14 +124,14 @@ int32_t interpretPolicy(EvalContext &ctx, size_t policyIndex, Value *r) {
       pc += sizeOf(Opcode::MakeSet);
       break;
     case Opcode::MakeRecord:
-      if (!ops::makeRecord(ctx, r[reg(pc, 1)],
-                           *module.recordShape(word(pc, 3)), &r[reg(pc, 7)]))
+      if (!ops::makeRecord(ctx, r[reg(pc, 1)], *module.recordShape(word(pc, 3)),
+                           &r[reg(pc, 7)]))
         return -1;
       pc += sizeOf(Opcode::MakeRecord);
       break;
     case Opcode::CallExt:
-      if (!ops::callExtension(ctx, r[reg(pc, 1)],
-                              static_cast<bc::ExtFn>(pc[3]), &r[reg(pc, 4)]))
+      if (!ops::callExtension(ctx, r[reg(pc, 1)], static_cast<bc::ExtFn>(pc[3]),
+                              &r[reg(pc, 4)]))
         return -1;
       pc += sizeOf(Opcode::CallExt);
       break;

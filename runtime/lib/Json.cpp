@@ -240,7 +240,8 @@ private:
       case 'u': {
         uint32_t unit;
         if (!parseHex4(unit))
-          return fail(escapeStart, "invalid \\u escape (expected 4 hex digits)");
+          return fail(escapeStart,
+                      "invalid \\u escape (expected 4 hex digits)");
         if (unit >= 0xD800 && unit <= 0xDBFF) {
           uint32_t low;
           if (text.substr(pos, 2) != "\\u" || (pos += 2, !parseHex4(low)) ||

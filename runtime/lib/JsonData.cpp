@@ -303,6 +303,7 @@ bool parseEntitiesJson(std::string_view text, std::string_view sourceName,
   SymbolTable &symbols = store.engine().symbols();
   ValueConverter converter(text, sourceName, symbols, store.arena(), options,
                            error);
+  converter.setRoot(ValueSite::Root::EntityAttributes);
   json::Node document;
   json::ParseError parseError;
   if (!json::parse(text, document, parseError))
@@ -370,10 +371,10 @@ bool parseEntitiesJson(std::string_view text, std::string_view sourceName,
     parents.clear();
     if (const json::Node *parentsNode = entity.find("parents")) {
       if (parentsNode->kind != json::Kind::Array)
-        return converter.fail(parentsNode->offset,
-                              "expected an array for `parents`, got " +
-                                  std::string(
-                                      json::kindName(parentsNode->kind)));
+        return converter.fail(
+            parentsNode->offset,
+            "expected an array for `parents`, got " +
+                std::string(json::kindName(parentsNode->kind)));
       for (const json::Node &parentNode : parentsNode->elements) {
         const EntityUidData *parent;
         if (!converter.convertUid(parentNode, parent, "a parent uid"))

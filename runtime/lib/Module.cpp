@@ -9,13 +9,14 @@ namespace rune {
 LoadedModule::LoadedModule(std::shared_ptr<Engine> engine)
     : enginePtr(std::move(engine)) {}
 
-std::unique_ptr<LoadedModule>
-LoadedModule::load(std::shared_ptr<Engine> engine, const uint8_t *data,
-                   size_t size, std::string &error) {
+std::unique_ptr<LoadedModule> LoadedModule::load(std::shared_ptr<Engine> engine,
+                                                 const uint8_t *data,
+                                                 size_t size,
+                                                 std::string &error) {
   std::unique_ptr<LoadedModule> module(new LoadedModule(std::move(engine)));
-  if (!bc::readModule(data, size, module->image, error) ||
-      !module->prepare(error))
+  if (!bc::readModule(data, size, module->image, error))
     return nullptr;
+  module->prepare();
   return module;
 }
 
@@ -55,8 +56,8 @@ LoadedModule::loadNative(std::shared_ptr<Engine> engine,
   }
   for (uint32_t i = 0; i < native->policy_count; ++i) {
     if (!native->policy_fns[i]) {
-      error = "native module: policy function " + std::to_string(i) +
-              " is null";
+      error =
+          "native module: policy function " + std::to_string(i) + " is null";
       return nullptr;
     }
   }
@@ -64,8 +65,7 @@ LoadedModule::loadNative(std::shared_ptr<Engine> engine,
   return module;
 }
 
-bool LoadedModule::prepare(std::string &error) {
-  (void)error; // a verified module cannot fail to prepare
+void LoadedModule::prepare() {
   SymbolTable &table = enginePtr->symbols();
   // Interning every string (not only attribute names) keeps lookups from
   // native code, which may name any string index, free of locking.
@@ -88,8 +88,8 @@ bool LoadedModule::prepare(std::string &error) {
       constants[i] = Value::string(image.strings[c.string]);
       break;
     case bc::ConstantKind::Entity:
-      constants[i] = Value::entity(makeEntityUid(
-          storage, symbols[c.string], image.strings[c.entityId]));
+      constants[i] = Value::entity(
+          makeEntityUid(storage, symbols[c.string], image.strings[c.entityId]));
       break;
     case bc::ConstantKind::Pattern: {
       // Adjacent literals are merged; the text between wildcards becomes
@@ -104,9 +104,7 @@ bool LoadedModule::prepare(std::string &error) {
           pieces.back() += image.strings[element.string];
       }
       CompiledPattern pattern;
-      auto stored = [&](const std::string &s) {
-        return storage.copyString(s);
-      };
+      auto stored = [&](const std::string &s) { return storage.copyString(s); };
       if (pieces.size() == 1) {
         pattern.exact = stored(pieces[0]);
       } else {
@@ -138,7 +136,6 @@ bool LoadedModule::prepare(std::string &error) {
   }
   for (const bc::PolicyEntry &policy : image.policies)
     maxRegisters = std::max(maxRegisters, policy.registerCount);
-  return true;
 }
 
 const CompiledPattern *LoadedModule::pattern(uint32_t index) const {

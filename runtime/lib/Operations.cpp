@@ -46,10 +46,9 @@ bool overflow(EvalContext &ctx, std::string_view verb, int64_t a, int64_t b) {
 }
 
 bool setContains(std::span<const Value> set, const Value &element) {
-  return std::binary_search(set.begin(), set.end(), element,
-                            [](const Value &x, const Value &y) {
-                              return compareValues(x, y) < 0;
-                            });
+  return std::binary_search(
+      set.begin(), set.end(), element,
+      [](const Value &x, const Value &y) { return compareValues(x, y) < 0; });
 }
 
 } // namespace
@@ -148,8 +147,7 @@ bool hasTag(EvalContext &ctx, Value &dst, const Value &object,
   if (!key.is(ValueKind::String))
     return typeError(ctx, "string", key);
   const EntityStore::Entity *entity = ctx.entities->find(object.asEntity());
-  dst = Value::boolean(entity &&
-                       EntityStore::findTag(*entity, key.asString()));
+  dst = Value::boolean(entity && EntityStore::findTag(*entity, key.asString()));
   return true;
 }
 
@@ -372,8 +370,7 @@ bool isType(EvalContext &ctx, Value &dst, const Value &entity, Symbol type) {
   return true;
 }
 
-bool makeSet(EvalContext &ctx, Value &dst, const Value *first,
-             uint32_t count) {
+bool makeSet(EvalContext &ctx, Value &dst, const Value *first, uint32_t count) {
   Value *elements = ctx.arena->allocateArray<Value>(count);
   std::copy(first, first + count, elements);
   std::sort(elements, elements + count, [](const Value &x, const Value &y) {

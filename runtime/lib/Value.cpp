@@ -153,10 +153,9 @@ Value makeSet(Arena &arena, Value *elements, size_t count) {
 
 bool makeRecord(Arena &arena, RecordField *fields, size_t count, Value &out,
                 Symbol &duplicate) {
-  std::sort(fields, fields + count,
-            [](const RecordField &x, const RecordField &y) {
-              return x.key < y.key;
-            });
+  std::sort(
+      fields, fields + count,
+      [](const RecordField &x, const RecordField &y) { return x.key < y.key; });
   for (size_t i = 1; i < count; ++i) {
     if (fields[i - 1].key == fields[i].key) {
       duplicate = fields[i].key;
@@ -172,7 +171,8 @@ bool makeRecord(Arena &arena, RecordField *fields, size_t count, Value &out,
 uint64_t hashEntityUid(Symbol type, std::string_view id) {
   // FNV-1a over the id, seeded with the type symbol, then a final mix so
   // the low bits used by open-addressing tables are well distributed.
-  uint64_t hash = 0xcbf29ce484222325ull ^ (uint64_t(type) * 0x9E3779B97F4A7C15ull);
+  uint64_t hash =
+      0xcbf29ce484222325ull ^ (uint64_t(type) * 0x9E3779B97F4A7C15ull);
   for (char c : id) {
     hash ^= static_cast<uint8_t>(c);
     hash *= 0x100000001b3ull;

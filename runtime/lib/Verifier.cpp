@@ -140,21 +140,20 @@ private:
         return fail(where + "duplicate policy id " +
                     syntax::quoteString(module.strings[policy.id]));
       if (policy.effect != Effect::Permit && policy.effect != Effect::Forbid)
-        return fail(where + format("invalid effect %u",
-                                   unsigned(policy.effect)));
+        return fail(where +
+                    format("invalid effect %u", unsigned(policy.effect)));
       if (policy.reserved != 0)
         return fail(where + format("reserved byte is %u (must be 0)",
                                    unsigned(policy.reserved)));
       if (policy.codeSize == 0)
         return fail(where + "empty code");
       if (uint64_t(policy.codeOffset) + policy.codeSize > module.codeSize)
-        return fail(where + format("code range [%" PRIu32 ", %" PRIu64
-                                   ") outside the Code section (%" PRIu32
-                                   " bytes)",
-                                   policy.codeOffset,
-                                   uint64_t(policy.codeOffset) +
-                                       policy.codeSize,
-                                   module.codeSize));
+        return fail(where +
+                    format("code range [%" PRIu32 ", %" PRIu64
+                           ") outside the Code section (%" PRIu32 " bytes)",
+                           policy.codeOffset,
+                           uint64_t(policy.codeOffset) + policy.codeSize,
+                           module.codeSize));
       for (const auto &[key, value] : policy.annotations) {
         if (!stringInRange(key))
           return fail(where + "annotation key " + stringOutOfRange(key));
@@ -200,16 +199,15 @@ private:
       };
       switch (decodeInstruction(code, size, offset, inst)) {
       case DecodeStatus::InvalidOpcode:
-        return fail(where() + format("invalid opcode 0x%02x",
-                                     unsigned(code[offset])));
-      case DecodeStatus::Truncated:
         return fail(where() +
-                    format("truncated instruction (%s needs %u bytes, %" PRIu32
-                           " left)",
-                           std::string(lookupOpcode(code[offset])->mnemonic)
-                               .c_str(),
-                           unsigned(lookupOpcode(code[offset])->size),
-                           size - offset));
+                    format("invalid opcode 0x%02x", unsigned(code[offset])));
+      case DecodeStatus::Truncated:
+        return fail(
+            where() +
+            format("truncated instruction (%s needs %u bytes, %" PRIu32
+                   " left)",
+                   std::string(lookupOpcode(code[offset])->mnemonic).c_str(),
+                   unsigned(lookupOpcode(code[offset])->size), size - offset));
       case DecodeStatus::Ok:
         break;
       }
@@ -226,9 +224,8 @@ private:
     }
     boundary[size] = true;
     for (const DecodedInstruction &jump : jumps) {
-      std::string where = format("policy %zu instruction at offset %" PRIu32
-                                 ": ",
-                                 index, jump.offset);
+      std::string where = format(
+          "policy %zu instruction at offset %" PRIu32 ": ", index, jump.offset);
       int64_t target = jump.jumpTarget;
       if (target < int64_t(jump.offset) + jump.info->size)
         return fail(where + format("backward jump to offset %" PRId64
@@ -246,11 +243,10 @@ private:
     }
     if (last.info->opcode != Opcode::Return &&
         last.info->opcode != Opcode::Jump)
-      return fail(format("policy %zu: code falls off the end (last "
-                         "instruction `%s` at offset %" PRIu32
-                         " is neither return nor jump)",
-                         index, std::string(last.info->mnemonic).c_str(),
-                         last.offset));
+      return fail(format(
+          "policy %zu: code falls off the end (last "
+          "instruction `%s` at offset %" PRIu32 " is neither return nor jump)",
+          index, std::string(last.info->mnemonic).c_str(), last.offset));
     return true;
   }
 
@@ -305,8 +301,7 @@ private:
     case Opcode::LoadConst: {
       ConstantKind kind = constantKind(inst.operands[1]);
       if (kind == ConstantKind::Pattern || kind == ConstantKind::NameList)
-        return format("load_const cannot load constant %" PRId64
-                      " (a %s)",
+        return format("load_const cannot load constant %" PRId64 " (a %s)",
                       inst.operands[1],
                       std::string(constantKindName(kind)).c_str());
       break;
@@ -314,10 +309,9 @@ private:
     case Opcode::Like: {
       ConstantKind kind = constantKind(inst.operands[2]);
       if (kind != ConstantKind::Pattern)
-        return format("like needs a pattern constant (constant %" PRId64
-                      " is a %s)",
-                      inst.operands[2],
-                      std::string(constantKindName(kind)).c_str());
+        return format(
+            "like needs a pattern constant (constant %" PRId64 " is a %s)",
+            inst.operands[2], std::string(constantKindName(kind)).c_str());
       break;
     }
     case Opcode::MakeRecord: {

@@ -1,4 +1,4 @@
-//===- CedarTestUtils.h - Helpers for the Cedar frontend tests ----*- C++ -*-===//
+//===- CedarTestUtils.h - Helpers for the Cedar frontend tests --*- C++ -*-===//
 //
 // Part of the rune project.
 //

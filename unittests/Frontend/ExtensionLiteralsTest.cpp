@@ -61,9 +61,9 @@ TEST(ExtensionLiteralsTest, IPv4) {
   EXPECT_EQ(ip.prefixLength, 8u);
   EXPECT_EQ(valueOf(parseIPAddress("0.0.0.0/0")).prefixLength, 0u);
 
-  for (const char *bad : {"1.2.3", "1.2.3.4.5", "256.0.0.1", "01.2.3.4",
-                          "1.2.3.4/", "1.2.3.4/a", "1.2.3.4/-1", " 1.2.3.4",
-                          "1..2.3", "1.2.3.4/24/1", "1234.1.1.1", ""})
+  for (const char *bad :
+       {"1.2.3", "1.2.3.4.5", "256.0.0.1", "01.2.3.4", "1.2.3.4/", "1.2.3.4/a",
+        "1.2.3.4/-1", " 1.2.3.4", "1..2.3", "1.2.3.4/24/1", "1234.1.1.1", ""})
     EXPECT_NE(errorOf(parseIPAddress(bad)), "") << bad;
   EXPECT_EQ(errorOf(parseIPAddress("1.2.3.4/33")),
             "invalid IPv4 prefix length 33; the maximum is 32");
@@ -88,9 +88,9 @@ TEST(ExtensionLiteralsTest, IPv6) {
   EXPECT_TRUE(valueOf(parseIPAddress("::ffff:ff00:1")).isIPv6);
   EXPECT_EQ(valueOf(parseIPAddress("::1/+64")).prefixLength, 64u);
 
-  for (const char *bad : {":1", "1:", "1:::2", "1::2::3", "1:2:3:4:5:6:7:8:9",
-                          "1:2:3:4:5:6:7::8", "12345::", "g::", "1:2",
-                          "::1/129", "::1%eth0"})
+  for (const char *bad :
+       {":1", "1:", "1:::2", "1::2::3", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::8",
+        "12345::", "g::", "1:2", "::1/129", "::1%eth0"})
     EXPECT_NE(errorOf(parseIPAddress(bad)), "") << bad;
   // IPv4-embedded notation is rejected as in Cedar.
   EXPECT_NE(errorOf(parseIPAddress("::ffff:127.0.0.1")).find("embedded"),
@@ -102,8 +102,7 @@ TEST(ExtensionLiteralsTest, Datetime) {
   EXPECT_EQ(valueOf(parseDatetime("1970-01-02")), 86400000);
   EXPECT_EQ(valueOf(parseDatetime("1969-12-31")), -86400000);
   EXPECT_EQ(valueOf(parseDatetime("2024-10-15T11:38:02Z")), 1728992282000);
-  EXPECT_EQ(valueOf(parseDatetime("2024-10-15T11:38:02.101Z")),
-            1728992282101);
+  EXPECT_EQ(valueOf(parseDatetime("2024-10-15T11:38:02.101Z")), 1728992282101);
   // 11:38:02.101+11:34 is 00:04:02.101 UTC.
   EXPECT_EQ(valueOf(parseDatetime("2024-10-15T11:38:02.101+1134")),
             valueOf(parseDatetime("2024-10-15T00:04:02.101Z")));
@@ -113,14 +112,30 @@ TEST(ExtensionLiteralsTest, Datetime) {
             valueOf(parseDatetime("2024-03-01")) - 86400000);
   EXPECT_EQ(valueOf(parseDatetime("0000-01-01")), -62167219200000);
 
-  for (const char *bad :
-       {"", "a", "-", "-1", "11-12-13", "1111-1x-20", "2024-10-15Z",
-        "2024-10-15T11:38:02ZZ", "10000-01-01", "2024-01-01T",
-        "2024-01-01T01:02", "2024-01-01T01::02:03", "2024-01-01T00:00:00",
-        "2024-01-01T00:00:00.1Z", "2024-01-01T00:00:00+01", "2024-00-01",
-        "2024-01-00", "2025-02-29", "2024-04-31", "2024-01-01T24:00:00Z",
-        "2024-01-01T01:60:03Z", "2016-12-31T23:59:60Z",
-        "2024-01-01T00:00:00+2400", "2024-01-01T00:00:00-0060"})
+  for (const char *bad : {"",
+                          "a",
+                          "-",
+                          "-1",
+                          "11-12-13",
+                          "1111-1x-20",
+                          "2024-10-15Z",
+                          "2024-10-15T11:38:02ZZ",
+                          "10000-01-01",
+                          "2024-01-01T",
+                          "2024-01-01T01:02",
+                          "2024-01-01T01::02:03",
+                          "2024-01-01T00:00:00",
+                          "2024-01-01T00:00:00.1Z",
+                          "2024-01-01T00:00:00+01",
+                          "2024-00-01",
+                          "2024-01-00",
+                          "2025-02-29",
+                          "2024-04-31",
+                          "2024-01-01T24:00:00Z",
+                          "2024-01-01T01:60:03Z",
+                          "2016-12-31T23:59:60Z",
+                          "2024-01-01T00:00:00+2400",
+                          "2024-01-01T00:00:00-0060"})
     EXPECT_NE(errorOf(parseDatetime(bad)), "") << bad;
   EXPECT_EQ(errorOf(parseDatetime("2024-02-30")),
             "'2024-02-30' is not a valid datetime: invalid date '2024-02-30'");
@@ -146,8 +161,7 @@ TEST(ExtensionLiteralsTest, Duration) {
                           "1.5h", " 1h", "1h ", "+1h", "1d-1h", "--1d"})
     EXPECT_NE(errorOf(parseDuration(bad)), "") << bad;
   for (const char *overflow : {"9223372036854775808ms", "106751991167301d",
-                               "99999999999999999999s",
-                               "-9223372036854776s"})
+                               "99999999999999999999s", "-9223372036854776s"})
     EXPECT_NE(errorOf(parseDuration(overflow)).find("out of range"),
               std::string::npos)
         << overflow;

@@ -191,11 +191,12 @@ TEST_F(ParserTest, MinusFoldsIntoIntegerLiterals) {
 }
 
 TEST_F(ParserTest, StringEscapes) {
-  const Expr *e = parseExpr(R"("a\n\r\t\\\"\'\0\x41\u{48}\u{1F600}\u{10_FFFF}")");
+  const Expr *e =
+      parseExpr(R"("a\n\r\t\\\"\'\0\x41\u{48}\u{1F600}\u{10_FFFF}")");
   ASSERT_TRUE(e) << diagnostics();
-  EXPECT_EQ(cast<StringLiteralExpr>(e)->getValue(),
-            llvm::StringRef("a\n\r\t\\\"'\0AH\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF",
-                            18));
+  EXPECT_EQ(
+      cast<StringLiteralExpr>(e)->getValue(),
+      llvm::StringRef("a\n\r\t\\\"'\0AH\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF", 18));
   // Non-ASCII text passes through unchanged.
   e = parseExpr("\"h\xC3\xA9llo \xE2\x9C\x93\"");
   EXPECT_EQ(cast<StringLiteralExpr>(e)->getValue(),
@@ -316,13 +317,13 @@ TEST_F(ParserTest, HasWithIdentifierStringAndPath) {
   has = cast<HasExpr>(parseExpr(R"(principal has "full name")"));
   EXPECT_EQ(has->getAttrs(), std::vector<std::string>{"full name"});
   has = cast<HasExpr>(parseExpr("context has a.b.principal"));
-  EXPECT_EQ(has->getAttrs(),
-            (std::vector<std::string>{"a", "b", "principal"}));
+  EXPECT_EQ(has->getAttrs(), (std::vector<std::string>{"a", "b", "principal"}));
   EXPECT_TRUE(isa<VarExpr>(has->getObject()));
 }
 
 TEST_F(ParserTest, LikePatterns) {
-  const auto *like = cast<LikeExpr>(parseExpr(R"(resource.name like "a*b\*c")"));
+  const auto *like =
+      cast<LikeExpr>(parseExpr(R"(resource.name like "a*b\*c")"));
   const std::vector<PatternElement> &pattern = like->getPattern();
   ASSERT_EQ(pattern.size(), 3u);
   EXPECT_EQ(pattern[0], PatternElement::literal("a"));
@@ -352,8 +353,8 @@ TEST_F(ParserTest, IsExpressions) {
 }
 
 TEST_F(ParserTest, IfThenElse) {
-  const auto *ifExpr =
-      cast<IfExpr>(parseExpr("if context.a then 1 else if false then 2 else 3"));
+  const auto *ifExpr = cast<IfExpr>(
+      parseExpr("if context.a then 1 else if false then 2 else 3"));
   EXPECT_TRUE(isa<GetAttrExpr>(ifExpr->getCond()));
   EXPECT_TRUE(isa<LongLiteralExpr>(ifExpr->getThen()));
   EXPECT_TRUE(isa<IfExpr>(ifExpr->getElse()));
@@ -404,8 +405,8 @@ TEST_F(ParserTest, Precedence) {
       if (const auto *h = dyn_cast<HasExpr>(&expr))
         return "(" + render(h->getObject()) + " has " + h->getAttrs()[0] + ")";
       if (const auto *i = dyn_cast<IfExpr>(&expr))
-        return "(if " + render(i->getCond()) + " then " +
-               render(i->getThen()) + " else " + render(i->getElse()) + ")";
+        return "(if " + render(i->getCond()) + " then " + render(i->getThen()) +
+               " else " + render(i->getElse()) + ")";
       return toSource(expr);
     };
     return render(*e);
@@ -490,29 +491,47 @@ TEST_F(ParserTest, UnexpectedTokens) {
                             "expected expression"));
   output.clear();
   EXPECT_FALSE(parse("permit(principal, action, resource) when { true"));
-  EXPECT_TRUE(hasDiagnostic("input.cedar:1:48: error: unexpected end of input"));
+  EXPECT_TRUE(
+      hasDiagnostic("input.cedar:1:48: error: unexpected end of input"));
+}
+
+TEST_F(ParserTest, ScopeSyntaxErrors) {
+  EXPECT_FALSE(parse("permit(context, action, resource);"));
+  EXPECT_TRUE(hasDiagnostic("input.cedar:1:8: error: unexpected token "
+                            "'context'; expected 'principal'"));
+  output.clear();
+  EXPECT_FALSE(parse("permit(principal: User, action, resource);"));
+  EXPECT_TRUE(hasDiagnostic("input.cedar:1:17: error: type constraints using "
+                            "':' are not supported"));
+  output.clear();
+  EXPECT_FALSE(parse("@id(\"x\" permit(principal, action, resource);"));
+  EXPECT_TRUE(hasDiagnostic("input.cedar:1:8: error: expected ')'"));
 }
 
 TEST_F(ParserTest, ReservedWordsAsIdentifiers) {
-  EXPECT_FALSE(parse("permit(principal, action, resource) when { principal.if };"));
+  EXPECT_FALSE(
+      parse("permit(principal, action, resource) when { principal.if };"));
   EXPECT_TRUE(hasDiagnostic("input.cedar:1:54: error: 'if' is a reserved word "
                             "and cannot be used as an identifier"));
   output.clear();
   EXPECT_FALSE(parse("permit(principal, action, resource) when { {in: 1} };"));
   EXPECT_TRUE(hasDiagnostic("'in' is a reserved word"));
   output.clear();
-  EXPECT_FALSE(parse("permit(principal, action, resource) when { context has then };"));
+  EXPECT_FALSE(
+      parse("permit(principal, action, resource) when { context has then };"));
   EXPECT_TRUE(hasDiagnostic("'then' is a reserved word"));
 }
 
 TEST_F(ParserTest, LexicalErrors) {
   EXPECT_FALSE(parse("permit(principal, action, resource) when { \"abc };"));
-  EXPECT_TRUE(hasDiagnostic("input.cedar:1:44: error: unterminated string literal"));
+  EXPECT_TRUE(
+      hasDiagnostic("input.cedar:1:44: error: unterminated string literal"));
   output.clear();
   EXPECT_FALSE(parse("permit(principal, action, resource) when { a # b };"));
   EXPECT_TRUE(hasDiagnostic("input.cedar:1:46: error: invalid character '#'"));
   output.clear();
-  EXPECT_FALSE(parse("permit(principal, action, resource) when { true & false };"));
+  EXPECT_FALSE(
+      parse("permit(principal, action, resource) when { true & false };"));
   EXPECT_TRUE(hasDiagnostic("invalid character '&'; did you mean '&&'?"));
   output.clear();
   EXPECT_FALSE(parse("permit(principal, action, resource) when { \"\xFF\" };"));
@@ -573,7 +592,8 @@ TEST_F(ParserTest, IntegerLiteralRange) {
 
 TEST_F(ParserTest, UnknownVariablesAndSlots) {
   EXPECT_FALSE(parseExpr("user.name"));
-  EXPECT_TRUE(hasDiagnostic("input.cedar:1:44: error: unknown variable 'user'"));
+  EXPECT_TRUE(
+      hasDiagnostic("input.cedar:1:44: error: unknown variable 'user'"));
   output.clear();
   EXPECT_FALSE(parseExpr("A::B"));
   EXPECT_TRUE(hasDiagnostic("'A::B' is not an expression"));
@@ -657,9 +677,10 @@ TEST_F(ParserTest, ScopeStructureErrors) {
 }
 
 TEST_F(ParserTest, ErrorsAreReportedInSourceOrder) {
-  EXPECT_FALSE(parse("permit(principal, action, resource) when { foo };\n"
-                     "permit(principal, action, resource) when { 1 + };\n"
-                     "permit(principal, action, resource) when { \"\\q\" };\n"));
+  EXPECT_FALSE(
+      parse("permit(principal, action, resource) when { foo };\n"
+            "permit(principal, action, resource) when { 1 + };\n"
+            "permit(principal, action, resource) when { \"\\q\" };\n"));
   EXPECT_EQ(diags.errorCount(), 3u);
   size_t first = output.find("input.cedar:1:");
   size_t second = output.find("input.cedar:2:");

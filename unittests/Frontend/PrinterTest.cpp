@@ -91,8 +91,7 @@ TEST_F(PrinterTest, MinimalParentheses) {
   EXPECT_EQ(roundTripExpr("(if true then 1 else 2) + 1"),
             "(if true then 1 else 2) + 1");
   EXPECT_EQ(roundTripExpr("!(-principal.x)"), "!(-principal.x)");
-  EXPECT_EQ(roundTripExpr("(principal has a).foo"),
-            "(principal has a).foo");
+  EXPECT_EQ(roundTripExpr("(principal has a).foo"), "(principal has a).foo");
   EXPECT_EQ(roundTripExpr("(-5).foo"), "(-5).foo");
   EXPECT_EQ(roundTripExpr("-(5)"), "-(5)");
   EXPECT_EQ(roundTripExpr("--5"), "--5");

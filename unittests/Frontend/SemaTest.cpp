@@ -21,8 +21,9 @@ protected:
     output.clear();
     ASSERT_TRUE(parse(source)) << source << "\n" << output;
     EXPECT_FALSE(checkPolicySet(*policySet, diags)) << source;
-    EXPECT_TRUE(hasDiagnostic(message)) << source << "\nexpected: " << message
-                                        << "\ngot:\n" << output;
+    EXPECT_TRUE(hasDiagnostic(message))
+        << source << "\nexpected: " << message << "\ngot:\n"
+        << output;
   }
 
   /// Expects the condition `expr` to fail Sema with `message`.
@@ -75,7 +76,8 @@ TEST_F(SemaTest, DuplicatePolicyIds) {
 TEST_F(SemaTest, DuplicateAnnotations) {
   expectError(R"(@doc("a") @doc("b") permit(principal, action, resource);)",
               "input.cedar:1:11: error: duplicate annotation '@doc'");
-  EXPECT_TRUE(hasDiagnostic("input.cedar:1:1: note: previous annotation is here"));
+  EXPECT_TRUE(
+      hasDiagnostic("input.cedar:1:1: note: previous annotation is here"));
 }
 
 TEST_F(SemaTest, PrincipalAndResourceOperands) {
@@ -136,8 +138,9 @@ TEST_F(SemaTest, UnknownFunctionsAndMethods) {
                   "'e.contains(...)'");
   expectExprError("principal(1)", "'principal' is a variable and cannot be "
                                   "called");
-  expectExprError("[1].frobnicate()",
-                  "input.cedar:1:48: error: 'frobnicate' is not a known method");
+  expectExprError(
+      "[1].frobnicate()",
+      "input.cedar:1:48: error: 'frobnicate' is not a known method");
   expectExprError("[1].containz(1)", "did you mean 'contains'?");
   expectExprError("context.x.ip()",
                   "'ip' is a function, not a method; call it as 'ip(...)'");
@@ -165,8 +168,9 @@ TEST_F(SemaTest, ExtensionLiterals) {
                   "input.cedar:1:52: error: invalid argument to 'decimal': "
                   "'abc' is not a well-formed decimal value");
   expectExprError("decimal(\"1.23456\")", "too many digits");
-  expectExprError("ip(\"1.2.3\")",
-                  "invalid argument to 'ip': '1.2.3' is not a valid IP address");
+  expectExprError(
+      "ip(\"1.2.3\")",
+      "invalid argument to 'ip': '1.2.3' is not a valid IP address");
   expectExprError("ip(\"10.0.0.0/33\")", "invalid IPv4 prefix length 33");
   expectExprError("datetime(\"2024-02-30\")", "invalid date '2024-02-30'");
   expectExprError("duration(\"1h1d\")",

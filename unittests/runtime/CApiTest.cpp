@@ -5,8 +5,10 @@
 #include "rune/rune.h"
 #include "rune/rune_native.h"
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 namespace rune::test {
 namespace {
@@ -121,8 +123,8 @@ TEST(CApiTest, EndToEnd) {
 TEST(CApiTest, RejectsBadInputWithoutCrashing) {
   CApi api;
   std::vector<uint8_t> junk = {0x89, 'R', 'B', 'C'};
-  EXPECT_EQ(rune_module_load(api.engine, junk.data(), junk.size(),
-                             &api.module, &api.error),
+  EXPECT_EQ(rune_module_load(api.engine, junk.data(), junk.size(), &api.module,
+                             &api.error),
             RUNE_ERROR_INVALID_INPUT);
   EXPECT_EQ(api.module, nullptr);
   EXPECT_EQ(api.takeError(),
@@ -153,12 +155,12 @@ TEST(CApiTest, RejectsBadInputWithoutCrashing) {
                                 "", &api.request, &api.error),
             RUNE_ERROR_INVALID_INPUT);
   api.takeError();
-  EXPECT_EQ(rune_authorize(nullptr, nullptr, nullptr, &api.response,
-                           &api.error),
-            RUNE_ERROR_INVALID_INPUT);
+  EXPECT_EQ(
+      rune_authorize(nullptr, nullptr, nullptr, &api.response, &api.error),
+      RUNE_ERROR_INVALID_INPUT);
   api.takeError();
-  EXPECT_EQ(rune_module_load_file(api.engine, "/nonexistent/x.rbc",
-                                  &api.module, &api.error),
+  EXPECT_EQ(rune_module_load_file(api.engine, "/nonexistent/x.rbc", &api.module,
+                                  &api.error),
             RUNE_ERROR_IO);
   EXPECT_NE(api.takeError().find("/nonexistent/x.rbc: cannot open file"),
             std::string::npos);
@@ -195,8 +197,8 @@ TEST(CApiTest, LoadsFiles) {
                                 "R::\"r\"", "{\"block\": false}", &api.request,
                                 &api.error),
             RUNE_OK);
-  ASSERT_EQ(rune_authorize(api.module, api.entities, api.request,
-                           &api.response, &api.error),
+  ASSERT_EQ(rune_authorize(api.module, api.entities, api.request, &api.response,
+                           &api.error),
             RUNE_OK);
   EXPECT_EQ(rune_response_decision(api.response), RUNE_ALLOW);
   std::remove(modulePath.c_str());
@@ -213,9 +215,9 @@ TEST(CApiTest, ObjectsOfDifferentEnginesDoNotMix) {
   ASSERT_EQ(rune_request_create(a.engine, "U::\"a\"", "A::\"a\"", "R::\"r\"",
                                 nullptr, &a.request, nullptr),
             RUNE_OK);
-  EXPECT_EQ(rune_authorize(a.module, b.entities, a.request, &a.response,
-                           &a.error),
-            RUNE_ERROR_INVALID_INPUT);
+  EXPECT_EQ(
+      rune_authorize(a.module, b.entities, a.request, &a.response, &a.error),
+      RUNE_ERROR_INVALID_INPUT);
   EXPECT_EQ(a.takeError(), "the module, the entities and the request were "
                            "created by different engines");
 }
@@ -224,9 +226,9 @@ TEST(CApiTest, EngineMayBeFreedFirst) {
   rune_engine *engine = rune_engine_create();
   std::vector<uint8_t> bytes = deptModule();
   rune_module *module = nullptr;
-  ASSERT_EQ(rune_module_load(engine, bytes.data(), bytes.size(), &module,
-                             nullptr),
-            RUNE_OK);
+  ASSERT_EQ(
+      rune_module_load(engine, bytes.data(), bytes.size(), &module, nullptr),
+      RUNE_OK);
   rune_entities *entities = rune_entities_create_empty(engine);
   rune_request *request = nullptr;
   ASSERT_EQ(rune_request_create(engine, "U::\"a\"", "A::\"a\"", "R::\"r\"",
@@ -245,7 +247,51 @@ TEST(CApiTest, EngineMayBeFreedFirst) {
   rune_module_free(module);
 }
 
-// --- Native modules: hand-written stand-ins for compiled code ------------------
+TEST(CApiTest, ModulesAndEntitiesAreSharedAcrossThreads) {
+  CApi api;
+  std::vector<uint8_t> bytes = deptModule();
+  ASSERT_EQ(rune_module_load(api.engine, bytes.data(), bytes.size(),
+                             &api.module, nullptr),
+            RUNE_OK);
+  ASSERT_EQ(rune_entities_parse_json(api.engine, kEntities,
+                                     std::strlen(kEntities), "e",
+                                     &api.entities, nullptr),
+            RUNE_OK);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      // Each thread has its own requests; the engine, module and entities
+      // are shared. Creating requests interns names concurrently.
+      bool alice = t % 2 == 0;
+      rune_request *request = nullptr;
+      if (rune_request_create(api.engine,
+                              alice ? "User::\"alice\"" : "User::\"bob\"",
+                              "Action::\"view\"", "Doc::\"d\"",
+                              "{\"block\": false}", &request,
+                              nullptr) != RUNE_OK) {
+        ++wrong;
+        return;
+      }
+      for (int i = 0; i < 2000; ++i) {
+        rune_response *response = nullptr;
+        if (rune_authorize(api.module, api.entities, request, &response,
+                           nullptr) != RUNE_OK ||
+            rune_response_decision(response) !=
+                (alice ? RUNE_ALLOW : RUNE_DENY))
+          ++wrong;
+        rune_response_free(response);
+      }
+      rune_request_free(request);
+    });
+  }
+  for (std::thread &thread : threads)
+    thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+// --- Native modules: hand-written stand-ins for compiled code
+// ------------------
 
 // The same two policies as deptModule(), written the way compiled code calls
 // the runtime: registers in an array, one rune_rt_* call per instruction.
@@ -284,13 +330,13 @@ TEST(NativeModuleTest, MatchesTheInterpreter) {
   const rune_policy_fn fns[] = {nativeEngOnly, nativeBlocked};
   rune_native_module native{RUNE_NATIVE_ABI_VERSION, 2, bytes.data(),
                             bytes.size(), fns};
-  for (const char *principal : {"User::\"alice\"", "User::\"bob\"",
-                                "User::\"nobody\""}) {
-    for (const char *context : {"{\"block\": false}", "{\"block\": true}",
-                                "{\"block\": 1}", "{}"}) {
+  for (const char *principal :
+       {"User::\"alice\"", "User::\"bob\"", "User::\"nobody\""}) {
+    for (const char *context :
+         {"{\"block\": false}", "{\"block\": true}", "{\"block\": 1}", "{}"}) {
       CApi interpreted, compiled;
-      ASSERT_EQ(rune_module_load(interpreted.engine, bytes.data(),
-                                 bytes.size(), &interpreted.module, nullptr),
+      ASSERT_EQ(rune_module_load(interpreted.engine, bytes.data(), bytes.size(),
+                                 &interpreted.module, nullptr),
                 RUNE_OK);
       ASSERT_EQ(rune_module_load_native(compiled.engine, &native,
                                         &compiled.module, &compiled.error),
@@ -348,9 +394,9 @@ TEST(NativeModuleTest, RejectsInconsistentDescriptors) {
   };
   for (const Case &c : cases) {
     CApi api;
-    EXPECT_EQ(rune_module_load_native(api.engine, &c.native, &api.module,
-                                      &api.error),
-              RUNE_ERROR_INVALID_INPUT);
+    EXPECT_EQ(
+        rune_module_load_native(api.engine, &c.native, &api.module, &api.error),
+        RUNE_ERROR_INVALID_INPUT);
     EXPECT_EQ(api.takeError(), c.error);
     EXPECT_EQ(api.module, nullptr);
   }
@@ -365,15 +411,15 @@ TEST(NativeModuleTest, MisbehavingCodeFailsClosed) {
   rune_native_module native{RUNE_NATIVE_ABI_VERSION, 2, bytes.data(),
                             bytes.size(), fns};
   CApi api;
-  ASSERT_EQ(rune_module_load_native(api.engine, &native, &api.module,
-                                    &api.error),
-            RUNE_OK);
+  ASSERT_EQ(
+      rune_module_load_native(api.engine, &native, &api.module, &api.error),
+      RUNE_OK);
   api.entities = rune_entities_create_empty(api.engine);
   ASSERT_EQ(rune_request_create(api.engine, "U::\"a\"", "A::\"a\"", "R::\"r\"",
                                 nullptr, &api.request, nullptr),
             RUNE_OK);
-  ASSERT_EQ(rune_authorize(api.module, api.entities, api.request,
-                           &api.response, nullptr),
+  ASSERT_EQ(rune_authorize(api.module, api.entities, api.request, &api.response,
+                           nullptr),
             RUNE_OK);
   EXPECT_EQ(rune_response_decision(api.response), RUNE_DENY);
   ASSERT_EQ(rune_response_error_count(api.response), 2u);

@@ -36,8 +36,7 @@ class CliTest : public ::testing::Test {
 protected:
   void SetUp() override {
     dir = ::testing::TempDir() + "rune_cli_test_" +
-          ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-          "_";
+          ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_";
     std::vector<uint8_t> bytes = cliModule();
     write("policies.rbc",
           std::string(reinterpret_cast<const char *>(bytes.data()),
@@ -83,9 +82,12 @@ protected:
   }
   std::vector<std::string> request(const std::string &principal,
                                    const std::string &context) {
-    return {"--policies", path("policies.rbc"), "--entities",
-            path("entities.json"), "-l", principal, "-a", "Action::\"view\"",
-            "-r", "Photo::\"p\"", "-c", path(context)};
+    return {"--policies", path("policies.rbc"),
+            "--entities", path("entities.json"),
+            "-l",         principal,
+            "-a",         "Action::\"view\"",
+            "-r",         "Photo::\"p\"",
+            "-c",         path(context)};
   }
 
   std::string dir;
@@ -138,9 +140,9 @@ TEST_F(CliTest, RequestJson) {
     "resource": {"__entity": {"type": "Photo", "id": "with \"quotes\""}},
     "context": {"risk": 2}
   })");
-  Result r = run({"-p", path("policies.rbc"), "--entities",
-                  path("entities.json"), "--request-json",
-                  path("request.json"), "-v"});
+  Result r =
+      run({"-p", path("policies.rbc"), "--entities", path("entities.json"),
+           "--request-json", path("request.json"), "-v"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "ALLOW\nreason: staff-can-view\n");
 
@@ -150,7 +152,8 @@ TEST_F(CliTest, RequestJson) {
   EXPECT_EQ(r.err.substr(0, r.err.find(": error: ")),
             path("bad.json") + ":2:16");
 
-  write("missing.json", R"({"principal": "User::\"a\"", "action": "A::\"a\""})");
+  write("missing.json",
+        R"({"principal": "User::\"a\"", "action": "A::\"a\""})");
   r = run({"-p", path("policies.rbc"), "--request-json", path("missing.json")});
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "rune-run: error: " + path("missing.json") +
@@ -192,8 +195,8 @@ TEST_F(CliTest, InputErrorsAreLocated) {
 }
 
 TEST_F(CliTest, UsageErrors) {
-  Result r = run({"-p", path("policies.rbc"), "-a", "A::\"a\"", "-r",
-                  "R::\"r\""});
+  Result r =
+      run({"-p", path("policies.rbc"), "-a", "A::\"a\"", "-r", "R::\"r\""});
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "rune-run: error: missing --principal\n");
 
@@ -211,10 +214,9 @@ TEST_F(CliTest, UsageErrors) {
   r = run({"-p", path("nope.rbc"), "-l", "User::\"a\"", "-a", "A::\"a\"", "-r",
            "R::\"r\""});
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err.rfind("rune-run: error: cannot open `" + path("nope.rbc") +
-                            "`",
-                        0),
-            0u);
+  EXPECT_EQ(
+      r.err.rfind("rune-run: error: cannot open `" + path("nope.rbc") + "`", 0),
+      0u);
 
   r = run({"-p", path("policies.rbc"), "-l", "alice", "-a", "A::\"a\"", "-r",
            "R::\"r\""});
@@ -230,9 +232,8 @@ TEST_F(CliTest, UsageErrors) {
 TEST_F(CliTest, CorruptBytecode) {
   std::vector<uint8_t> bytes = cliModule();
   bytes[bytes.size() - 1] ^= 0xFF;
-  write("corrupt.rbc",
-        std::string(reinterpret_cast<const char *>(bytes.data()),
-                    bytes.size()));
+  write("corrupt.rbc", std::string(reinterpret_cast<const char *>(bytes.data()),
+                                   bytes.size()));
   std::vector<std::string> args = request("User::\"alice\"", "low.json");
   args[1] = path("corrupt.rbc");
   Result r = run(args);
@@ -294,9 +295,8 @@ TEST_F(CliTest, LinkedNativeModule) {
   const rune_policy_fn fns[] = {alwaysTrue};
   rune_native_module native{RUNE_NATIVE_ABI_VERSION, 1, bytes.data(),
                             bytes.size(), fns};
-  Result r = run({"-l", "User::\"a\"", "-a", "A::\"a\"", "-r", "R::\"r\"",
-                  "-v"},
-                 &native);
+  Result r = run(
+      {"-l", "User::\"a\"", "-a", "A::\"a\"", "-r", "R::\"r\"", "-v"}, &native);
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "ALLOW\nreason: native\n");
 

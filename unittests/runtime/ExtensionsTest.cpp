@@ -40,8 +40,8 @@ TEST(DecimalTest, Parses) {
 
 TEST(DecimalTest, Rejects) {
   EXPECT_EQ(decimalError("1"), "`1` is not a well-formed decimal value");
-  for (const char *bad : {"", ".5", "1.", "-", "+1.0", "1.2.3", "1e3", " 1.0",
-                          "1,0", "0x1.0"})
+  for (const char *bad :
+       {"", ".5", "1.", "-", "+1.0", "1.2.3", "1e3", " 1.0", "1,0", "0x1.0"})
     EXPECT_NE(decimalError(bad).find("is not a well-formed decimal value"),
               std::string::npos)
         << bad;
@@ -171,25 +171,24 @@ TEST(DatetimeTest, Parses) {
 }
 
 TEST(DatetimeTest, Rejects) {
-  for (const char *bad : {"", "a", "-1", "11-12-13", "1111-1x-20",
-                          "10000-01-01", "2024-10-15Z"})
+  for (const char *bad :
+       {"", "a", "-1", "11-12-13", "1111-1x-20", "10000-01-01"})
     EXPECT_EQ(datetimeError(bad), "invalid date pattern") << bad;
   EXPECT_EQ(datetimeError("2024-02-30"), "invalid date: 2024-02-30");
   EXPECT_EQ(datetimeError("2025-02-29"), "invalid date: 2025-02-29");
   EXPECT_EQ(datetimeError("2024-00-01"), "invalid date: 2024-00-01");
   EXPECT_EQ(datetimeError("2024-04-31"), "invalid date: 2024-04-31");
-  for (const char *bad : {"2024-01-01T", "2024-01-01Ta", "2024-01-01T01:",
-                          "2024-01-01T01:02", "2024-01-01T01:02:0b",
-                          "2024-01-01T01::02:03"})
+  for (const char *bad : {"2024-10-15Z", "2024-01-01T", "2024-01-01Ta",
+                          "2024-01-01T01:", "2024-01-01T01:02",
+                          "2024-01-01T01:02:0b", "2024-01-01T01::02:03"})
     EXPECT_EQ(datetimeError(bad), "invalid hour/minute/second pattern") << bad;
   EXPECT_EQ(datetimeError("2024-01-01T31:02:03Z"),
             "invalid hour/minute/second: 31:02:03");
   EXPECT_EQ(datetimeError("2016-12-31T23:59:60Z"),
             "invalid hour/minute/second: 23:59:60");
-  for (const char *bad :
-       {"2024-01-01T00:00:00", "2024-01-01T00:00:00T", "2024-01-01T00:00:00ZZ",
-        "2024-01-01T00:00:00.1Z", "2024-01-01T00:00:00+01",
-        "2024-01-01T00:00:00.123"})
+  for (const char *bad : {"2024-01-01T00:00:00", "2024-01-01T00:00:00T",
+                          "2024-01-01T00:00:00ZZ", "2024-01-01T00:00:00.1Z",
+                          "2024-01-01T00:00:00+01", "2024-01-01T00:00:00.123"})
     EXPECT_EQ(datetimeError(bad), "invalid millisecond and/or offset pattern")
         << bad;
   EXPECT_EQ(datetimeError("2024-01-01T00:00:00+2400"),
@@ -333,8 +332,7 @@ TEST_F(CallExtTest, DatetimeMethods) {
             dt("2024-10-16T11:38:02.101Z").asScalar());
   EXPECT_EQ(call(ExtFn::DurationSince, {day, dt("2024-10-15")}).asScalar(),
             dur("11h38m2s101ms").asScalar());
-  EXPECT_EQ(call(ExtFn::ToDate, {day}).asScalar(),
-            dt("2024-10-15").asScalar());
+  EXPECT_EQ(call(ExtFn::ToDate, {day}).asScalar(), dt("2024-10-15").asScalar());
   EXPECT_EQ(call(ExtFn::ToTime, {day}).asScalar(),
             dur("11h38m2s101ms").asScalar());
   Value before = dt("1969-12-31T23:00:00Z");
@@ -354,8 +352,8 @@ TEST_F(CallExtTest, DatetimeMethods) {
                 .find("error while evaluating `durationSince` extension "
                       "function: overflows when computing the duration"),
             std::string::npos);
-  EXPECT_NE(fails(ExtFn::ToDate, {min}).find(
-                "error while evaluating `toDate` extension function"),
+  EXPECT_NE(fails(ExtFn::ToDate, {min})
+                .find("error while evaluating `toDate` extension function"),
             std::string::npos);
   EXPECT_EQ(fails(ExtFn::Offset, {day, day}),
             "type error: expected duration, got datetime");

@@ -22,9 +22,7 @@ protected:
         makeEntityUid(arena, engine->symbols().intern(type), id);
     return store->find(*uid);
   }
-  std::string show(const Value &v) {
-    return formatValue(v, engine->symbols());
-  }
+  std::string show(const Value &v) { return formatValue(v, engine->symbols()); }
   Value attr(const EntityStore::Entity &e, std::string_view name) {
     const Value *v = e.attributes.findField(engine->symbols().intern(name));
     EXPECT_NE(v, nullptr) << name;
@@ -54,7 +52,8 @@ TEST_F(EntitiesJsonTest, ParsesValues) {
      "parents": [{"type": "Group", "id": "g1"},
                  {"__entity": {"type": "Group", "id": "g2"}}],
      "tags": {"t": 1}}
-  ])")) << error;
+  ])"))
+      << error;
   const EntityStore::Entity *alice = find("User", "alice");
   ASSERT_NE(alice, nullptr);
   EXPECT_EQ(show(attr(*alice, "b")), "true");
@@ -66,8 +65,7 @@ TEST_F(EntitiesJsonTest, ParsesValues) {
   EXPECT_EQ(show(attr(*alice, "d")), "decimal(\"1.25\")");
   EXPECT_EQ(show(attr(*alice, "ip")), "ip(\"10.0.0.0/8\")");
   EXPECT_EQ(show(attr(*alice, "ip2")), "ip(\"::1\")");
-  EXPECT_EQ(show(attr(*alice, "dt")),
-            "datetime(\"2024-01-01T00:00:00Z\")");
+  EXPECT_EQ(show(attr(*alice, "dt")), "datetime(\"2024-01-01T00:00:00Z\")");
   EXPECT_EQ(show(attr(*alice, "du")), "duration(\"3600000ms\")");
   // Without a schema {type, id} is just a record.
   EXPECT_TRUE(attr(*alice, "plain").is(ValueKind::Record));
@@ -105,34 +103,34 @@ TEST_F(EntitiesJsonTest, ReportsErrorsWithLocations) {
        "e.json:1:36: error: unexpected key `extra` in entity (expected "
        "`uid`, `attrs`, `parents` or `tags`)"},
       {"[{\"uid\": {\"type\": \"A B\", \"id\": \"a\"}}]",
-       "e.json:1:18: error: invalid entity type name \"A B\""},
+       "e.json:1:19: error: invalid entity type name \"A B\""},
       {"[{\"uid\": {\"type\": \"A\"}}]",
-       "e.json:1:9: error: an entity uid is missing `id`"},
+       "e.json:1:10: error: an entity uid is missing `id`"},
       {"[{\"uid\": \"A::\\\"a\\\"\"}]",
-       "e.json:1:9: error: expected an entity uid (an object with `type` and "
+       "e.json:1:10: error: expected an entity uid (an object with `type` and "
        "`id`), got a string"},
       {"[{\"uid\": {\"type\": \"A\", \"id\": 1}}]",
-       "e.json:1:29: error: expected a string for the entity id, got a "
+       "e.json:1:30: error: expected a string for the entity id, got a "
        "number"},
       {"[{\"uid\": {\"type\": \"A\", \"id\": \"a\"},\n"
        " \"attrs\": {\"x\": {\"y\": 1.5}}}]",
-       "e.json:2:20: error: in entity `A::\"a\"`, attribute `x.y`: number "
+       "e.json:2:23: error: in entity `A::\"a\"`, attribute `x.y`: number "
        "`1.5` is not an integer (Cedar longs are 64-bit integers)"},
       {"[{\"uid\": {\"type\": \"A\", \"id\": \"a\"}, \"attrs\": {\"x\": "
        "99999999999999999999}}]",
-       "e.json:1:50: error: in entity `A::\"a\"`, attribute `x`: integer "
+       "e.json:1:51: error: in entity `A::\"a\"`, attribute `x`: integer "
        "`99999999999999999999` is out of range for a Cedar long"},
       {"[{\"uid\": {\"type\": \"A\", \"id\": \"a\"}, \"attrs\": {\"x\": "
        "[null]}}]",
-       "e.json:1:51: error: in entity `A::\"a\"`, attribute `x[]`: null is "
+       "e.json:1:52: error: in entity `A::\"a\"`, attribute `x[]`: null is "
        "not a valid Cedar value"},
       {"[{\"uid\": {\"type\": \"A\", \"id\": \"a\"}, \"attrs\": {\"d\": "
        "{\"__extn\": {\"fn\": \"decimal\", \"arg\": \"x\"}}}}]",
-       "e.json:1:81: error: in entity `A::\"a\"`, attribute `d`: invalid "
+       "e.json:1:87: error: in entity `A::\"a\"`, attribute `d`: invalid "
        "decimal: `x` is not a well-formed decimal value"},
       {"[{\"uid\": {\"type\": \"A\", \"id\": \"a\"}, \"attrs\": {\"d\": "
        "{\"__extn\": {\"fn\": \"nope\", \"arg\": \"x\"}}}}]",
-       "e.json:1:68: error: in entity `A::\"a\"`, attribute `d`: unknown "
+       "e.json:1:69: error: in entity `A::\"a\"`, attribute `d`: unknown "
        "extension function `nope` (expected decimal, ip, datetime or "
        "duration)"},
       {"[{\"uid\": {\"type\": \"A\", \"id\": \"a\"}, \"tags\": {\"t\": "
@@ -143,14 +141,14 @@ TEST_F(EntitiesJsonTest, ReportsErrorsWithLocations) {
        "e.json:1:48: error: in entity `A::\"a\"`: expected a parent uid (an "
        "object with `type` and `id`), got a number"},
       {"[{\"uid\": {\"type\": \"A\", \"id\": \"a\"}, \"attrs\": [1]}]",
-       "e.json:1:46: error: in entity `A::\"a\"`: expected an object for "
+       "e.json:1:45: error: in entity `A::\"a\"`: expected an object for "
        "`attrs`, got an array"},
       {"[{\"uid\": {\"type\": \"A\", \"id\": \"a\"}},\n"
        " {\"uid\": {\"type\": \"A\", \"id\": \"a\"}}]",
        "e.json:2:10: error: duplicate entity `A::\"a\"`"},
       {"[{\"uid\": {\"type\": \"A\", \"id\": \"a\"}, \"attrs\": {\"k\": 1, "
        "\"k\": 2}}]",
-       "e.json:1:55: error: duplicate key `k`"},
+       "e.json:1:54: error: duplicate key `k`"},
       {"[\"\\x\"]", "e.json:1:3: error: invalid escape sequence in string"},
       {"[\"\\ud800\"]", "e.json:1:3: error: unpaired surrogate in \\u escape"},
       {"[\"a\nb\"]",
@@ -168,11 +166,10 @@ TEST_F(EntitiesJsonTest, ReportsErrorsWithLocations) {
 
 TEST_F(EntitiesJsonTest, ShowsSourceLineAndCaret) {
   EXPECT_FALSE(parse("[\n\t{\"uid\": 7}\n]"));
-  EXPECT_EQ(error,
-            "e.json:2:10: error: expected an entity uid (an object with "
-            "`type` and `id`), got a number\n"
-            "\t{\"uid\": 7}\n"
-            "\t        ^");
+  EXPECT_EQ(error, "e.json:2:10: error: expected an entity uid (an object with "
+                   "`type` and `id`), got a number\n"
+                   "\t{\"uid\": 7}\n"
+                   "\t        ^");
 }
 
 TEST_F(EntitiesJsonTest, NestingIsBounded) {
@@ -234,15 +231,15 @@ TEST(ContextJsonTest, ParsesRecords) {
       << error;
   EXPECT_EQ(formatValue(out, engine.symbols()),
             "{\"a\": 1, \"b\": {\"c\": [true]}}");
-  ASSERT_TRUE(parseContextJson("{}", "ctx", engine.symbols(), arena, out,
-                               error));
-  EXPECT_FALSE(parseContextJson("[1]", "ctx", engine.symbols(), arena, out,
-                                error));
+  ASSERT_TRUE(
+      parseContextJson("{}", "ctx", engine.symbols(), arena, out, error));
+  EXPECT_FALSE(
+      parseContextJson("[1]", "ctx", engine.symbols(), arena, out, error));
   EXPECT_EQ(error.substr(0, error.find('\n')),
             "ctx:1:1: error: in context: the context must be a JSON object, "
             "got an array");
-  EXPECT_FALSE(parseContextJson("{\"a\": 1.5}", "ctx", engine.symbols(),
-                                arena, out, error));
+  EXPECT_FALSE(parseContextJson("{\"a\": 1.5}", "ctx", engine.symbols(), arena,
+                                out, error));
   EXPECT_EQ(error.substr(0, error.find('\n')),
             "ctx:1:7: error: in context, attribute `a`: number `1.5` is not "
             "an integer (Cedar longs are 64-bit integers)");
@@ -268,8 +265,8 @@ protected:
     std::vector<const EntityUidData *> parentUids;
     for (std::string_view p : parents)
       parentUids.push_back(uid(p));
-    ASSERT_TRUE(store.addEntity(uid(id), Value::record(nullptr, 0), {},
-                                parentUids));
+    ASSERT_TRUE(
+        store.addEntity(uid(id), Value::record(nullptr, 0), {}, parentUids));
   }
   bool ancestor(std::string_view a, std::string_view b) {
     return store.isAncestor(*uid(a), *uid(b));

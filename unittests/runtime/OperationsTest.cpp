@@ -24,8 +24,7 @@ protected:
   OperationsTest() : env(kEntities, R"({"ip": "10.0.0.1", "n": 5})") {}
 
   /// Runs a binary operation and expects success.
-  template <typename Op>
-  Value ok(Op op, const Value &a, const Value &b) {
+  template <typename Op> Value ok(Op op, const Value &a, const Value &b) {
     Value dst;
     EvalContext &ctx = env.context();
     EXPECT_TRUE(op(ctx, dst, a, b)) << ctx.error;
@@ -222,10 +221,13 @@ TEST_F(OperationsTest, SetOperations) {
   EXPECT_TRUE(isFalse(ok(ops::contains, s, env.lng(3))));
   EXPECT_EQ(err(ops::contains, env.lng(1), env.lng(1)),
             "type error: expected set, got long");
-  EXPECT_TRUE(isTrue(ok(ops::containsAll, s, env.set({env.lng(2), env.str("x")}))));
+  EXPECT_TRUE(
+      isTrue(ok(ops::containsAll, s, env.set({env.lng(2), env.str("x")}))));
   EXPECT_TRUE(isTrue(ok(ops::containsAll, s, env.set({}))));
-  EXPECT_TRUE(isFalse(ok(ops::containsAll, s, env.set({env.lng(2), env.lng(9)}))));
-  EXPECT_TRUE(isTrue(ok(ops::containsAny, s, env.set({env.lng(9), env.lng(1)}))));
+  EXPECT_TRUE(
+      isFalse(ok(ops::containsAll, s, env.set({env.lng(2), env.lng(9)}))));
+  EXPECT_TRUE(
+      isTrue(ok(ops::containsAny, s, env.set({env.lng(9), env.lng(1)}))));
   EXPECT_TRUE(isFalse(ok(ops::containsAny, s, env.set({}))));
   EXPECT_TRUE(isFalse(ok(ops::containsAny, s, env.set({env.lng(9)}))));
   EXPECT_EQ(err(ops::containsAll, s, env.lng(1)),
@@ -266,16 +268,16 @@ TEST_F(OperationsTest, Like) {
   };
   EXPECT_TRUE(matches("abc", {"abc"}));
   EXPECT_FALSE(matches("abcd", {"abc"}));
-  EXPECT_TRUE(matches("abc", {"a", ""}));           // a*
-  EXPECT_TRUE(matches("", {"", ""}));               // *
-  EXPECT_TRUE(matches("xyz", {"", ""}));            // *
-  EXPECT_TRUE(matches("abc", {"", "c"}));           // *c
-  EXPECT_TRUE(matches("abcbc", {"a", "bc"}));       // a*bc
-  EXPECT_TRUE(matches("aXbYc", {"a", "b", "c"}));   // a*b*c
-  EXPECT_FALSE(matches("acb", {"a", "b", "c"}));    // a*b*c
-  EXPECT_FALSE(matches("ab", {"ab", "b"}));         // ab*b: overlap
+  EXPECT_TRUE(matches("abc", {"a", ""}));         // a*
+  EXPECT_TRUE(matches("", {"", ""}));             // *
+  EXPECT_TRUE(matches("xyz", {"", ""}));          // *
+  EXPECT_TRUE(matches("abc", {"", "c"}));         // *c
+  EXPECT_TRUE(matches("abcbc", {"a", "bc"}));     // a*bc
+  EXPECT_TRUE(matches("aXbYc", {"a", "b", "c"})); // a*b*c
+  EXPECT_FALSE(matches("acb", {"a", "b", "c"}));  // a*b*c
+  EXPECT_FALSE(matches("ab", {"ab", "b"}));       // ab*b: overlap
   EXPECT_TRUE(matches("abb", {"ab", "b"}));
-  EXPECT_TRUE(matches("a*b", {"a*b"}));             // escaped star literal
+  EXPECT_TRUE(matches("a*b", {"a*b"})); // escaped star literal
   EXPECT_FALSE(matches("aXb", {"a*b"}));
   // Unicode scalar values: `*` spans multi-byte characters.
   EXPECT_TRUE(matches("caf\xC3\xA9!", {"caf", "!"}));
@@ -315,8 +317,8 @@ TEST_F(OperationsTest, MakeSetAndRecord) {
   Value values[2] = {env.lng(10), env.str("x")};
   Value rec;
   ASSERT_TRUE(ops::makeRecord(env.context(), rec, shape, values));
-  EXPECT_TRUE(valuesEqual(rec, env.record({{"a", env.str("x")},
-                                           {"b", env.lng(10)}})));
+  EXPECT_TRUE(
+      valuesEqual(rec, env.record({{"a", env.str("x")}, {"b", env.lng(10)}})));
 }
 
 TEST_F(OperationsTest, ToBool) {

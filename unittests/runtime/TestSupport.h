@@ -71,7 +71,7 @@ inline size_t sectionOffset(const std::vector<uint8_t> &bytes,
 /// before it).
 inline size_t policyEntryOffset(const std::vector<uint8_t> &bytes,
                                 size_t index) {
-  return sectionOffset(bytes, bc::SectionKind::Policies) + 4 + index * 24;
+  return sectionOffset(bytes, bc::SectionKind::Policies) + 4 + index * 20;
 }
 
 /// File offset of the first byte of policy `index`'s code.
@@ -131,8 +131,8 @@ public:
   Response authorize() {
     Response response;
     std::string error;
-    EXPECT_TRUE(rune::authorize(*module, *store, *request, scratch, response,
-                                error))
+    EXPECT_TRUE(
+        rune::authorize(*module, *store, *request, scratch, response, error))
         << error;
     return response;
   }
@@ -156,9 +156,8 @@ public:
       converted.push_back({engine->symbols().intern(key), 0, value});
     Value out;
     Symbol duplicate;
-    EXPECT_TRUE(
-        makeRecord(scratch.arena, converted.data(), converted.size(), out,
-                   duplicate));
+    EXPECT_TRUE(makeRecord(scratch.arena, converted.data(), converted.size(),
+                           out, duplicate));
     return out;
   }
   Symbol sym(std::string_view name) { return engine->symbols().intern(name); }

@@ -81,11 +81,11 @@ TEST(ValueTest, DuplicateRecordKeysAreRejected) {
 TEST(ValueTest, TotalOrderIsConsistentWithEquality) {
   Environment env;
   std::vector<Value> values = {
-      env.lng(-1),          env.lng(5),
-      env.str(""),          env.str("b"),
-      env.boolean(false),   env.entity("User", "a"),
+      env.lng(-1),           env.lng(5),
+      env.str(""),           env.str("b"),
+      env.boolean(false),    env.entity("User", "a"),
       env.set({env.lng(1)}), env.record({{"a", env.lng(1)}}),
-      Value::decimal(1),    Value::datetime(1),
+      Value::decimal(1),     Value::datetime(1),
       Value::duration(1)};
   for (const Value &a : values)
     for (const Value &b : values) {
@@ -101,13 +101,11 @@ TEST(ValueTest, Formatting) {
   EXPECT_EQ(env.show(env.entity("NS::User", "al\"ice")),
             "NS::User::\"al\\\"ice\"");
   EXPECT_EQ(env.show(env.set({env.lng(2), env.lng(1)})), "[1, 2]");
-  EXPECT_EQ(env.show(env.record({{"k", env.boolean(true)}})),
-            "{\"k\": true}");
+  EXPECT_EQ(env.show(env.record({{"k", env.boolean(true)}})), "{\"k\": true}");
   EXPECT_EQ(env.show(Value::decimal(12345)), "decimal(\"1.2345\")");
   EXPECT_EQ(env.show(Value::decimal(-5000)), "decimal(\"-0.5\")");
   EXPECT_EQ(env.show(Value::duration(-5)), "duration(\"-5ms\")");
-  EXPECT_EQ(env.show(Value::datetime(0)),
-            "datetime(\"1970-01-01T00:00:00Z\")");
+  EXPECT_EQ(env.show(Value::datetime(0)), "datetime(\"1970-01-01T00:00:00Z\")");
   EXPECT_EQ(describeType(env.entity("User", "a"), env.engine->symbols()),
             "(entity of type `User`)");
   EXPECT_EQ(describeType(env.lng(1), env.engine->symbols()), "long");
@@ -168,10 +166,12 @@ TEST(CedarSyntaxTest, ParsesEntityUids) {
   EXPECT_EQ(uid.id, "alice");
   ASSERT_TRUE(syntax::parseEntityUid(" A :: B::\"x\" ", uid, error)) << error;
   EXPECT_EQ(uid.type, "A::B");
-  ASSERT_TRUE(syntax::parseEntityUid(
-      R"(T::"q\"b\\n\n\t\r\0\'\u{1F600}\x41")", uid, error))
+  ASSERT_TRUE(syntax::parseEntityUid(R"(T::"q\"b\\n\n\t\r\0\'\u{1F600}\x41")",
+                                     uid, error))
       << error;
-  EXPECT_EQ(uid.id, std::string("q\"b\\n\n\t\r\0'\xF0\x9F\x98\x80" "A", 15));
+  EXPECT_EQ(uid.id, std::string("q\"b\\n\n\t\r\0'\xF0\x9F\x98\x80"
+                                "A",
+                                15));
 }
 
 TEST(CedarSyntaxTest, RejectsBadEntityUids) {
@@ -193,8 +193,8 @@ TEST(CedarSyntaxTest, QuotesLikeCedar) {
   std::string id = "we\"ird\\\n\t\x02'";
   syntax::ParsedEntityUid uid;
   std::string error;
-  ASSERT_TRUE(syntax::parseEntityUid(syntax::formatEntityUid("T", id), uid,
-                                     error))
+  ASSERT_TRUE(
+      syntax::parseEntityUid(syntax::formatEntityUid("T", id), uid, error))
       << error;
   EXPECT_EQ(uid.id, id);
 }

@@ -1,4 +1,4 @@
-//===- CedarSema.h - Semantic checks on Cedar policies ------------*- C++ -*-===//
+//===- CedarSema.h - Semantic checks on Cedar policies ----------*- C++ -*-===//
 //
 // Part of the rune project.
 //

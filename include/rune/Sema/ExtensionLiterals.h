@@ -1,4 +1,4 @@
-//===- ExtensionLiterals.h - Cedar extension constructor strings --*- C++ -*-===//
+//===- ExtensionLiterals.h - Cedar extension literals -----------*- C++ -*-===//
 //
 // Part of the rune project.
 //

@@ -1,4 +1,4 @@
-//===- Diagnostics.h - Located compiler diagnostics ---------------*- C++ -*-===//
+//===- Diagnostics.h - Located compiler diagnostics -------------*- C++ -*-===//
 //
 // Part of the rune project.
 //

@@ -1,4 +1,4 @@
-//===- AST.cpp - Abstract syntax tree of Cedar policies ---------------------===//
+//===- AST.cpp - Abstract syntax tree of Cedar policies -------------------===//
 //
 // Part of the rune project.
 //
@@ -38,9 +38,7 @@ llvm::StringRef QualifiedName::getBaseName() const {
   return components.empty() ? llvm::StringRef() : components.back();
 }
 
-std::string QualifiedName::str() const {
-  return llvm::join(components, "::");
-}
+std::string QualifiedName::str() const { return llvm::join(components, "::"); }
 
 bool rune::cedar::isReservedWord(llvm::StringRef word) {
   static constexpr llvm::StringLiteral reserved[] = {

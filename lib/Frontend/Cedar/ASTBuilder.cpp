@@ -1,4 +1,4 @@
-//===- ASTBuilder.cpp - Cedar parse tree to AST conversion ------------------===//
+//===- ASTBuilder.cpp - Cedar parse tree to AST conversion ----------------===//
 //
 // Part of the rune project.
 //
@@ -119,18 +119,24 @@ ExprPtr ASTBuilder::finish(ExprPtr expr, unsigned childDepth) {
   return expr;
 }
 
+bool ASTBuilder::reportEscapeErrors(antlr4::Token *token,
+                                    llvm::ArrayRef<EscapeError> errors) {
+  // Error offsets are relative to the text after the opening quote.
+  size_t contentsStart = token->getStartIndex() + 1;
+  for (const EscapeError &e : errors) {
+    llvm::SMLoc start = locator.locAt(contentsStart + e.offset);
+    error(start, e.message,
+          {start, locator.locAt(contentsStart + e.offset + e.length)});
+  }
+  return errors.empty();
+}
+
 std::optional<std::string> ASTBuilder::decodeString(antlr4::Token *token) {
-  llvm::StringRef text = locator.textOf(token);
   // The lexer guarantees the surrounding quotes.
-  llvm::StringRef contents = text.drop_front().drop_back();
+  llvm::StringRef contents = locator.textOf(token).drop_front().drop_back();
   std::vector<EscapeError> errors;
   std::string value = unescapeString(contents, errors);
-  size_t contentsStart = token->getStartIndex() + 1;
-  for (const EscapeError &e : errors)
-    error(locator.locAt(contentsStart + e.offset), e.message,
-          {locator.locAt(contentsStart + e.offset),
-           locator.locAt(contentsStart + e.offset + e.length)});
-  if (!errors.empty())
+  if (!reportEscapeErrors(token, errors))
     return std::nullopt;
   return value;
 }
@@ -140,12 +146,7 @@ ASTBuilder::decodePattern(antlr4::Token *token) {
   llvm::StringRef contents = locator.textOf(token).drop_front().drop_back();
   std::vector<EscapeError> errors;
   std::vector<PatternElement> pattern = unescapePattern(contents, errors);
-  size_t contentsStart = token->getStartIndex() + 1;
-  for (const EscapeError &e : errors)
-    error(locator.locAt(contentsStart + e.offset), e.message,
-          {locator.locAt(contentsStart + e.offset),
-           locator.locAt(contentsStart + e.offset + e.length)});
-  if (!errors.empty())
+  if (!reportEscapeErrors(token, errors))
     return std::nullopt;
   return pattern;
 }
@@ -155,7 +156,8 @@ ExprPtr ASTBuilder::buildInteger(antlr4::Token *token, llvm::SMRange range,
   llvm::StringRef digits = locator.textOf(token);
   std::optional<uint64_t> value = parseUnsignedDecimal(digits);
   // The magnitude of the most negative i64 is one more than the maximum.
-  uint64_t limit = uint64_t(std::numeric_limits<int64_t>::max()) + (negate ? 1 : 0);
+  uint64_t limit =
+      uint64_t(std::numeric_limits<int64_t>::max()) + (negate ? 1 : 0);
   if (!value || *value > limit) {
     error(locator.startOf(token),
           "integer literal '" + llvm::Twine(negate ? "-" : "") + digits +
@@ -246,15 +248,16 @@ bool ASTBuilder::buildScope(CP::PolicyContext *ctx, Policy &policy) {
   policy.action.var = Var::Action;
   policy.resource.var = Var::Resource;
 
-  std::vector<CP::ScopeElementContext *> elements = ctx->scope()->scopeElement();
+  std::vector<CP::ScopeElementContext *> elements =
+      ctx->scope()->scopeElement();
   bool ok = true;
   for (size_t i = 0, e = std::min<size_t>(elements.size(), 3); i != e; ++i) {
     antlr4::Token *varToken = elements[i]->scopeVar;
     Var var = *getVariable(varToken->getType());
     if (var != order[i]) {
       error(locator.startOf(varToken),
-            "found the variable '" + toString(var) +
-                "' where the variable '" + toString(order[i]) +
+            "found the variable '" + toString(var) + "' where the variable '" +
+                toString(order[i]) +
                 "' must be used; policy scopes list principal, action and "
                 "resource in that order",
             locator.rangeOf(varToken));
@@ -349,8 +352,8 @@ ASTBuilder::buildScopeElement(CP::ScopeElementContext *ctx) {
 
 std::optional<Condition> ASTBuilder::buildCondition(CP::ConditionContext *ctx) {
   Condition condition;
-  condition.kind = ctx->KW_WHEN() ? Condition::Kind::When
-                                  : Condition::Kind::Unless;
+  condition.kind =
+      ctx->KW_WHEN() ? Condition::Kind::When : Condition::Kind::Unless;
   condition.range = locator.rangeOf(ctx);
   if (!ctx->expr()) {
     error(locator.startOf(ctx->getStart()),
@@ -378,8 +381,8 @@ ExprPtr ASTBuilder::buildExpr(CP::ExprContext *ctx) {
   ExprPtr elseExpr = buildExpr(ifCtx->expr(2));
   if (!cond || !thenExpr || !elseExpr)
     return nullptr;
-  unsigned depth = std::max(
-      {depthOf(cond), depthOf(thenExpr), depthOf(elseExpr)});
+  unsigned depth =
+      std::max({depthOf(cond), depthOf(thenExpr), depthOf(elseExpr)});
   return finish(std::make_unique<IfExpr>(std::move(cond), std::move(thenExpr),
                                          std::move(elseExpr),
                                          locator.rangeOf(ctx)),
@@ -401,10 +404,10 @@ ExprPtr ASTBuilder::buildOr(CP::OrExprContext *ctx) {
     unsigned depth = std::max(depthOf(result), depthOf(rhs));
     llvm::SMRange range = {locator.rangeOf(operands[0]).Start,
                            locator.rangeOf(operands[i]).End};
-    result = finish(std::make_unique<OrExpr>(
-                        std::move(result), std::move(rhs), range,
-                        locator.startOf(ops[i - 1]->getSymbol())),
-                    depth);
+    result = finish(
+        std::make_unique<OrExpr>(std::move(result), std::move(rhs), range,
+                                 locator.startOf(ops[i - 1]->getSymbol())),
+        depth);
     ok = result != nullptr;
   }
   return ok ? std::move(result) : nullptr;
@@ -424,10 +427,10 @@ ExprPtr ASTBuilder::buildAnd(CP::AndExprContext *ctx) {
     unsigned depth = std::max(depthOf(result), depthOf(rhs));
     llvm::SMRange range = {locator.rangeOf(operands[0]).Start,
                            locator.rangeOf(operands[i]).End};
-    result = finish(std::make_unique<AndExpr>(
-                        std::move(result), std::move(rhs), range,
-                        locator.startOf(ops[i - 1]->getSymbol())),
-                    depth);
+    result = finish(
+        std::make_unique<AndExpr>(std::move(result), std::move(rhs), range,
+                                  locator.startOf(ops[i - 1]->getSymbol())),
+        depth);
     ok = result != nullptr;
   }
   return ok ? std::move(result) : nullptr;
@@ -456,9 +459,9 @@ ExprPtr ASTBuilder::buildRelation(CP::RelationContext *ctx) {
     if (!lhs)
       return nullptr;
     unsigned depth = depthOf(lhs);
-    return finish(
-        std::make_unique<HasExpr>(std::move(lhs), std::move(attrs), range, opLoc),
-        depth);
+    return finish(std::make_unique<HasExpr>(std::move(lhs), std::move(attrs),
+                                            range, opLoc),
+                  depth);
   }
 
   if (auto *like = dynamic_cast<CP::LikeTailContext *>(tail)) {
@@ -638,11 +641,11 @@ ExprPtr ASTBuilder::buildUnary(CP::UnaryContext *ctx) {
     llvm::SMRange range = {locator.startOf(ops[remaining]->getSymbol()), end};
     unsigned depth = depthOf(operand);
     if (isNot)
-      operand = finish(std::make_unique<NotExpr>(std::move(operand), range),
-                       depth);
+      operand =
+          finish(std::make_unique<NotExpr>(std::move(operand), range), depth);
     else
-      operand = finish(std::make_unique<NegExpr>(std::move(operand), range),
-                       depth);
+      operand =
+          finish(std::make_unique<NegExpr>(std::move(operand), range), depth);
     if (!operand)
       return nullptr;
   }
@@ -685,11 +688,11 @@ ExprPtr ASTBuilder::buildMember(CP::MemberContext *ctx) {
       if (!ok)
         continue;
       unsigned depth = depthOf(result);
-      result = finish(std::make_unique<GetAttrExpr>(
-                          std::move(result), std::move(*attr),
-                          locator.rangeOf(attrToken), /*indexSyntax=*/true,
-                          range, opLoc),
-                      depth);
+      result = finish(
+          std::make_unique<GetAttrExpr>(std::move(result), std::move(*attr),
+                                        locator.rangeOf(attrToken),
+                                        /*indexSyntax=*/true, range, opLoc),
+          depth);
       ok = result != nullptr;
       continue;
     }
@@ -743,9 +746,8 @@ QualifiedName ASTBuilder::buildPath(CP::PathContext *ctx) {
 ExprPtr ASTBuilder::buildLiteral(CP::LiteralContext *ctx) {
   llvm::SMRange range = locator.rangeOf(ctx);
   if (ctx->KW_TRUE() || ctx->KW_FALSE())
-    return finish(std::make_unique<BoolLiteralExpr>(ctx->KW_TRUE() != nullptr,
-                                                    range),
-                  0);
+    return finish(
+        std::make_unique<BoolLiteralExpr>(ctx->KW_TRUE() != nullptr, range), 0);
   if (antlr4::tree::TerminalNode *digits = ctx->INT_LIT())
     return buildInteger(digits->getSymbol(), range, /*negate=*/false);
   std::optional<std::string> value =
@@ -803,14 +805,16 @@ ExprPtr ASTBuilder::buildPrimary(CP::PrimaryContext *ctx) {
   if (auto *name = dynamic_cast<CP::NamePrimaryContext *>(ctx)) {
     std::vector<CP::IdentContext *> idents = name->path()->ident();
     if (idents.size() == 1)
-      if (std::optional<Var> var = getVariable(idents[0]->getStart()->getType()))
+      if (std::optional<Var> var =
+              getVariable(idents[0]->getStart()->getType()))
         return finish(std::make_unique<VarExpr>(*var, range), 0);
     llvm::StringRef text = locator.textOf(range);
     if (idents.size() == 1)
       error(range.Start,
             "unknown variable '" + text +
                 "'; the variables are principal, action, resource and "
-                "context (write \"" + text + "\" for a string)",
+                "context (write \"" +
+                text + "\" for a string)",
             range);
     else
       error(range.Start,

@@ -1,4 +1,4 @@
-//===- ASTBuilder.h - Cedar parse tree to AST conversion ----------*- C++ -*-===//
+//===- ASTBuilder.h - Cedar parse tree to AST conversion --------*- C++ -*-===//
 //
 // Part of the rune project.
 //
@@ -19,6 +19,7 @@
 #ifndef RUNE_LIB_FRONTEND_CEDAR_ASTBUILDER_H
 #define RUNE_LIB_FRONTEND_CEDAR_ASTBUILDER_H
 
+#include "Literals.h"
 #include "ParseDiagnostics.h"
 #include "SourceLocator.h"
 
@@ -72,6 +73,10 @@ private:
   std::optional<std::vector<ExprPtr>> buildExprList(CP::ExprListContext *ctx);
   QualifiedName buildPath(CP::PathContext *ctx);
 
+  /// Reports the escape errors found in the STRING_LIT `token`; returns
+  /// true if there are none.
+  bool reportEscapeErrors(antlr4::Token *token,
+                          llvm::ArrayRef<EscapeError> errors);
   /// Decodes a STRING_LIT token, reporting malformed escapes.
   std::optional<std::string> decodeString(antlr4::Token *token);
   /// Decodes a STRING_LIT token as a `like` pattern.

@@ -1,4 +1,4 @@
-//===- ASTPrinter.cpp - Cedar source from the AST ---------------------------===//
+//===- ASTPrinter.cpp - Cedar source from the AST -------------------------===//
 //
 // Part of the rune project.
 //
@@ -318,7 +318,8 @@ private:
     case Expr::Kind::Record: {
       os << "{";
       bool first = true;
-      for (const RecordEntry &entry : llvm::cast<RecordExpr>(expr).getEntries()) {
+      for (const RecordEntry &entry :
+           llvm::cast<RecordExpr>(expr).getEntries()) {
         if (!first)
           os << ", ";
         first = false;

@@ -1,4 +1,4 @@
-//===- Literals.cpp - Decoding of Cedar literal tokens ----------------------===//
+//===- Literals.cpp - Decoding of Cedar literal tokens --------------------===//
 //
 // Part of the rune project.
 //

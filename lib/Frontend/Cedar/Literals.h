@@ -1,4 +1,4 @@
-//===- Literals.h - Decoding of Cedar literal tokens --------------*- C++ -*-===//
+//===- Literals.h - Decoding of Cedar literal tokens ------------*- C++ -*-===//
 //
 // Part of the rune project.
 //

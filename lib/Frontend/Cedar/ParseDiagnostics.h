@@ -1,4 +1,4 @@
-//===- ParseDiagnostics.h - Errors collected while parsing --------*- C++ -*-===//
+//===- ParseDiagnostics.h - Errors collected while parsing ------*- C++ -*-===//
 //
 // Part of the rune project.
 //

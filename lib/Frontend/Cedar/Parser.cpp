@@ -1,4 +1,4 @@
-//===- Parser.cpp - Cedar policy parser -------------------------------------===//
+//===- Parser.cpp - Cedar policy parser -----------------------------------===//
 //
 // Part of the rune project.
 //

@@ -1,4 +1,4 @@
-//===- SourceLocator.h - ANTLR token positions as SMLocs ----------*- C++ -*-===//
+//===- SourceLocator.h - ANTLR token positions as SMLocs --------*- C++ -*-===//
 //
 // Part of the rune project.
 //

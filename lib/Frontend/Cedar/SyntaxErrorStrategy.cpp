@@ -1,4 +1,4 @@
-//===- SyntaxErrorStrategy.cpp - Cedar syntax error reporting ---------------===//
+//===- SyntaxErrorStrategy.cpp - Cedar syntax error reporting -------------===//
 //
 // Part of the rune project.
 //
@@ -10,6 +10,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+
+#include <limits>
 
 using namespace rune;
 using namespace rune::cedar::detail;
@@ -238,10 +240,21 @@ void SyntaxErrorStrategy::reportUnexpected(
                             : "unexpected token " + describeToken(offending);
   std::string expectation = describeExpected(recognizer, expected);
   // The scope's element list has ended when ')' is matched, so ANTLR only
-  // expects ')' here although ',' would continue the list.
+  // expects ')' here although the list could go on.
   if (inPolicy && expected.size() == 1 &&
-      expected.contains(size_t(CedarParser::RPAREN)))
-    expectation = "expected ',' or ')'";
+      expected.contains(size_t(CedarParser::RPAREN))) {
+    if (type == CedarParser::COLON)
+      return error(loc,
+                   "type constraints using ':' are not supported; use "
+                   "'principal is Type' instead",
+                   range);
+    if (previousType == CedarParser::LPAREN)
+      expectation = "expected 'principal'";
+    else if (previousType == CedarParser::COMMA)
+      expectation = "expected 'action' or 'resource'";
+    else
+      expectation = "expected ',' or ')'";
+  }
   if (!expectation.empty())
     message += "; " + expectation;
   error(loc, message, range);

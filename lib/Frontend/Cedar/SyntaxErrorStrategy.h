@@ -1,4 +1,4 @@
-//===- SyntaxErrorStrategy.h - Cedar syntax error reporting -------*- C++ -*-===//
+//===- SyntaxErrorStrategy.h - Cedar syntax error reporting -----*- C++ -*-===//
 //
 // Part of the rune project.
 //
@@ -39,12 +39,14 @@ public:
   void sync(antlr4::Parser *recognizer) override;
 
 protected:
-  void reportNoViableAlternative(antlr4::Parser *recognizer,
-                                 const antlr4::NoViableAltException &e) override;
+  void
+  reportNoViableAlternative(antlr4::Parser *recognizer,
+                            const antlr4::NoViableAltException &e) override;
   void reportInputMismatch(antlr4::Parser *recognizer,
                            const antlr4::InputMismatchException &e) override;
-  void reportFailedPredicate(antlr4::Parser *recognizer,
-                             const antlr4::FailedPredicateException &e) override;
+  void
+  reportFailedPredicate(antlr4::Parser *recognizer,
+                        const antlr4::FailedPredicateException &e) override;
   void reportUnwantedToken(antlr4::Parser *recognizer) override;
   void reportMissingToken(antlr4::Parser *recognizer) override;
 

@@ -1,4 +1,4 @@
-//===- AST.h - Abstract syntax tree of Cedar policies -------------*- C++ -*-===//
+//===- AST.h - Abstract syntax tree of Cedar policies -----------*- C++ -*-===//
 //
 // Part of the rune project.
 //
@@ -139,7 +139,9 @@ public:
   BoolLiteralExpr(bool value, llvm::SMRange range)
       : Expr(Kind::BoolLiteral, range, {}), value(value) {}
   bool getValue() const { return value; }
-  static bool classof(const Expr *e) { return e->getKind() == Kind::BoolLiteral; }
+  static bool classof(const Expr *e) {
+    return e->getKind() == Kind::BoolLiteral;
+  }
 
 private:
   bool value;
@@ -150,7 +152,9 @@ public:
   LongLiteralExpr(int64_t value, llvm::SMRange range)
       : Expr(Kind::LongLiteral, range, {}), value(value) {}
   int64_t getValue() const { return value; }
-  static bool classof(const Expr *e) { return e->getKind() == Kind::LongLiteral; }
+  static bool classof(const Expr *e) {
+    return e->getKind() == Kind::LongLiteral;
+  }
 
 private:
   int64_t value;
@@ -241,8 +245,8 @@ private:
 class OrExpr : public Expr {
 public:
   OrExpr(ExprPtr lhs, ExprPtr rhs, llvm::SMRange range, llvm::SMLoc opLoc)
-      : Expr(Kind::Or, range, opLoc), lhs(std::move(lhs)),
-        rhs(std::move(rhs)) {}
+      : Expr(Kind::Or, range, opLoc), lhs(std::move(lhs)), rhs(std::move(rhs)) {
+  }
   const Expr &getLHS() const { return *lhs; }
   const Expr &getRHS() const { return *rhs; }
   static bool classof(const Expr *e) { return e->getKind() == Kind::Or; }

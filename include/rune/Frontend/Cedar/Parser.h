@@ -1,4 +1,4 @@
-//===- Parser.h - Cedar policy parser -----------------------------*- C++ -*-===//
+//===- Parser.h - Cedar policy parser ---------------------------*- C++ -*-===//
 //
 // Part of the rune project.
 //
@@ -26,7 +26,7 @@ namespace rune::cedar {
 /// string escapes, 64-bit integer literals, `like` patterns, variable and
 /// slot names, scope structure, and unsupported operators. Semantic rules
 /// (operand forms, function names, extension literals, duplicates) are left
-/// to rune::checkPolicySet in rune/Sema/CedarSema.h.
+/// to checkPolicySet in rune/Sema/CedarSema.h.
 std::optional<PolicySet> parsePolicySet(unsigned bufferId,
                                         DiagnosticEngine &diags);
 

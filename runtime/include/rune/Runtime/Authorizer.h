@@ -42,13 +42,16 @@ struct Response {
 struct EvalScratch {
   Arena arena{16 * 1024};
   std::vector<Value> registers;
+  /// Indices of the satisfied policies of the current call.
+  std::vector<uint32_t> satisfiedPermits;
+  std::vector<uint32_t> satisfiedForbids;
 };
 
 /// Returns false (with a message) only when the inputs cannot be used
 /// together (different engines); evaluation errors go into the response.
 bool authorize(const LoadedModule &module, const EntityStore &entities,
-               const Request &request, EvalScratch &scratch,
-               Response &response, std::string &error);
+               const Request &request, EvalScratch &scratch, Response &response,
+               std::string &error);
 
 } // namespace rune
 

@@ -89,9 +89,9 @@ public:
 
   /// Adds a policy; its code is emitted through the returned object, which
   /// stays valid until the writer is destroyed.
-  PolicyCode &
-  addPolicy(std::string_view id, Effect effect,
-            const std::vector<std::pair<std::string, std::string>> &annotations);
+  PolicyCode &addPolicy(
+      std::string_view id, Effect effect,
+      const std::vector<std::pair<std::string, std::string>> &annotations);
 
   /// Resolves labels, lays out header and sections and computes the
   /// checksum. Returns false and sets `error` when something is inconsistent

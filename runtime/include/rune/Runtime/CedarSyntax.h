@@ -1,4 +1,5 @@
-//===- CedarSyntax.h - Names, strings and entity uids in Cedar syntax -*-C++-*-//
+//===- CedarSyntax.h - Names, strings and entity uids in Cedar syntax
+//-*-C++-*-//
 //
 // The little of Cedar's surface syntax the runtime reads and writes: entity
 // type names (`NS::User`), quoted strings with Cedar's escapes and entity

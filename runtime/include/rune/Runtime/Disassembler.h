@@ -32,8 +32,8 @@ std::string disassemble(const Module &verifiedModule);
 /// reader's message in `error` when the bytes do not verify.
 bool disassemble(const uint8_t *data, size_t size, std::string &listing,
                  std::string &error);
-inline bool disassemble(const std::vector<uint8_t> &bytes,
-                        std::string &listing, std::string &error) {
+inline bool disassemble(const std::vector<uint8_t> &bytes, std::string &listing,
+                        std::string &error) {
   return disassemble(bytes.data(), bytes.size(), listing, error);
 }
 

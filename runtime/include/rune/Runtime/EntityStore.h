@@ -34,7 +34,7 @@ class EntityStore {
 public:
   struct Entity {
     const EntityUidData *uid;
-    Value attributes; // a record
+    Value attributes;     // a record
     const TagEntry *tags; // sorted by key
     uint32_t tagCount;
   };
@@ -67,7 +67,8 @@ public:
 
   size_t entityCount() const { return entities.size(); }
   /// The ancestors of `uid` (empty when unknown), for tests and tools.
-  std::vector<const EntityUidData *> ancestorsOf(const EntityUidData &uid) const;
+  std::vector<const EntityUidData *>
+  ancestorsOf(const EntityUidData &uid) const;
 
 private:
   static constexpr uint32_t kNoEntity = UINT32_MAX;

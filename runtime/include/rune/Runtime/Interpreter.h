@@ -17,8 +17,7 @@ namespace rune {
 ///
 /// The code must come from a verified module: operands are not
 /// bounds-checked here.
-int32_t interpretPolicy(EvalContext &ctx, size_t policyIndex,
-                        Value *registers);
+int32_t interpretPolicy(EvalContext &ctx, size_t policyIndex, Value *registers);
 
 } // namespace rune
 

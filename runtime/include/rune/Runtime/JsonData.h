@@ -75,8 +75,7 @@ bool parseEntitiesJson(std::string_view text, std::string_view sourceName,
 /// Parses a context object into a record value allocated in `arena`.
 bool parseContextJson(std::string_view text, std::string_view sourceName,
                       SymbolTable &symbols, Arena &arena, Value &out,
-                      std::string &error,
-                      const JsonParseOptions &options = {});
+                      std::string &error, const JsonParseOptions &options = {});
 
 } // namespace rune
 

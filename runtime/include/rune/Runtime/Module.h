@@ -80,7 +80,9 @@ public:
 
 private:
   explicit LoadedModule(std::shared_ptr<Engine> engine);
-  bool prepare(std::string &error);
+  /// Interns strings and materializes constants; cannot fail on a
+  /// verified module.
+  void prepare();
 
   std::shared_ptr<Engine> enginePtr;
   bc::Module image;

@@ -39,8 +39,7 @@ bool notEqual(EvalContext &ctx, Value &dst, const Value &a, const Value &b);
 bool less(EvalContext &ctx, Value &dst, const Value &a, const Value &b);
 bool lessEqual(EvalContext &ctx, Value &dst, const Value &a, const Value &b);
 bool greater(EvalContext &ctx, Value &dst, const Value &a, const Value &b);
-bool greaterEqual(EvalContext &ctx, Value &dst, const Value &a,
-                  const Value &b);
+bool greaterEqual(EvalContext &ctx, Value &dst, const Value &a, const Value &b);
 
 bool add(EvalContext &ctx, Value &dst, const Value &a, const Value &b);
 bool subtract(EvalContext &ctx, Value &dst, const Value &a, const Value &b);

@@ -1,4 +1,5 @@
-//===- SourceDiagnostic.h - clang-style messages for input files -*- C++ -*-===//
+//===- SourceDiagnostic.h - clang-style messages for input files -*- C++
+//-*-===//
 //
 // Formats an error at a byte offset of a text input as
 //
@@ -61,8 +62,8 @@ inline std::string formatSourceDiagnostic(std::string_view sourceName,
   // one huge line), cut at UTF-8 character boundaries.
   constexpr size_t kContext = 80;
   auto isContinuation = [&](size_t i) {
-    return i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) ==
-                                  0x80;
+    return i < text.size() &&
+           (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80;
   };
   size_t shownStart = offset - std::min(offset - lineStart, kContext);
   while (shownStart > lineStart && isContinuation(shownStart))
