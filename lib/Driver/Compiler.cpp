@@ -105,10 +105,12 @@ mlir::LogicalResult Compiler::emitBytecode(mlir::ModuleOp module,
 
 std::unique_ptr<llvm::Module>
 Compiler::emitLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
-                     unsigned optLevel) {
+                     unsigned optLevel, llvm::StringRef symbol) {
   mlir::OwningOpRef<mlir::ModuleOp> lowered = module.clone();
   mlir::PassManager passes(&context);
-  passes.addPass(createConvertRuneToLLVM());
+  ConvertRuneToLLVMOptions options;
+  options.symbolName = symbol.str();
+  passes.addPass(createConvertRuneToLLVM(options));
   if (mlir::failed(passes.run(*lowered)))
     return nullptr;
   std::string error;

@@ -254,8 +254,8 @@ TEST(CApiTest, ModulesAndEntitiesAreSharedAcrossThreads) {
                              &api.module, nullptr),
             RUNE_OK);
   ASSERT_EQ(rune_entities_parse_json(api.engine, kEntities,
-                                     std::strlen(kEntities), "e",
-                                     &api.entities, nullptr),
+                                     std::strlen(kEntities), "e", &api.entities,
+                                     nullptr),
             RUNE_OK);
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
@@ -265,11 +265,10 @@ TEST(CApiTest, ModulesAndEntitiesAreSharedAcrossThreads) {
       // are shared. Creating requests interns names concurrently.
       bool alice = t % 2 == 0;
       rune_request *request = nullptr;
-      if (rune_request_create(api.engine,
-                              alice ? "User::\"alice\"" : "User::\"bob\"",
-                              "Action::\"view\"", "Doc::\"d\"",
-                              "{\"block\": false}", &request,
-                              nullptr) != RUNE_OK) {
+      if (rune_request_create(
+              api.engine, alice ? "User::\"alice\"" : "User::\"bob\"",
+              "Action::\"view\"", "Doc::\"d\"", "{\"block\": false}", &request,
+              nullptr) != RUNE_OK) {
         ++wrong;
         return;
       }

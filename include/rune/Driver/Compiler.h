@@ -47,10 +47,11 @@ public:
   mlir::LogicalResult emitBytecode(mlir::ModuleOp module,
                                    std::vector<uint8_t> &bytecode);
 
-  /// Lowers a copy of `module` to LLVM IR (optimized at `optLevel`).
-  std::unique_ptr<llvm::Module> emitLLVMIR(mlir::ModuleOp module,
-                                           llvm::LLVMContext &llvmContext,
-                                           unsigned optLevel);
+  /// Lowers a copy of `module` to LLVM IR (optimized at `optLevel`). The
+  /// module descriptor is exported as `symbol` (rune_native.h).
+  std::unique_ptr<llvm::Module>
+  emitLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
+             unsigned optLevel, llvm::StringRef symbol = "rune_linked_module");
 
   /// Lowers a copy of `module` to a relocatable object for the host.
   mlir::LogicalResult emitObject(mlir::ModuleOp module, unsigned optLevel,

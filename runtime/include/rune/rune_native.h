@@ -117,6 +117,38 @@ int32_t rune_rt_call_ext(rune_eval_state *state, rune_value *dst,
 int32_t rune_rt_to_bool(rune_eval_state *state, const rune_value *value,
                         int32_t *out);
 
+/* Every helper above, for hosts that compile policies in process (a JIT)
+ * and must resolve the helpers' addresses themselves. */
+#define RUNE_NATIVE_HELPERS(X) \
+  X(rune_rt_load_const) \
+  X(rune_rt_load_var) \
+  X(rune_rt_get_attr) \
+  X(rune_rt_has_attr) \
+  X(rune_rt_get_tag) \
+  X(rune_rt_has_tag) \
+  X(rune_rt_eq) \
+  X(rune_rt_ne) \
+  X(rune_rt_lt) \
+  X(rune_rt_le) \
+  X(rune_rt_gt) \
+  X(rune_rt_ge) \
+  X(rune_rt_add) \
+  X(rune_rt_sub) \
+  X(rune_rt_mul) \
+  X(rune_rt_neg) \
+  X(rune_rt_not) \
+  X(rune_rt_in) \
+  X(rune_rt_contains) \
+  X(rune_rt_contains_all) \
+  X(rune_rt_contains_any) \
+  X(rune_rt_is_empty) \
+  X(rune_rt_like) \
+  X(rune_rt_is_type) \
+  X(rune_rt_make_set) \
+  X(rune_rt_make_record) \
+  X(rune_rt_call_ext) \
+  X(rune_rt_to_bool)
+
 #ifdef __cplusplus
 }
 #endif
