@@ -10,6 +10,7 @@
 
 #include "rune/IRGen/CedarIRGen.h"
 #include "rune/Dialect/Rune/RuneOps.h"
+#include "rune/Runtime/BytecodeFormat.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -250,7 +251,31 @@ private:
       return binary(HasTagOp());
     if (name == "isEmpty" && args.size() == 1)
       return make<IsEmptyOp>(location, args[0]);
-    return builder.create<ExtCallOp>(location, valueType, name, args);
+    return extensionCall(location, name, args, /*receiverCounts=*/true);
+  }
+
+  /// Calls an extension function. Cedar checks the argument count when it
+  /// evaluates the call, after evaluating the arguments: a wrong count
+  /// becomes a rune.raise there.
+  Value extensionCall(Location location, llvm::StringRef name,
+                      ValueRange args, bool receiverCounts) {
+    for (const bc::ExtFnInfo &info : bc::kExtFnInfo) {
+      if (llvm::StringRef(info.name.data(), info.name.size()) != name)
+        continue;
+      if (args.size() == info.arity)
+        return builder.create<ExtCallOp>(location, valueType, name, args);
+      unsigned expected = info.arity - (receiverCounts ? 1 : 0);
+      unsigned got = args.size() - (receiverCounts ? 1 : 0);
+      return make<RaiseOp>(
+          location, ("wrong number of arguments in call to `" + name +
+                     "`: expected " + llvm::Twine(expected) + ", got " +
+                     llvm::Twine(got))
+                        .str());
+    }
+    // Sema rejects unknown functions before IRGen runs.
+    diagnostics.error("unknown extension function '" + name + "'");
+    failed = true;
+    return make<RaiseOp>(location, ("unknown function `" + name + "`").str());
   }
 
   Value generate(const Expr &expr) {
@@ -366,8 +391,8 @@ private:
       SmallVector<Value> args;
       for (const ExprPtr &arg : call.getArgs())
         args.push_back(generate(*arg));
-      return builder.create<ExtCallOp>(location, valueType,
-                                       call.getName().str(), args);
+      return extensionCall(location, call.getName().str(), args,
+                           /*receiverCounts=*/false);
     }
     case Expr::Kind::Set: {
       SmallVector<Value> elements;

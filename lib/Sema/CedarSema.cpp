@@ -43,6 +43,9 @@ constexpr Callable methods[] = {{"contains", 1},      {"containsAll", 1},
                                 {"toSeconds", 0},     {"toMinutes", 0},
                                 {"toHours", 0},       {"toDays", 0}};
 
+/// contains, containsAll, containsAny, isEmpty, getTag, hasTag.
+constexpr size_t kBuiltinMethodCount = 6;
+
 const Callable *lookup(llvm::ArrayRef<Callable> table, llvm::StringRef name) {
   for (const Callable &callable : table)
     if (callable.name == name)
@@ -93,6 +96,18 @@ public:
   }
 
 private:
+  /// Problems Cedar accepts when parsing and reports only when the policy
+  /// is evaluated (the policy is then skipped with an error): worth telling
+  /// the author, but not a reason to reject the policy set.
+  void evaluationWarning(llvm::SMLoc loc, const llvm::Twine &message,
+                         llvm::SMRange range = {}) {
+    std::string full = (message + "; evaluating it raises an error").str();
+    if (range.isValid() && range.Start != range.End)
+      diags.warning(loc, full, {range});
+    else
+      diags.warning(loc, full);
+  }
+
   void error(llvm::SMLoc loc, const llvm::Twine &message,
              llvm::SMRange range = {}) {
     ok = false;
@@ -309,15 +324,15 @@ private:
 
     const std::vector<ExprPtr> &args = call.getArgs();
     if (args.size() != function->arity) {
-      error(call.getLoc(),
+      evaluationWarning(call.getLoc(),
             "call to '" + spelled + "' requires exactly " +
                 plural(function->arity, "argument") + ", but got " +
                 plural(args.size(), "argument"),
             call.getRange());
       return;
     }
-    // Cedar evaluates constructors applied to literals when parsing, so a
-    // malformed literal is a compile-time error.
+    // Cedar 4 parses a constructor applied to a malformed literal and
+    // raises the error when evaluating it.
     const auto *literal = llvm::dyn_cast<StringLiteralExpr>(args[0].get());
     if (!literal)
       return;
@@ -332,7 +347,7 @@ private:
     else
       problem = parseDuration(text).takeError();
     if (problem)
-      error(literal->getLoc(),
+      evaluationWarning(literal->getLoc(),
             "invalid argument to '" + spelled +
                 "': " + llvm::toString(std::move(problem)),
             literal->getRange());
@@ -356,12 +371,21 @@ private:
       return;
     }
     size_t count = call.getArgs().size();
-    if (count != method->arity)
-      error(call.getLoc(),
-            "call to '" + name + "' requires exactly " +
-                plural(method->arity, "argument") +
-                " besides the receiver, but got " + plural(count, "argument"),
-            call.getRange());
+    if (count == method->arity)
+      return;
+    // The built-in set and tag methods are operators in Cedar's grammar, so
+    // a wrong argument count is a parse error; extension methods are checked
+    // when evaluated.
+    bool builtin = method < methods + kBuiltinMethodCount;
+    std::string message = ("call to '" + name + "' requires exactly " +
+                           plural(method->arity, "argument") +
+                           " besides the receiver, but got " +
+                           plural(count, "argument"))
+                              .str();
+    if (builtin)
+      error(call.getLoc(), message, call.getRange());
+    else
+      evaluationWarning(call.getLoc(), message, call.getRange());
   }
 
   void checkRecord(const RecordExpr &record) {

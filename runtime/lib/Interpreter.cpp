@@ -163,6 +163,9 @@ int32_t interpretPolicy(EvalContext &ctx, size_t policyIndex, Value *r) {
       }
       break;
     }
+    case Opcode::Raise:
+      fail(ctx, std::string(image.strings[word(pc, 1)]));
+      return -1;
     case Opcode::Return: {
       bool value;
       if (!ops::toBool(ctx, r[reg(pc, 1)], value))

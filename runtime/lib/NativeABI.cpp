@@ -212,6 +212,15 @@ int32_t rune_rt_call_ext(rune_eval_state *state, rune_value *dst,
   });
 }
 
+int32_t rune_rt_raise(rune_eval_state *state, uint32_t message) {
+  return guarded(state, [&] {
+    if (!validString(state, message))
+      return invalid(state, "string index");
+    return fail(*state,
+                std::string(state->module->bytecode().strings[message]));
+  });
+}
+
 int32_t rune_rt_to_bool(rune_eval_state *state, const rune_value *v,
                         int32_t *out) {
   return guarded(state, [&] {

@@ -10,6 +10,7 @@
 
 #include "rune/Driver/Compiler.h"
 #include "AuthorizeCommand.h"
+#include "TestCommand.h"
 
 #include "llvm/Support/InitLLVM.h"
 
@@ -24,6 +25,8 @@ constexpr const char *kUsage =
     "Commands:\n"
     "  authorize   decide one request against a policy set (see "
     "'rune-run authorize --help')\n"
+    "  test        run Cedar integration tests through both backends (see "
+    "'rune-run test --help')\n"
     "\n"
     "Policies may be given as compiled bytecode (.rbc) or as source, which\n"
     "is compiled first.\n";
@@ -59,6 +62,8 @@ int main(int argc, char **argv) {
   if (command == "authorize")
     return rune::cli::runAuthorize(argc - 1, argv + 1, /*linked=*/nullptr,
                                    compileSource);
+  if (command == "test")
+    return rune::cli::runTest(argc - 1, argv + 1);
   std::cerr << "rune-run: error: unknown command '" << command
             << "' (see --help)\n";
   return 1;

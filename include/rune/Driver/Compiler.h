@@ -68,7 +68,8 @@ private:
 
   llvm::SourceMgr sourceMgr;
   DiagnosticEngine diagnostics;
-  mlir::MLIRContext context;
+  // Policies are small: compiling them on one thread beats starting a pool.
+  mlir::MLIRContext context{mlir::MLIRContext::Threading::DISABLED};
   std::unique_ptr<mlir::SourceMgrDiagnosticHandler> mlirDiagnostics;
   llvm::raw_ostream &diagnosticStream;
   unsigned mlirErrors = 0;

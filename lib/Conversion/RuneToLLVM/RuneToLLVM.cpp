@@ -297,6 +297,11 @@ private:
                        constI32(loc, call.getArgs().size())});
           return success();
         })
+        .Case([&](RaiseOp raise) {
+          define(raise);
+          callRuntime(loc, "raise", {index(layout.stringIndex)});
+          return success();
+        })
         .Case([&](AndOp andOp) {
           return lowerShortCircuit(op, andOp.getLhs(), andOp.getRhs(), false);
         })

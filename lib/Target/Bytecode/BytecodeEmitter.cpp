@@ -259,6 +259,13 @@ private:
                                       int64_t(call.getArgs().size())});
           return success();
         })
+        .Case([&](RaiseOp raise) {
+          uint32_t message = writer.internString(raise.getMessage());
+          layout.stringIndex[&op] = message;
+          define(raise);
+          code.emit(Opcode::Raise, {message});
+          return success();
+        })
         .Case([&](AndOp andOp) {
           return emitShortCircuit(op, andOp.getLhs(), andOp.getRhs(), false);
         })

@@ -111,6 +111,8 @@ int32_t rune_rt_make_record(rune_eval_state *state, rune_value *dst,
 int32_t rune_rt_call_ext(rune_eval_state *state, rune_value *dst,
                          uint32_t ext_fn, const rune_value *first,
                          uint32_t count);
+/* Always fails, recording the evaluation error strings[message]. */
+int32_t rune_rt_raise(rune_eval_state *state, uint32_t message);
 /* Control flow: returns 0 and stores 1/0 in *out when the value is the bool
  * true/false; records a type error and returns non-zero otherwise. Used for
  * assert_bool, jump_if_false, jump_if_true and return. */
@@ -147,6 +149,7 @@ int32_t rune_rt_to_bool(rune_eval_state *state, const rune_value *value,
   X(rune_rt_make_set) \
   X(rune_rt_make_record) \
   X(rune_rt_call_ext) \
+  X(rune_rt_raise) \
   X(rune_rt_to_bool)
 
 #ifdef __cplusplus

@@ -227,6 +227,20 @@ def Rune_ExtCallOp : Rune_Op<"ext_call"> {
   let hasVerifier = 1;
 }
 
+def Rune_RaiseOp : Rune_Op<"raise"> {
+  let summary = "Raises an evaluation error";
+  let description = [{
+    Stops the policy with an evaluation error carrying `message`. Cedar
+    accepts some mistakes when parsing and reports them only when the policy
+    is evaluated, e.g. an extension function called with the wrong number of
+    arguments: `rune.raise` is how such a call is evaluated. Its result is
+    never produced.
+  }];
+  let arguments = (ins StrAttr:$message);
+  let results = (outs Rune_ValueType:$result);
+  let assemblyFormat = "$message attr-dict";
+}
+
 //===----------------------------------------------------------------------===//
 // Short-circuit control
 //===----------------------------------------------------------------------===//

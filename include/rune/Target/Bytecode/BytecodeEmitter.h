@@ -28,7 +28,7 @@ struct BytecodeLayout {
   /// short-circuit.
   llvm::DenseMap<mlir::Operation *, uint32_t> constantIndex;
   /// rune.get_attr / rune.has_attr: the attribute name; rune.is_type: the
-  /// type name.
+  /// type name; rune.raise: the message.
   llvm::DenseMap<mlir::Operation *, uint32_t> stringIndex;
   /// The rune.policy operations in bytecode order.
   std::vector<mlir::Operation *> policies;

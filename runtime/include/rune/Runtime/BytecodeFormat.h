@@ -235,7 +235,10 @@ inline constexpr size_t operandSize(OperandKind kind) {
   X(JumpIfTrue, 0x63, "jump_if_true", Reg, Jump)                               \
   /* end of the policy: satisfied iff the register holds true (error if not   \
      a bool). Falling off the end of the code is a verification error. */     \
-  X(Return, 0x64, "return", Reg)
+  X(Return, 0x64, "return", Reg)                                               \
+  /* raises an evaluation error with the message strings[s] (e.g. an          \
+     extension function called with the wrong number of arguments) */         \
+  X(Raise, 0x65, "raise", Str)
 
 enum class Opcode : uint8_t {
 #define RUNE_BC_ENUM(Name, Value, Mnemonic, ...) Name = Value,

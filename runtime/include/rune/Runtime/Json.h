@@ -1,10 +1,11 @@
-//===- Json.h - A strict JSON parser that remembers positions ---*- C++ -*-===//
+//===- Json.h - JSON parsed into a tree that remembers positions -*- C++ -*-===//
 //
-// RFC 8259 JSON, parsed into a small tree whose nodes carry their byte
-// offsets, so errors found while converting JSON into Cedar values (a float
-// where a long is needed, a bad entity uid, ...) can point at the offending
-// text just like syntax errors. Objects keep their members in input order and
-// duplicate keys are rejected, as Cedar rejects them.
+// RFC 8259 JSON, parsed by nlohmann-json's SAX interface into a small tree
+// whose nodes carry their byte offsets, so errors found while converting
+// JSON into Cedar values (a float where a long is needed, a bad entity uid,
+// ...) can point at the offending text just like syntax errors. Objects keep
+// their members in input order and duplicate keys are rejected, as Cedar
+// rejects them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,18 +42,23 @@ struct Node {
 
 struct Member {
   std::string key;
-  size_t keyOffset;
+  size_t keyOffset = 0;
   Node value;
 };
 
 struct ParseError {
-  size_t offset;
+  size_t offset = 0;
   std::string message;
 };
 
-/// Maximum nesting of arrays and objects (bounds the recursion).
+/// Maximum nesting of arrays and objects (bounds the recursion of everything
+/// that walks the tree, including its destructor).
 inline constexpr unsigned kMaxDepth = 256;
 
+/// Parses `text` (one JSON value, optionally preceded by a UTF-8 byte order
+/// mark and surrounded by whitespace). On failure returns false with the
+/// byte offset of the problem and a message such as "expected ',' or '}'
+/// after an object member".
 bool parse(std::string_view text, Node &out, ParseError &error);
 
 std::string_view kindName(Kind kind);
