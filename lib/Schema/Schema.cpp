@@ -6,8 +6,6 @@
 
 #include "rune/Schema/Schema.h"
 
-#include "SchemaStrings.h"
-
 #include <functional>
 
 using namespace rune;
@@ -60,7 +58,7 @@ Type Type::getExtension(ExtensionType extension) {
 }
 
 std::string EntityUid::str() const {
-  return type + "::" + detail::quoteCedarString(id);
+  return type + "::" + quoteCedarString(id);
 }
 
 bool Schema::isActionTypeName(llvm::StringRef typeName) {

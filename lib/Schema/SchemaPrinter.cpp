@@ -14,8 +14,6 @@
 
 #include "rune/Schema/Schema.h"
 
-#include "SchemaStrings.h"
-
 #include "llvm/ADT/StringExtras.h"
 
 using namespace rune;
@@ -34,7 +32,7 @@ void printAttributeName(llvm::raw_ostream &os, llvm::StringRef name) {
   if (isPlainIdentifier(name))
     os << name;
   else
-    os << detail::quoteCedarString(name);
+    os << quoteCedarString(name);
 }
 
 void printRecord(llvm::raw_ostream &os, const RecordType &record) {
@@ -105,7 +103,7 @@ void rune::schema::printSchemaSummary(llvm::raw_ostream &os,
     if (entity.isEnum()) {
       std::vector<std::string> ids;
       for (const std::string &id : *entity.enumIds)
-        ids.push_back(detail::quoteCedarString(id));
+        ids.push_back(quoteCedarString(id));
       os << " enum [" << llvm::join(ids, ", ") << "];";
     } else {
       if (!entity.memberOfTypes.empty())

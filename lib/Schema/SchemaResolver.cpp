@@ -82,6 +82,18 @@ bool isIdentifier(llvm::StringRef text) {
 
 enum class ReferenceKind { Entity, Common, EntityOrCommon };
 
+/// Types may nest (sets of records of sets...) at most this deep, and
+/// common types may be defined in terms of one another this deep: enough for
+/// any real schema, and bounded so that the recursive consumers of types
+/// cannot run out of stack.
+constexpr unsigned MaxTypeDepth = 500;
+
+struct ResolvedType {
+  Type type;
+  /// Levels of sets and records, 1 for a type without components.
+  unsigned depth = 1;
+};
+
 class Resolver {
 public:
   Resolver(RawSchema &raw, DiagnosticEngine &diags) : raw(raw), diags(diags) {}
@@ -99,8 +111,8 @@ public:
     for (RawNamespace &ns : raw.namespaces)
       for (RawCommonType &common : ns.commonTypes) {
         std::string name = qualify(ns.name.str(), common.name);
-        if (std::optional<Type> type = resolveCommonType(name))
-          commonTypes.push_back({name, *type, common.nameRange});
+        if (std::optional<ResolvedType> type = resolveCommonType(name))
+          commonTypes.push_back({name, type->type, common.nameRange});
       }
 
     std::vector<EntityTypeDef> entityTypes;
@@ -134,7 +146,7 @@ private:
     /// Set while the definition is being resolved, to detect cycles.
     bool resolving = false;
     bool failed = false;
-    std::optional<Type> resolved;
+    std::optional<ResolvedType> resolved;
   };
 
   void error(llvm::SMRange range, const llvm::Twine &message) {
@@ -144,9 +156,12 @@ private:
   }
 
   /// Checks a declared name (or namespace component) against Cedar's rules
-  /// for identifiers.
+  /// for identifiers; `what` is e.g. "entity type".
   bool checkDeclaredName(llvm::StringRef name, llvm::SMRange range,
                          llvm::StringRef what) {
+    std::string article = llvm::StringRef("aeiou").contains(what.front())
+                              ? "an " + what.str()
+                              : "a " + what.str();
     if (!isIdentifier(name)) {
       error(range, "invalid " + what + " name '" + name +
                        "': expected an identifier");
@@ -154,11 +169,11 @@ private:
     }
     if (isReservedIdentifier(name)) {
       error(range, "'" + name + "' is a reserved word and cannot be used as " +
-                       what + " name");
+                       article + " name");
       return false;
     }
     if (name == "__cedar") {
-      error(range, "'__cedar' is reserved and cannot be used as " + what +
+      error(range, "'__cedar' is reserved and cannot be used as " + article +
                        " name");
       return false;
     }
@@ -170,7 +185,7 @@ private:
     for (RawNamespace &ns : raw.namespaces) {
       std::string nsName = ns.name.str();
       for (const std::string &component : ns.name.components)
-        checkDeclaredName(component, ns.name.range, "a namespace");
+        checkDeclaredName(component, ns.name.range, "namespace");
       auto [it, inserted] = namespaces.emplace(nsName, ns.name.range);
       if (!inserted) {
         error(ns.name.range, "namespace '" + nsName + "' is declared twice");
@@ -181,13 +196,13 @@ private:
       std::map<std::string, llvm::SMRange> entityNames, commonNames;
       std::map<std::string, llvm::SMRange> actionNames;
       for (RawEntityType &entity : ns.entityTypes) {
-        checkDeclaredName(entity.name, entity.nameRange, "an entity type");
+        checkDeclaredName(entity.name, entity.nameRange, "entity type");
         noteDuplicate(entityNames, entity.name, entity.nameRange,
                       "entity type");
         entityDefs.insert(qualify(nsName, entity.name));
       }
       for (RawCommonType &common : ns.commonTypes) {
-        if (checkDeclaredName(common.name, common.nameRange, "a common type") &&
+        if (checkDeclaredName(common.name, common.nameRange, "common type") &&
             llvm::is_contained(reservedCommonTypeNames, common.name))
           error(common.nameRange, "'" + common.name +
                                       "' is reserved and cannot be the name "
@@ -324,9 +339,9 @@ private:
     return std::nullopt;
   }
 
-  std::optional<Type> resolveCommonType(const std::string &name) {
+  std::optional<ResolvedType> resolveCommonType(const std::string &name) {
     if (auto builtin = builtins.find(name); builtin != builtins.end())
-      return builtin->second;
+      return ResolvedType{builtin->second};
     CommonTypeInfo &info = commonTypeInfo[name];
     if (info.resolved)
       return info.resolved;
@@ -338,8 +353,17 @@ private:
       info.failed = true;
       return std::nullopt;
     }
+    if (resolutionDepth >= MaxTypeDepth) {
+      error(info.nameRange, "common types are defined in terms of each "
+                            "other more than " +
+                                llvm::Twine(MaxTypeDepth) + " levels deep");
+      info.failed = true;
+      return std::nullopt;
+    }
     info.resolving = true;
-    std::optional<Type> type = resolveType(*info.definition, info.ns);
+    ++resolutionDepth;
+    std::optional<ResolvedType> type = resolve(*info.definition, info.ns);
+    --resolutionDepth;
     info.resolving = false;
     if (!type || info.failed) {
       info.failed = true;
@@ -350,18 +374,37 @@ private:
   }
 
   std::optional<Type> resolveType(RawType &type, llvm::StringRef ns) {
+    std::optional<ResolvedType> resolved = resolve(type, ns);
+    if (!resolved)
+      return std::nullopt;
+    return resolved->type;
+  }
+
+  /// Resolves `type`, written in namespace `ns`.
+  std::optional<ResolvedType> resolve(RawType &type, llvm::StringRef ns) {
+    std::optional<ResolvedType> resolved = resolveComponents(type, ns);
+    if (resolved && resolved->depth > MaxTypeDepth) {
+      error(type.range, "type is nested more than " +
+                            llvm::Twine(MaxTypeDepth) + " levels deep");
+      return std::nullopt;
+    }
+    return resolved;
+  }
+
+  std::optional<ResolvedType> resolveComponents(RawType &type,
+                                                llvm::StringRef ns) {
     switch (type.kind) {
     case RawType::Kind::Bool:
-      return Type::getBool();
+      return ResolvedType{Type::getBool()};
     case RawType::Kind::Long:
-      return Type::getLong();
+      return ResolvedType{Type::getLong()};
     case RawType::Kind::String:
-      return Type::getString();
+      return ResolvedType{Type::getString()};
     case RawType::Kind::Set: {
-      std::optional<Type> element = resolveType(*type.element, ns);
+      std::optional<ResolvedType> element = resolve(*type.element, ns);
       if (!element)
         return std::nullopt;
-      return Type::getSet(*element);
+      return ResolvedType{Type::getSet(element->type), element->depth + 1};
     }
     case RawType::Kind::Record:
       return resolveRecord(type, ns);
@@ -375,7 +418,7 @@ private:
                                    "or duration");
         return std::nullopt;
       }
-      return Type::getExtension(*extension);
+      return ResolvedType{Type::getExtension(*extension)};
     }
     case RawType::Kind::Entity:
     case RawType::Kind::EntityOrCommon:
@@ -392,24 +435,28 @@ private:
         return std::nullopt;
       if (isCommon)
         return resolveCommonType(*name);
-      return Type::getEntity(*name);
+      return ResolvedType{Type::getEntity(*name)};
     }
     }
     return std::nullopt;
   }
 
-  std::optional<Type> resolveRecord(RawType &type, llvm::StringRef ns) {
+  std::optional<ResolvedType> resolveRecord(RawType &type,
+                                            llvm::StringRef ns) {
     auto record = std::make_shared<RecordType>();
     record->additionalAttributes = type.additionalAttributes;
     bool ok = true;
+    unsigned depth = 1;
     for (RawAttribute &attribute : type.attributes) {
-      std::optional<Type> attributeType = resolveType(attribute.type, ns);
+      std::optional<ResolvedType> attributeType = resolve(attribute.type, ns);
       if (!attributeType) {
         ok = false;
         continue;
       }
+      depth = std::max(depth, attributeType->depth + 1);
       auto [it, inserted] = record->attributes.emplace(
-          attribute.name, AttributeType{*attributeType, attribute.required});
+          attribute.name,
+          AttributeType{attributeType->type, attribute.required});
       if (!inserted) {
         error(attribute.nameRange,
               "attribute '" + attribute.name + "' is declared twice");
@@ -418,7 +465,7 @@ private:
     }
     if (!ok)
       return std::nullopt;
-    return Type::getRecord(std::move(record));
+    return ResolvedType{Type::getRecord(std::move(record)), depth};
   }
 
   /// Resolves a type that must denote a record: an entity shape or a
@@ -597,6 +644,8 @@ private:
   /// The builtin common types: `__cedar::Long` and its alias `Long`, ...
   std::map<std::string, Type> builtins;
   std::map<std::string, CommonTypeInfo> commonTypeInfo;
+  /// Common type definitions being resolved, innermost last.
+  unsigned resolutionDepth = 0;
   /// Where each entity type is used in `appliesTo`, for diagnostics.
   std::map<std::string, std::vector<llvm::SMRange>> appliesToRanges;
 };

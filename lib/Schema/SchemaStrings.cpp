@@ -6,6 +6,8 @@
 
 #include "SchemaStrings.h"
 
+#include "rune/Schema/Schema.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ConvertUTF.h"
 
@@ -128,7 +130,7 @@ rune::schema::detail::unescapeCedarString(llvm::StringRef s,
   return out;
 }
 
-std::string rune::schema::detail::quoteCedarString(llvm::StringRef text) {
+std::string rune::schema::quoteCedarString(llvm::StringRef text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {

@@ -7,8 +7,8 @@
 // The Cedar schema format spells entity ids, action names, attribute names
 // and annotation values as Cedar string literals, with Cedar's (Rust's)
 // escapes: \n \r \t \\ \0 \' \", \x00-\x7F, \u{...} and a backslash-newline
-// continuation. These helpers decode such literals and quote strings back
-// for messages and printing.
+// continuation. unescapeCedarString decodes such literals; the inverse,
+// quoteCedarString, is public (rune/Schema/Schema.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,10 +33,6 @@ struct StringEscapeError {
 /// escapes are appended to `errors` and skipped.
 std::string unescapeCedarString(llvm::StringRef contents,
                                 std::vector<StringEscapeError> &errors);
-
-/// `text` as a Cedar string literal, quotes included, escaping quotes,
-/// backslashes and control characters.
-std::string quoteCedarString(llvm::StringRef text);
 
 } // namespace rune::schema::detail
 

@@ -61,7 +61,11 @@ bool isDeclarationRule(size_t ruleIndex) {
 void SchemaSyntaxErrorStrategy::error(llvm::SMLoc loc,
                                       const std::string &message,
                                       llvm::SMRange range) {
-  ++numErrors;
+  // ANTLR recovers by inserting or deleting tokens, after which the errors
+  // that follow are mostly consequences of the first; only the first is
+  // worth reading.
+  if (numErrors++ != 0)
+    return;
   if (range.isValid() && range.Start != range.End)
     diags.error(loc, message, {range});
   else

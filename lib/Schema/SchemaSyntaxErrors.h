@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // Keeps ANTLR's error recovery but words syntax errors for schema authors
-// instead of in grammar terms, e.g.
+// instead of in grammar terms, and reports only the first (the following ones
+// are usually artifacts of the recovery), e.g.
 //
 //   expected ';' after declaration
 //   unexpected token '}'; expected identifier or string literal

@@ -6,7 +6,7 @@
 
 #include "rune/Sema/CedarSema.h"
 
-#include "rune/Sema/ExtensionLiterals.h"
+#include "rune/Runtime/ExtensionParsers.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -336,21 +336,21 @@ private:
     const auto *literal = llvm::dyn_cast<StringLiteralExpr>(args[0].get());
     if (!literal)
       return;
-    llvm::Error problem = llvm::Error::success();
-    llvm::StringRef text = literal->getValue();
-    if (spelled == "decimal")
-      problem = parseDecimal(text).takeError();
-    else if (spelled == "ip")
-      problem = parseIPAddress(text).takeError();
-    else if (spelled == "datetime")
-      problem = parseDatetime(text).takeError();
-    else
-      problem = parseDuration(text).takeError();
-    if (problem)
+    // The runtime's parsers decide what the constructors accept, so the
+    // compiler and the evaluator can never disagree.
+    std::string_view text(literal->getValue().data(),
+                          literal->getValue().size());
+    std::string problem;
+    int64_t number;
+    IpAddrData address;
+    bool valid = spelled == "decimal"    ? ext::parseDecimal(text, number, problem)
+                 : spelled == "ip"       ? ext::parseIpAddr(text, address, problem)
+                 : spelled == "datetime" ? ext::parseDatetime(text, number, problem)
+                                         : ext::parseDuration(text, number, problem);
+    if (!valid)
       evaluationWarning(literal->getLoc(),
-            "invalid argument to '" + spelled +
-                "': " + llvm::toString(std::move(problem)),
-            literal->getRange());
+                        "invalid argument to '" + spelled + "': " + problem,
+                        literal->getRange());
   }
 
   void checkMethodCall(const MethodCallExpr &call) {

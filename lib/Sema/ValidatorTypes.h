@@ -84,7 +84,7 @@ public:
   /// For Set: the element type, or null for getAnySet().
   const Type *getElement() const { return element.get(); }
   /// For Record.
-  const Attributes &getAttributes() const { return *attributes; }
+  const Attributes &getAttributes() const;
   bool isOpen() const { return open; }
   /// For Entity: the sorted entity types; for ActionEntity: its type.
   const std::vector<std::string> &getEntityTypes() const {

@@ -9,6 +9,7 @@
 #include "AuthorizeCommand.h"
 
 #include "rune/Runtime/BytecodeFormat.h"
+#include "rune/Runtime/SchemaSection.h"
 #include "rune/Runtime/SourceDiagnostic.h"
 #include "rune/rune.h"
 
@@ -74,6 +75,8 @@ using EnginePtr =
     std::unique_ptr<rune_engine, Deleter<rune_engine, rune_engine_free>>;
 using ModulePtr =
     std::unique_ptr<rune_module, Deleter<rune_module, rune_module_free>>;
+using SchemaPtr =
+    std::unique_ptr<rune_schema, Deleter<rune_schema, rune_schema_free>>;
 using EntitiesPtr =
     std::unique_ptr<rune_entities, Deleter<rune_entities, rune_entities_free>>;
 using RequestPtr =
@@ -223,8 +226,34 @@ ModulePtr loadPolicies(rune_engine *engine, const rune_native_module *linked,
   return ModulePtr(module);
 }
 
+/// Compiles the --schema file and loads it into the runtime, which
+/// verifies it like a module's own schema.
+SchemaPtr loadSchema(const std::string &path,
+                     const SchemaCompiler &compileSchema) {
+  if (!compileSchema)
+    throw CommandError{fmt::format(
+        "cannot use the schema `{}`: this program cannot compile schemas",
+        path)};
+  bc::SchemaInfo info;
+  std::string compileError;
+  if (!compileSchema(path, info, compileError))
+    throw CommandError{compileError.empty()
+                           ? fmt::format("cannot compile the schema `{}`", path)
+                           : compileError};
+  // The shared runtime exports only the C API, so the schema crosses over
+  // in its bytecode encoding.
+  std::vector<uint8_t> bytes = bc::encodeSchemaSection(info);
+  rune_schema *schema = nullptr;
+  CError error;
+  if (rune_schema_load(bytes.data(), bytes.size(), &schema, &error.text) !=
+      RUNE_OK)
+    throw CommandError{
+        fmt::format("{}: invalid schema: {}", path, error.str())};
+  return SchemaPtr(schema);
+}
+
 int run(int argc, const char *const *argv, const rune_native_module *linked,
-        const SourceCompiler &compile) {
+        const SourceCompiler &compile, const SchemaCompiler &compileSchema) {
   po::options_description options("Options");
   options.add_options()("help,h", "print this help and exit")(
       "policies,p", po::value<std::string>()->value_name("FILE"),
@@ -241,6 +270,9 @@ int run(int argc, const char *const *argv, const rune_native_module *linked,
       "the context: a JSON object (default: {})")(
       "request-json", po::value<std::string>()->value_name("FILE"),
       "the whole request as JSON: principal, action, resource, context")(
+      "schema,s", po::value<std::string>()->value_name("FILE"),
+      "a Cedar schema to read and validate entities, context and request "
+      "with (default: the schema compiled into the policies, if any)")(
       "verbose,v", po::bool_switch(), "also print reasons and errors")(
       "timing,t", po::bool_switch(), "also print the time authorization took");
 
@@ -295,14 +327,32 @@ int run(int argc, const char *const *argv, const rune_native_module *linked,
   ModulePtr module =
       loadPolicies(engine.get(), linked, optional("policies"), compile);
 
+  // As Cedar's CLI: a schema given on the command line is the one the data
+  // is read with; otherwise the one the policies were compiled with.
+  SchemaPtr givenSchema;
+  const rune_schema *schema = rune_module_schema(module.get());
+  if (auto path = optional("schema")) {
+    givenSchema = loadSchema(*path, compileSchema);
+    schema = givenSchema.get();
+  }
+
   EntitiesPtr entities;
   if (auto path = optional("entities")) {
     std::string text = readFile(*path);
     rune_entities *loaded = nullptr;
     CError error;
-    if (rune_entities_parse_json(engine.get(), text.data(), text.size(),
-                                 path->c_str(), &loaded,
-                                 &error.text) != RUNE_OK)
+    if (rune_entities_parse_json_with_schema(engine.get(), schema, text.data(),
+                                             text.size(), path->c_str(),
+                                             &loaded, &error.text) != RUNE_OK)
+      throw CommandError{error.str()};
+    entities.reset(loaded);
+  } else if (schema) {
+    // The schema's action entities, with their hierarchy.
+    rune_entities *loaded = nullptr;
+    CError error;
+    if (rune_entities_parse_json_with_schema(engine.get(), schema, "[]", 2,
+                                             "<no entities>", &loaded,
+                                             &error.text) != RUNE_OK)
       throw CommandError{error.str()};
     entities.reset(loaded);
   } else {
@@ -314,11 +364,11 @@ int run(int argc, const char *const *argv, const rune_native_module *linked,
   rune_request *built = nullptr;
   {
     CError error;
-    if (rune_request_create(engine.get(), request.principal.c_str(),
-                            request.action.c_str(), request.resource.c_str(),
-                            request.context ? request.context->c_str()
-                                            : nullptr,
-                            &built, &error.text) != RUNE_OK) {
+    if (rune_request_create_with_schema(
+            engine.get(), schema, request.principal.c_str(),
+            request.action.c_str(), request.resource.c_str(),
+            request.context ? request.context->c_str() : nullptr, &built,
+            &error.text) != RUNE_OK) {
       std::string message = error.str();
       // The runtime names the context JSON "context" in its diagnostics.
       if (message.rfind("context:", 0) == 0) {
@@ -371,9 +421,10 @@ int run(int argc, const char *const *argv, const rune_native_module *linked,
 
 int runAuthorize(int argc, const char *const *argv,
                  const rune_native_module *linked,
-                 const SourceCompiler &compile) {
+                 const SourceCompiler &compile,
+                 const SchemaCompiler &compileSchema) {
   try {
-    return run(argc, argv, linked, compile);
+    return run(argc, argv, linked, compile, compileSchema);
   } catch (const CommandError &e) {
     printError(e.message);
   } catch (const std::exception &e) {

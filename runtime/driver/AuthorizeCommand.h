@@ -10,6 +10,10 @@
 //   -l/--principal UID, -a/--action UID, -r/--resource UID   Cedar syntax
 //   -c/--context FILE    a JSON object
 //   --request-json FILE  {"principal", "action", "resource", "context"}
+//   -s/--schema FILE     a Cedar schema, through the SchemaCompiler:
+//                        entities, context and request are read and
+//                        validated with it (a .rbc's own schema is used
+//                        when this is absent)
 //   -v/--verbose         also print reasons and errors
 //   -t/--timing          also print the authorize call's duration
 //
@@ -20,6 +24,7 @@
 #ifndef RUNE_CLI_AUTHORIZECOMMAND_H
 #define RUNE_CLI_AUTHORIZECOMMAND_H
 
+#include "rune/Runtime/SchemaInfo.h"
 #include "rune/rune_native.h"
 
 #include <cstdint>
@@ -35,11 +40,18 @@ using SourceCompiler =
     std::function<bool(const std::string &path, std::vector<uint8_t> &bytecode,
                        std::string &error)>;
 
+/// Compiles a schema file (Cedar's schema syntax or JSON); provided by
+/// rune-run, absent in native executables.
+using SchemaCompiler = std::function<bool(
+    const std::string &path, bc::SchemaInfo &schema, std::string &error)>;
+
 /// Runs the command. `linked` non-null: the policies are the linked native
-/// module (then --policies is rejected).
+/// module (then --policies is rejected). Without `compileSchema`, --schema
+/// is rejected.
 int runAuthorize(int argc, const char *const *argv,
                  const rune_native_module *linked,
-                 const SourceCompiler &compile);
+                 const SourceCompiler &compile,
+                 const SchemaCompiler &compileSchema = nullptr);
 
 } // namespace rune::cli
 

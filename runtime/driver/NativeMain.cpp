@@ -13,5 +13,7 @@
 extern "C" const rune_native_module rune_linked_module;
 
 int main(int argc, char **argv) {
-  return rune::cli::runAuthorize(argc, argv, &rune_linked_module, nullptr);
+  return rune::cli::runAuthorize(argc, argv, &rune_linked_module,
+                                 /*compile=*/nullptr,
+                                 /*compileSchema=*/nullptr);
 }

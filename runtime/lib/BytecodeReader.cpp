@@ -1,14 +1,17 @@
 //===- BytecodeReader.cpp - Decoding and verifying .rbc modules -----------===//
 //
 // The container checks: header, checksum, section table and the encodings
-// of the Strings, Constants and Policies tables. Everything about the
-// contents (indices, UTF-8, instructions) is the verifier's.
+// of the Strings, Constants, Policies and Schema tables. Everything about the
+// contents (indices, UTF-8, instructions, what the schema says) is the
+// verifier's.
 //
 //===----------------------------------------------------------------------===//
 
 #include "rune/Runtime/BytecodeReader.h"
 
 #include "rune/Runtime/InstructionDecoder.h"
+#include "rune/Runtime/SchemaSection.h"
+#include "rune/Runtime/SectionCursor.h"
 #include "rune/Runtime/Verifier.h"
 
 #include <algorithm>
@@ -30,56 +33,11 @@ std::string_view sectionName(SectionKind kind) {
     return "Policies";
   case SectionKind::Code:
     return "Code";
+  case SectionKind::Schema:
+    return "Schema";
   }
   return "unknown";
 }
-
-/// Bounds-checked little-endian reads over one section.
-class SectionCursor {
-public:
-  SectionCursor(const uint8_t *data, uint32_t size) : data(data), size(size) {}
-
-  bool u8(uint8_t &v) {
-    if (left() < 1)
-      return false;
-    v = data[pos++];
-    return true;
-  }
-  bool u16(uint16_t &v) {
-    if (left() < 2)
-      return false;
-    v = loadU16(data + pos);
-    pos += 2;
-    return true;
-  }
-  bool u32(uint32_t &v) {
-    if (left() < 4)
-      return false;
-    v = loadU32(data + pos);
-    pos += 4;
-    return true;
-  }
-  bool i64(int64_t &v) {
-    if (left() < 8)
-      return false;
-    v = static_cast<int64_t>(loadU64(data + pos));
-    pos += 8;
-    return true;
-  }
-  bool bytes(uint32_t count, const uint8_t *&out) {
-    if (left() < count)
-      return false;
-    out = data + pos;
-    pos += count;
-    return true;
-  }
-  uint32_t left() const { return size - pos; }
-
-private:
-  const uint8_t *data;
-  uint32_t size;
-  uint32_t pos = 0;
-};
 
 std::string format(const char *fmt, auto... args) {
   char buffer[256];
@@ -94,7 +52,7 @@ public:
 
   bool read() {
     return readHeader() && readSectionTable() && readStrings() &&
-           readConstants() && readPolicies() && readCode();
+           readConstants() && readPolicies() && readCode() && readSchema();
   }
 
 private:
@@ -152,19 +110,25 @@ private:
   bool readSectionTable() {
     uint64_t tableEnd =
         kHeaderSize + uint64_t(sectionCount) * kSectionEntrySize;
-    const SectionEntry *byKind[5] = {nullptr, nullptr, nullptr, nullptr,
-                                     nullptr};
+    const SectionEntry *byKind[kNumSectionKinds + 1] = {};
     out.sections.reserve(sectionCount);
     for (uint32_t i = 0; i < sectionCount; ++i) {
       const uint8_t *entry = data + kHeaderSize + i * kSectionEntrySize;
       uint32_t kind = loadU32(entry);
       SectionEntry section{static_cast<SectionKind>(kind), loadU32(entry + 4),
                            loadU32(entry + 8)};
-      if (kind < 1 || kind > 4)
+      if (kind < 1 || kind > kNumSectionKinds)
         return fail(format("section %u has unknown kind %" PRIu32, i, kind));
       std::string name(sectionName(section.kind));
       if (byKind[kind])
         return fail("duplicate " + name + " section");
+      if (section.kind == SectionKind::Schema &&
+          out.versionMinor < kSchemaVersionMinor)
+        return fail(format("Schema section in a version %u.%u module (it "
+                           "needs version %u.%u)",
+                           unsigned(out.versionMajor),
+                           unsigned(out.versionMinor), unsigned(kVersionMajor),
+                           unsigned(kSchemaVersionMinor)));
       if (uint64_t(section.offset) + section.size > size)
         return fail(format("%s section (offset %" PRIu32 ", size %" PRIu32
                            ") extends past the end of the file (%zu bytes)",
@@ -194,8 +158,10 @@ private:
         return fail(std::string(sectionName(sorted[i - 1].kind)) + " and " +
                     std::string(sectionName(sorted[i].kind)) +
                     " sections overlap");
-    for (const SectionEntry &section : out.sections)
+    for (const SectionEntry &section : out.sections) {
       sectionsByKind[static_cast<uint32_t>(section.kind)] = section;
+      present[static_cast<uint32_t>(section.kind)] = true;
+    }
     return true;
   }
 
@@ -360,12 +326,25 @@ private:
     return true;
   }
 
+  bool readSchema() {
+    uint32_t kind = static_cast<uint32_t>(SectionKind::Schema);
+    if (!present[kind])
+      return true;
+    const SectionEntry &section = sectionsByKind[kind];
+    std::string message;
+    if (!decodeSchemaSection(data + section.offset, section.size,
+                             out.schema.emplace(), message))
+      return fail(message);
+    return true;
+  }
+
   const uint8_t *data;
   size_t size;
   Module &out;
   std::string &error;
   uint32_t sectionCount = 0;
-  SectionEntry sectionsByKind[5] = {};
+  SectionEntry sectionsByKind[kNumSectionKinds + 1] = {};
+  bool present[kNumSectionKinds + 1] = {};
 };
 
 } // namespace

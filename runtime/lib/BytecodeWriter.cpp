@@ -3,6 +3,7 @@
 #include "rune/Runtime/BytecodeWriter.h"
 
 #include "rune/Runtime/BytecodeReader.h"
+#include "rune/Runtime/SchemaSection.h"
 
 #include <cstring>
 #include <iterator>
@@ -224,6 +225,10 @@ PolicyCode &ModuleWriter::addPolicy(
   return *policies.back().code;
 }
 
+void ModuleWriter::setSchema(const SchemaInfo &schema) {
+  schemaSection = encodeSchemaSection(schema);
+}
+
 bool ModuleWriter::finish(std::vector<uint8_t> &out, std::string &error) {
   out.clear();
   std::vector<uint8_t> code;
@@ -296,12 +301,14 @@ bool ModuleWriter::finish(std::vector<uint8_t> &out, std::string &error) {
   for (const std::vector<uint8_t> &encoded : constants)
     constantTable.insert(constantTable.end(), encoded.begin(), encoded.end());
 
-  const std::pair<SectionKind, const std::vector<uint8_t> *> sections[] = {
+  std::vector<std::pair<SectionKind, const std::vector<uint8_t> *>> sections = {
       {SectionKind::Strings, &stringTable},
       {SectionKind::Constants, &constantTable},
       {SectionKind::Policies, &policyTable},
       {SectionKind::Code, &code}};
-  uint64_t total = kHeaderSize + std::size(sections) * kSectionEntrySize;
+  if (schemaSection)
+    sections.emplace_back(SectionKind::Schema, &*schemaSection);
+  uint64_t total = kHeaderSize + sections.size() * kSectionEntrySize;
   for (const auto &section : sections)
     total += section.second->size();
   if (total > kMaxFileSize) {
@@ -312,13 +319,14 @@ bool ModuleWriter::finish(std::vector<uint8_t> &out, std::string &error) {
   out.reserve(total);
   out.insert(out.end(), kMagic.begin(), kMagic.end());
   putU16(out, kVersionMajor);
-  putU16(out, kVersionMinor);
+  // Without a schema the module is a 1.0 module, readable by 1.0 runtimes.
+  putU16(out, schemaSection ? kSchemaVersionMinor : 0);
   putU32(out, 0); // flags
   putU64(out, total);
   putU32(out, 0); // checksum, patched below
-  putU32(out, static_cast<uint32_t>(std::size(sections)));
-  uint32_t offset = static_cast<uint32_t>(kHeaderSize + std::size(sections) *
-                                                            kSectionEntrySize);
+  putU32(out, static_cast<uint32_t>(sections.size()));
+  uint32_t offset =
+      static_cast<uint32_t>(kHeaderSize + sections.size() * kSectionEntrySize);
   for (const auto &[kind, bytes] : sections) {
     putU32(out, static_cast<uint32_t>(kind));
     putU32(out, offset);

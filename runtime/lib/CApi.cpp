@@ -17,6 +17,7 @@
 #include "rune/Runtime/JsonData.h"
 #include "rune/Runtime/Module.h"
 #include "rune/Runtime/Request.h"
+#include "rune/Runtime/Schema.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -33,15 +34,22 @@ struct rune_engine {
   std::shared_ptr<rune::Engine> engine;
 };
 
+struct rune_schema {
+  std::shared_ptr<const rune::Schema> schema;
+};
+
 struct rune_module {
   explicit rune_module(std::unique_ptr<rune::LoadedModule> loaded)
       : module(std::move(loaded)) {
     // Ids are not NUL-terminated inside the bytecode.
     for (size_t i = 0; i < module->policyCount(); ++i)
       policyIds.emplace_back(module->policyId(i));
+    if (module->schema())
+      schema = std::make_unique<rune_schema>(rune_schema{module->schema()});
   }
   std::unique_ptr<rune::LoadedModule> module;
   std::vector<std::string> policyIds;
+  std::unique_ptr<rune_schema> schema; // null when the module has none
 };
 
 struct rune_entities {
@@ -95,6 +103,49 @@ template <typename Body> rune_status guarded(char **error, Body body) {
   }
 }
 
+const rune::Schema *schemaOf(const rune_schema *schema) {
+  return schema ? schema->schema.get() : nullptr;
+}
+
+rune_status parseEntities(rune_engine *engine, const rune_schema *schema,
+                          const char *json, size_t size, const char *sourceName,
+                          rune_entities **out, char **error,
+                          const char *function) {
+  if (!engine || !out || (!json && size != 0))
+    return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                    std::string(function) + ": null argument");
+  *out = nullptr;
+  auto store = std::make_unique<rune::EntityStore>(engine->engine);
+  std::string message;
+  if (!rune::parseEntitiesJson(std::string_view(json ? json : "", size),
+                               sourceName ? sourceName : "<entities>", *store,
+                               message, schemaOf(schema)))
+    return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+  *out = new rune_entities{std::move(store)};
+  return RUNE_OK;
+}
+
+/// A null context is the empty record; an empty string is not JSON.
+bool checkContext(const char *contextJson, char **error) {
+  if (contextJson && !*contextJson) {
+    setError(error, "context: empty JSON text");
+    return false;
+  }
+  return true;
+}
+
+/// Wraps a request that `build` fills in.
+template <typename Build>
+rune_status createRequest(rune_engine *engine, rune_request **out, char **error,
+                          Build build) {
+  auto request = std::make_unique<rune::Request>(engine->engine);
+  std::string message;
+  if (!build(*request, message))
+    return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+  *out = new rune_request{std::move(request), {}};
+  return RUNE_OK;
+}
+
 bool readFile(const char *path, std::string &contents, std::string &error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -109,6 +160,20 @@ bool readFile(const char *path, std::string &contents, std::string &error) {
   }
   contents = std::move(buffer).str();
   return true;
+}
+
+rune_status loadEntitiesFile(rune_engine *engine, const rune_schema *schema,
+                             const char *path, rune_entities **out,
+                             char **error, const char *function) {
+  if (!engine || !path || !out)
+    return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                    std::string(function) + ": null argument");
+  *out = nullptr;
+  std::string contents, message;
+  if (!readFile(path, contents, message))
+    return failWith(error, RUNE_ERROR_IO, message);
+  return parseEntities(engine, schema, contents.data(), contents.size(), path,
+                       out, error, function);
 }
 
 } // namespace
@@ -197,37 +262,63 @@ const char *rune_module_policy_id(const rune_module *module, size_t index) {
   return module->policyIds[index].c_str();
 }
 
+const rune_schema *rune_module_schema(const rune_module *module) {
+  return module ? module->schema.get() : nullptr;
+}
+
+rune_status rune_schema_load(const uint8_t *data, size_t size,
+                             rune_schema **out, char **error) {
+  return guarded(error, [&] {
+    if (!out || (!data && size != 0))
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      "rune_schema_load: null argument");
+    *out = nullptr;
+    std::string message;
+    std::shared_ptr<const rune::Schema> schema =
+        rune::Schema::load(data, size, message);
+    if (!schema)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+    *out = new rune_schema{std::move(schema)};
+    return RUNE_OK;
+  });
+}
+
+void rune_schema_free(rune_schema *schema) { delete schema; }
+
 rune_status rune_entities_parse_json(rune_engine *engine, const char *json,
                                      size_t size, const char *source_name,
                                      rune_entities **out, char **error) {
   return guarded(error, [&] {
-    if (!engine || !out || (!json && size != 0))
-      return failWith(error, RUNE_ERROR_INVALID_INPUT,
-                      "rune_entities_parse_json: null argument");
-    *out = nullptr;
-    auto store = std::make_unique<rune::EntityStore>(engine->engine);
-    std::string message;
-    if (!rune::parseEntitiesJson(std::string_view(json ? json : "", size),
-                                 source_name ? source_name : "<entities>",
-                                 *store, message))
-      return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
-    *out = new rune_entities{std::move(store)};
-    return RUNE_OK;
+    return parseEntities(engine, nullptr, json, size, source_name, out, error,
+                         "rune_entities_parse_json");
+  });
+}
+
+rune_status rune_entities_parse_json_with_schema(
+    rune_engine *engine, const rune_schema *schema, const char *json,
+    size_t size, const char *source_name, rune_entities **out, char **error) {
+  return guarded(error, [&] {
+    return parseEntities(engine, schema, json, size, source_name, out, error,
+                         "rune_entities_parse_json_with_schema");
   });
 }
 
 rune_status rune_entities_load_file(rune_engine *engine, const char *path,
                                     rune_entities **out, char **error) {
   return guarded(error, [&] {
-    if (!engine || !path || !out)
-      return failWith(error, RUNE_ERROR_INVALID_INPUT,
-                      "rune_entities_load_file: null argument");
-    *out = nullptr;
-    std::string contents, message;
-    if (!readFile(path, contents, message))
-      return failWith(error, RUNE_ERROR_IO, message);
-    return rune_entities_parse_json(engine, contents.data(), contents.size(),
-                                    path, out, error);
+    return loadEntitiesFile(engine, nullptr, path, out, error,
+                            "rune_entities_load_file");
+  });
+}
+
+rune_status rune_entities_load_file_with_schema(rune_engine *engine,
+                                                const rune_schema *schema,
+                                                const char *path,
+                                                rune_entities **out,
+                                                char **error) {
+  return guarded(error, [&] {
+    return loadEntitiesFile(engine, schema, path, out, error,
+                            "rune_entities_load_file_with_schema");
   });
 }
 
@@ -249,22 +340,52 @@ rune_status rune_request_create(rune_engine *engine, const char *principal,
                                 const char *action, const char *resource,
                                 const char *context_json, rune_request **out,
                                 char **error) {
+  return rune_request_create_with_schema(engine, nullptr, principal, action,
+                                         resource, context_json, out, error);
+}
+
+rune_status
+rune_request_create_with_schema(rune_engine *engine, const rune_schema *schema,
+                                const char *principal, const char *action,
+                                const char *resource, const char *context_json,
+                                rune_request **out, char **error) {
   return guarded(error, [&] {
     if (!engine || !principal || !action || !resource || !out)
       return failWith(error, RUNE_ERROR_INVALID_INPUT,
-                      "rune_request_create: null argument");
+                      schema ? "rune_request_create_with_schema: null argument"
+                             : "rune_request_create: null argument");
     *out = nullptr;
-    auto request = std::make_unique<rune::Request>(engine->engine);
-    std::string message;
-    // A null context is the empty record; an empty string is not JSON.
-    std::string_view context = context_json ? context_json : "";
-    if (context_json && context.empty())
+    if (!checkContext(context_json, error))
+      return RUNE_ERROR_INVALID_INPUT;
+    return createRequest(
+        engine, out, error, [&](rune::Request &request, std::string &message) {
+          return request.build(principal, action, resource,
+                               context_json ? context_json : "", message,
+                               schemaOf(schema));
+        });
+  });
+}
+
+rune_status rune_request_create_parts(
+    rune_engine *engine, const rune_schema *schema, const char *principal_type,
+    const char *principal_id, const char *action_type, const char *action_id,
+    const char *resource_type, const char *resource_id,
+    const char *context_json, rune_request **out, char **error) {
+  return guarded(error, [&] {
+    if (!engine || !principal_type || !principal_id || !action_type ||
+        !action_id || !resource_type || !resource_id || !out)
       return failWith(error, RUNE_ERROR_INVALID_INPUT,
-                      "context: empty JSON text");
-    if (!request->build(principal, action, resource, context, message))
-      return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
-    *out = new rune_request{std::move(request), {}};
-    return RUNE_OK;
+                      "rune_request_create_parts: null argument");
+    *out = nullptr;
+    if (!checkContext(context_json, error))
+      return RUNE_ERROR_INVALID_INPUT;
+    return createRequest(
+        engine, out, error, [&](rune::Request &request, std::string &message) {
+          return request.buildFromParts(
+              {principal_type, principal_id}, {action_type, action_id},
+              {resource_type, resource_id}, context_json ? context_json : "",
+              message, schemaOf(schema));
+        });
   });
 }
 

@@ -29,6 +29,8 @@ std::string_view sectionName(SectionKind kind) {
     return "policies";
   case SectionKind::Code:
     return "code";
+  case SectionKind::Schema:
+    return "schema";
   }
   return "unknown";
 }
@@ -143,6 +145,95 @@ void listPolicy(const Module &module, size_t index, std::string &out) {
   }
 }
 
+/// A name as written in a listing: bare when it is an identifier, quoted
+/// otherwise.
+std::string formatName(std::string_view name) {
+  return syntax::isIdentifier(name) ? std::string(name)
+                                    : syntax::quoteString(name);
+}
+
+std::string formatNameList(const std::vector<std::string> &names, bool quote) {
+  std::string out = "[";
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i)
+      out += ", ";
+    out += quote ? syntax::quoteString(names[i]) : names[i];
+  }
+  return out + "]";
+}
+
+std::string formatSchemaType(const SchemaType &type) {
+  switch (type.kind) {
+  case SchemaType::Kind::Bool:
+    return "Bool";
+  case SchemaType::Kind::Long:
+    return "Long";
+  case SchemaType::Kind::String:
+    return "String";
+  case SchemaType::Kind::Entity:
+    return "entity " + type.name;
+  case SchemaType::Kind::Set:
+    return "Set<t" + std::to_string(type.element) + ">";
+  case SchemaType::Kind::Record: {
+    std::string out = "{";
+    for (size_t i = 0; i < type.attributes.size(); ++i) {
+      const SchemaType::Attribute &attribute = type.attributes[i];
+      if (i)
+        out += ", ";
+      out += formatName(attribute.name);
+      out += attribute.required ? ": t" : "?: t";
+      out += std::to_string(attribute.type);
+    }
+    if (type.additionalAttributes)
+      out += type.attributes.empty() ? "..." : ", ...";
+    return out + "}";
+  }
+  case SchemaType::Kind::Extension:
+    return "extension " + type.name;
+  }
+  return "?";
+}
+
+/// The schema, types by index (`tN`) as the declarations refer to them.
+void listSchema(const SchemaInfo &schema, std::string &out) {
+  out += "\nschema:\n";
+  out += format("  types (%zu):\n", schema.types.size());
+  for (size_t i = 0; i < schema.types.size(); ++i)
+    out += format("    t%zu = ", i) + formatSchemaType(schema.types[i]) + "\n";
+  out += format("  entity types (%zu):\n", schema.entityTypes.size());
+  for (const SchemaEntityType &entityType : schema.entityTypes) {
+    out += "    " + entityType.name + ": attributes t" +
+           std::to_string(entityType.attributes);
+    if (entityType.tags)
+      out += ", tags t" + std::to_string(*entityType.tags);
+    if (!entityType.memberOfTypes.empty())
+      out += ", memberOf " + formatNameList(entityType.memberOfTypes, false);
+    if (!entityType.enumIds.empty())
+      out += ", enum " + formatNameList(entityType.enumIds, true);
+    out += "\n";
+  }
+  out += format("  actions (%zu):\n", schema.actions.size());
+  for (const SchemaAction &action : schema.actions) {
+    out += "    " + syntax::formatEntityUid(action.type, action.id) + ":";
+    std::string separator = " ";
+    if (!action.parents.empty()) {
+      out += separator + "memberOf [";
+      for (size_t i = 0; i < action.parents.size(); ++i)
+        out +=
+            (i ? ", " : "") + syntax::formatEntityUid(action.parents[i].first,
+                                                      action.parents[i].second);
+      out += "]";
+      separator = ", ";
+    }
+    out += separator + "principals " +
+           formatNameList(action.principalTypes, false);
+    out += ", resources " + formatNameList(action.resourceTypes, false);
+    if (action.context)
+      out += ", context t" + std::to_string(*action.context);
+    out += "\n";
+  }
+}
+
 } // namespace
 
 std::string disassemble(const Module &module) {
@@ -168,6 +259,8 @@ std::string disassemble(const Module &module) {
   out += format("\npolicies (%zu):\n", module.policies.size());
   for (size_t i = 0; i < module.policies.size(); ++i)
     listPolicy(module, i, out);
+  if (module.schema)
+    listSchema(*module.schema, out);
   return out;
 }
 

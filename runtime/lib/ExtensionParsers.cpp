@@ -280,12 +280,11 @@ bool parseIpAddr(std::string_view text, IpAddrData &out, std::string &error) {
     error = "error parsing IP address from the string " + backquoted(address);
     return false;
   }
-  // Rust's u8 parser: an optional '+', then decimal digits, value <= 255.
+  // Cedar 4.10 takes plain decimal digits with no sign and no leading zero
+  // ("/00" and "/+8" are errors).
   std::string_view digits = prefix;
-  if (!digits.empty() && digits[0] == '+')
-    digits.remove_prefix(1);
   unsigned value = 0;
-  bool valid = !digits.empty();
+  bool valid = !digits.empty() && !(digits.size() > 1 && digits[0] == '0');
   for (char c : digits) {
     if (!isDigit(c) ||
         (value = value * 10 + static_cast<unsigned>(c - '0')) > 255) {

@@ -158,8 +158,7 @@ bool readHex4(std::string_view text, size_t pos, uint32_t &value) {
 /// string has no such problem (it is then unterminated). nlohmann only says
 /// where it noticed the problem, which for escapes and multi-byte sequences
 /// is past their start.
-std::optional<size_t> locateStringProblem(std::string_view text,
-                                          size_t start) {
+std::optional<size_t> locateStringProblem(std::string_view text, size_t start) {
   size_t pos = start + 1;
   while (pos < text.size()) {
     unsigned char c = static_cast<unsigned char>(text[pos]);

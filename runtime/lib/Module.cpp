@@ -136,6 +136,8 @@ void LoadedModule::prepare() {
   }
   for (const bc::PolicyEntry &policy : image.policies)
     maxRegisters = std::max(maxRegisters, policy.registerCount);
+  if (image.schema)
+    schemaIndex = std::make_shared<const Schema>(*image.schema);
 }
 
 const CompiledPattern *LoadedModule::pattern(uint32_t index) const {

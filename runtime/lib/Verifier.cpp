@@ -5,6 +5,7 @@
 #include "rune/Runtime/BytecodeReader.h"
 #include "rune/Runtime/CedarSyntax.h"
 #include "rune/Runtime/InstructionDecoder.h"
+#include "rune/Runtime/SchemaVerifier.h"
 #include "rune/Runtime/Utf8.h"
 
 #include <algorithm>
@@ -48,7 +49,7 @@ public:
 
   bool verify() {
     return verifyStrings() && verifyConstants() && verifyPolicyTable() &&
-           verifyCode();
+           verifyCode() && verifyModuleSchema();
   }
 
 private:
@@ -247,6 +248,13 @@ private:
           "policy %zu: code falls off the end (last "
           "instruction `%s` at offset %" PRIu32 " is neither return nor jump)",
           index, std::string(last.info->mnemonic).c_str(), last.offset));
+    return true;
+  }
+
+  bool verifyModuleSchema() {
+    std::string message;
+    if (module.schema && !verifySchema(*module.schema, message))
+      return fail(std::move(message));
     return true;
   }
 

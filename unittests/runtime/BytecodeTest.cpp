@@ -229,11 +229,14 @@ TEST_F(VerifierTest, Header) {
   bad = bytes;
   writeU16(bad, 8, 2);
   EXPECT_EQ(readError(bad), "bytecode: unsupported version 2.0 (this runtime "
-                            "reads version 1.0)");
+                            "reads version 1.1)");
   bad = bytes;
-  writeU16(bad, 10, 1);
-  EXPECT_EQ(readError(bad), "bytecode: unsupported version 1.1 (this runtime "
-                            "reads version 1.0)");
+  writeU16(bad, 10, 2);
+  EXPECT_EQ(readError(bad), "bytecode: unsupported version 1.2 (this runtime "
+                            "reads version 1.1)");
+  bad = bytes;
+  writeU16(bad, 10, 1); // 1.1 without a schema is still a valid module
+  EXPECT_EQ(readError(bad), "");
   bad = bytes;
   writeU32(bad, 12, 4);
   EXPECT_EQ(readError(bad), "bytecode: unsupported flags 0x00000004 (must be "

@@ -1,5 +1,6 @@
 //===- CApiTest.cpp - rune.h and the native module ABI --------------------===//
 
+#include "CApiSupport.h"
 #include "TestSupport.h"
 
 #include "rune/rune.h"
@@ -15,32 +16,6 @@ namespace {
 
 using bc::Effect;
 using bc::Var;
-
-/// Owns the C objects of one test.
-struct CApi {
-  CApi() : engine(rune_engine_create()) {}
-  ~CApi() {
-    rune_response_free(response);
-    rune_request_free(request);
-    rune_entities_free(entities);
-    rune_module_free(module);
-    rune_engine_free(engine);
-    rune_string_free(error);
-  }
-  std::string takeError() {
-    std::string message = error ? error : "";
-    rune_string_free(error);
-    error = nullptr;
-    return message;
-  }
-
-  rune_engine *engine;
-  rune_module *module = nullptr;
-  rune_entities *entities = nullptr;
-  rune_request *request = nullptr;
-  rune_response *response = nullptr;
-  char *error = nullptr;
-};
 
 /// permit when principal.dept == "eng"; forbid when context.block.
 std::vector<uint8_t> deptModule() {

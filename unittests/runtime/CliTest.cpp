@@ -1,5 +1,6 @@
 //===- CliTest.cpp - The authorize command line ---------------------------===//
 
+#include "SampleSchema.h"
 #include "TestSupport.h"
 
 #include "AuthorizeCommand.h"
@@ -66,14 +67,15 @@ protected:
   };
   Result run(std::vector<std::string> args,
              const rune_native_module *linked = nullptr,
-             const cli::SourceCompiler &compile = nullptr) {
+             const cli::SourceCompiler &compile = nullptr,
+             const cli::SchemaCompiler &compileSchema = nullptr) {
     std::vector<const char *> argv = {"rune-run"};
     for (const std::string &arg : args)
       argv.push_back(arg.c_str());
     ::testing::internal::CaptureStdout();
     ::testing::internal::CaptureStderr();
     int status = cli::runAuthorize(static_cast<int>(argv.size()), argv.data(),
-                                   linked, compile);
+                                   linked, compile, compileSchema);
     std::fflush(stdout);
     std::fflush(stderr);
     Result result{status, ::testing::internal::GetCapturedStdout(),
@@ -278,6 +280,157 @@ TEST_F(CliTest, SourceFilesGoThroughTheCompiler) {
   r = run(args, nullptr, failing);
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "p.cedar:1:1: error: unexpected token\n");
+}
+
+/// permit when context.ip.isLoopback() and principal in Group::"staff".
+std::vector<uint8_t> loopbackModule(const bc::SchemaInfo *schema) {
+  bc::ModuleWriter w;
+  bc::PolicyCode &p = w.addPolicy("staff-at-home", Effect::Permit, {});
+  bc::Label no = p.createLabel();
+  p.emit(Opcode::LoadVar, {0, static_cast<int64_t>(Var::Context)});
+  p.emit(Opcode::GetAttr, {0, 0, w.internString("ip")});
+  p.emit(Opcode::CallExt,
+         {0, static_cast<int64_t>(bc::ExtFn::IsLoopback), 0, 1});
+  p.emit(Opcode::JumpIfFalse, {0, no.id});
+  p.emit(Opcode::LoadVar, {0, static_cast<int64_t>(Var::Principal)});
+  p.emit(Opcode::LoadConst, {1, w.constantEntity("Group", "staff")});
+  p.emit(Opcode::In, {0, 0, 1});
+  p.emit(Opcode::Return, {0});
+  p.bindLabel(no);
+  p.emit(Opcode::LoadConst, {0, w.constantBool(false)});
+  p.emit(Opcode::Return, {0});
+  if (schema)
+    w.setSchema(*schema);
+  return finishModule(w);
+}
+
+class CliSchemaTest : public CliTest {
+protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    writeModule("loopback.rbc", loopbackModule(nullptr));
+    bc::SchemaInfo schema = sampleSchema();
+    writeModule("embedded.rbc", loopbackModule(&schema));
+    write("typed.json",
+          R"([{"uid": {"type": "User", "id": "alice"}, "attrs": {"age": 30},
+               "parents": [{"type": "Group", "id": "staff"}]},
+              {"uid": {"type": "Group", "id": "staff"},
+               "attrs": {"name": "Staff"}}])");
+    write("home.json", R"({"ip": "127.0.0.1"})");
+    write("schema.cedarschema", "(read by the schema compiler)");
+  }
+  void writeModule(const std::string &name, const std::vector<uint8_t> &b) {
+    write(name,
+          std::string(reinterpret_cast<const char *>(b.data()), b.size()));
+  }
+  std::vector<std::string> args(const std::string &policies,
+                                const std::string &action = "view",
+                                const std::string &context = "home.json") {
+    return {"-p", path(policies),    "--entities", path("typed.json"),
+            "-l", "User::\"alice\"", "-a",         "Action::\"" + action + "\"",
+            "-r", "Photo::\"p\"",    "-c",         path(context),
+            "-v"};
+  }
+  /// A schema compiler that hands out `schema`.
+  cli::SchemaCompiler compilerOf(bc::SchemaInfo schema) {
+    return [this, schema](const std::string &file, bc::SchemaInfo &out,
+                          std::string &) {
+      compiledSchemaPath = file;
+      out = schema;
+      return true;
+    };
+  }
+
+  std::string compiledSchemaPath;
+};
+
+TEST_F(CliSchemaTest, SchemaOnTheCommandLine) {
+  std::vector<std::string> withSchema = args("loopback.rbc");
+  withSchema.insert(withSchema.end(), {"--schema", path("schema.cedarschema")});
+  Result r = run(withSchema, nullptr, nullptr, compilerOf(sampleSchema()));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "ALLOW\nreason: staff-at-home\n");
+  EXPECT_EQ(compiledSchemaPath, path("schema.cedarschema"));
+
+  // Without it the address is a string, which isLoopback rejects.
+  r = run(args("loopback.rbc"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "DENY");
+  EXPECT_NE(r.out.find("error: staff-at-home: "), std::string::npos);
+
+  // The request is validated against the schema.
+  std::vector<std::string> fly = args("loopback.rbc", "fly");
+  fly.insert(fly.end(), {"-s", path("schema.cedarschema")});
+  r = run(fly, nullptr, nullptr, compilerOf(sampleSchema()));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "rune-run: error: request's action `Action::\"fly\"` is "
+                   "not declared in the schema\n");
+
+  // So is the context, located in its file.
+  write("away.json", R"({"level": 1})");
+  std::vector<std::string> away = args("loopback.rbc", "view", "away.json");
+  away.insert(away.end(), {"-s", path("schema.cedarschema")});
+  r = run(away, nullptr, nullptr, compilerOf(sampleSchema()));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
+            path("away.json") +
+                ":1:1: error: in context: missing required attribute `ip`");
+
+  // And the entities.
+  write("typed.json", R"([{"uid": {"type": "User", "id": "alice"}}])");
+  r = run(withSchema, nullptr, nullptr, compilerOf(sampleSchema()));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
+            path("typed.json") + ":1:2: error: in entity `User::\"alice\"`: "
+                                 "missing required attribute `age`");
+}
+
+TEST_F(CliSchemaTest, SchemaCompilerProblems) {
+  std::vector<std::string> withSchema = args("loopback.rbc");
+  withSchema.insert(withSchema.end(), {"--schema", path("schema.cedarschema")});
+  Result r = run(withSchema);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "rune-run: error: cannot use the schema `" +
+                       path("schema.cedarschema") +
+                       "`: this program cannot compile schemas\n");
+
+  cli::SchemaCompiler failing = [](const std::string &, bc::SchemaInfo &,
+                                   std::string &error) {
+    error = "s.cedarschema:1:1: error: unexpected token";
+    return false;
+  };
+  r = run(withSchema, nullptr, nullptr, failing);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "s.cedarschema:1:1: error: unexpected token\n");
+
+  bc::SchemaInfo invalid = sampleSchema();
+  invalid.entityTypes[2].memberOfTypes = {"Team"};
+  r = run(withSchema, nullptr, nullptr, compilerOf(invalid));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "rune-run: error: " + path("schema.cedarschema") +
+                       ": invalid schema: Schema section: entity type 2: "
+                       "parent type `Team` is not a declared entity type\n");
+}
+
+TEST_F(CliSchemaTest, TheModulesOwnSchemaIsUsed) {
+  Result r = run(args("embedded.rbc"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "ALLOW\nreason: staff-at-home\n");
+
+  // --schema replaces it: here `ip` becomes a plain string.
+  bc::SchemaInfo stringIp = sampleSchema();
+  stringIp.types[sample::ViewContext].attributes[0].type = sample::String;
+  std::vector<std::string> replaced = args("embedded.rbc");
+  replaced.insert(replaced.end(), {"--schema", path("schema.cedarschema")});
+  r = run(replaced, nullptr, nullptr, compilerOf(stringIp));
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "DENY");
+
+  // Without --entities the store still holds the schema's actions.
+  r = run({"-p", path("embedded.rbc"), "-l", "User::\"alice\"", "-a",
+           "Action::\"edit\"", "-r", "Photo::\"p\""});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(r.out, "DENY\n");
 }
 
 int32_t alwaysTrue(rune_eval_state *state, rune_value *regs) {

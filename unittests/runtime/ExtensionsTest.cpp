@@ -83,7 +83,11 @@ TEST(IpAddrTest, Parses) {
   EXPECT_EQ(a.bytes[0], 192);
   EXPECT_EQ(a.bytes[3], 1);
   EXPECT_EQ(ip("10.0.0.0/8").prefixLength, 8);
-  EXPECT_EQ(ip("10.0.0.0/+8").prefixLength, 8); // as Rust's u8 parser
+  // Cedar 4.10 takes plain digits: no sign, no leading zero.
+  ipError("10.0.0.0/+8");
+  ipError("174.174.174.0/00");
+  ipError("10.0.0.0/08");
+  EXPECT_EQ(ip("10.0.0.0/0").prefixLength, 0);
   IpAddrData v6 = ip("::1");
   EXPECT_TRUE(v6.isV6);
   EXPECT_EQ(v6.prefixLength, 128);

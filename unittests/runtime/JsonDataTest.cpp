@@ -10,10 +10,10 @@ namespace {
 
 class EntitiesJsonTest : public ::testing::Test {
 protected:
-  bool parse(std::string_view json, const JsonParseOptions &options = {}) {
+  bool parse(std::string_view json) {
     store = std::make_unique<EntityStore>(engine);
     error.clear();
-    return parseEntitiesJson(json, "e.json", *store, error, options);
+    return parseEntitiesJson(json, "e.json", *store, error);
   }
   /// The first line of the error message.
   std::string firstLine() { return error.substr(0, error.find('\n')); }
@@ -178,47 +178,6 @@ TEST_F(EntitiesJsonTest, NestingIsBounded) {
                      std::string(1000, '[') + std::string(1000, ']') + "}}]";
   EXPECT_FALSE(parse(deep));
   EXPECT_NE(firstLine().find("nesting too deep"), std::string::npos);
-}
-
-TEST_F(EntitiesJsonTest, TypeHintHook) {
-  // A stand-in for a schema: `ip` attributes of Users are ipaddrs and
-  // `owner` is an entity.
-  JsonParseOptions options;
-  std::vector<std::string> seen;
-  options.typeHint = [&](const ValueSite &site) {
-    std::string path;
-    for (const std::string &p : site.path)
-      path += "/" + p;
-    seen.push_back(std::string(site.entityType) + path);
-    if (site.root == ValueSite::Root::EntityAttributes &&
-        site.entityType == "User" && site.path.size() == 1 &&
-        site.path[0] == "ip")
-      return TypeHint::IpAddr;
-    if (site.path.size() == 2 && site.path[0] == "ips" && site.path[1] == "[]")
-      return TypeHint::IpAddr;
-    if (site.path.size() == 1 && site.path[0] == "owner")
-      return TypeHint::Entity;
-    return TypeHint::None;
-  };
-  ASSERT_TRUE(parse(R"([{"uid": {"type": "User", "id": "u"},
-      "attrs": {"ip": "10.0.0.1", "ips": ["::1"], "other": "10.0.0.1",
-                "owner": {"type": "User", "id": "v"}}}])",
-                    options))
-      << error;
-  const EntityStore::Entity *u = find("User", "u");
-  ASSERT_NE(u, nullptr);
-  EXPECT_EQ(show(attr(*u, "ip")), "ip(\"10.0.0.1\")");
-  EXPECT_EQ(show(attr(*u, "ips")), "[ip(\"::1\")]");
-  EXPECT_EQ(show(attr(*u, "other")), "\"10.0.0.1\"");
-  EXPECT_EQ(show(attr(*u, "owner")), "User::\"v\"");
-  EXPECT_NE(std::find(seen.begin(), seen.end(), "User/ips/[]"), seen.end());
-
-  EXPECT_FALSE(parse(R"([{"uid": {"type": "User", "id": "u"},
-      "attrs": {"ip": "not an ip"}}])",
-                     options));
-  EXPECT_NE(firstLine().find("attribute `ip`: invalid ip address"),
-            std::string::npos)
-      << error;
 }
 
 TEST(ContextJsonTest, ParsesRecords) {

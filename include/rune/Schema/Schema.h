@@ -201,6 +201,10 @@ private:
   std::vector<std::set<EntityUid>> actionDescendants;
 };
 
+/// `text` as a Cedar string literal, quotes included, escaping quotes,
+/// backslashes and control characters; for messages and printing.
+std::string quoteCedarString(llvm::StringRef text);
+
 /// Prints the schema in the Cedar schema format, fully resolved (common
 /// types inlined, names qualified, hierarchies closed), one declaration per
 /// line; meant for debugging and golden tests.

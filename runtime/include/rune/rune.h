@@ -9,8 +9,9 @@
 |* through `char **error` are released with rune_string_free. Strings read    *|
 |* from a response stay valid until the response is freed.                   *|
 |*                                                                            *|
-|* Thread safety: an engine, a module and an entity set are immutable after   *|
-|* creation and may be shared by threads; requests and responses may not.     *|
+|* Thread safety: an engine, a module, a schema and an entity set are         *|
+|* immutable after creation and may be shared by threads; requests and       *|
+|* responses may not.                                                         *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
@@ -45,6 +46,10 @@ typedef struct rune_entities rune_entities;
 typedef struct rune_request rune_request;
 /* The decision with the ids of the deciding policies and the errors. */
 typedef struct rune_response rune_response;
+/* A Cedar schema: the entity types, actions and attribute types that
+ * entities, contexts and requests are read and validated with. Immutable;
+ * independent of any engine. */
+typedef struct rune_schema rune_schema;
 /* Defined in rune_native.h: the descriptor a native object file exports. */
 typedef struct rune_native_module rune_native_module;
 
@@ -72,6 +77,18 @@ rune_status rune_module_load_native(rune_engine *engine,
 void rune_module_free(rune_module *module);
 size_t rune_module_policy_count(const rune_module *module);
 const char *rune_module_policy_id(const rune_module *module, size_t index);
+/* The schema the module was compiled with, or NULL when it has none. Owned
+ * by the module: valid until the module is freed, never passed to
+ * rune_schema_free. */
+const rune_schema *rune_module_schema(const rune_module *module);
+
+/* Loads a schema given apart from any module: `size` bytes in the format of
+ * a module's Schema section (docs/bytecode.md), verified as completely as a
+ * module. For tools that compile a schema on their own, such as
+ * `rune-run authorize --schema`. Release with rune_schema_free. */
+rune_status rune_schema_load(const uint8_t *data, size_t size,
+                             rune_schema **out, char **error);
+void rune_schema_free(rune_schema *schema);
 
 /* Parses entities in Cedar's JSON format (an array of objects with "uid",
  * "attrs", "parents" and optionally "tags"). `source_name` names the input
@@ -81,6 +98,23 @@ rune_status rune_entities_parse_json(rune_engine *engine, const char *json,
                                      rune_entities **out, char **error);
 rune_status rune_entities_load_file(rune_engine *engine, const char *path,
                                     rune_entities **out, char **error);
+/* Parses entities as Cedar does with a schema. Attribute and tag values take
+ * the schema's types: a string is a decimal, ipaddr, datetime or duration
+ * where that type is declared, {"type", "id"} an entity where an entity type
+ * is. Every entity must conform: a declared entity type (and a declared id
+ * of an enumerated type), its required attributes and no undeclared ones,
+ * tags only where declared, parents only of the types its memberOfTypes
+ * allow. The schema's actions are added as entities with their parents; an
+ * action entity in the JSON must match its declaration. With a NULL schema,
+ * exactly rune_entities_parse_json. */
+rune_status rune_entities_parse_json_with_schema(
+    rune_engine *engine, const rune_schema *schema, const char *json,
+    size_t size, const char *source_name, rune_entities **out, char **error);
+rune_status rune_entities_load_file_with_schema(rune_engine *engine,
+                                                const rune_schema *schema,
+                                                const char *path,
+                                                rune_entities **out,
+                                                char **error);
 /* An empty entity store. */
 rune_entities *rune_entities_create_empty(rune_engine *engine);
 void rune_entities_free(rune_entities *entities);
@@ -92,6 +126,24 @@ rune_status rune_request_create(rune_engine *engine, const char *principal,
                                 const char *action, const char *resource,
                                 const char *context_json, rune_request **out,
                                 char **error);
+/* As rune_request_create, validated against a schema as Cedar validates
+ * requests: the action must be declared, the principal and resource types
+ * among those the action applies to, and the context (NULL meaning {}) must
+ * have the action's context type, its values read with that type. With a
+ * NULL schema, exactly rune_request_create. */
+rune_status
+rune_request_create_with_schema(rune_engine *engine, const rune_schema *schema,
+                                const char *principal, const char *action,
+                                const char *resource, const char *context_json,
+                                rune_request **out, char **error);
+/* As rune_request_create_with_schema (schema may be NULL), with each entity
+ * uid given as its type name (`NS::User`) and its id. Ids are taken as they
+ * are, with no quoting or escapes: any UTF-8 text. */
+rune_status rune_request_create_parts(
+    rune_engine *engine, const rune_schema *schema, const char *principal_type,
+    const char *principal_id, const char *action_type, const char *action_id,
+    const char *resource_type, const char *resource_id,
+    const char *context_json, rune_request **out, char **error);
 void rune_request_free(rune_request *request);
 
 /* Evaluates every policy of the module. Cedar's semantics: a policy whose

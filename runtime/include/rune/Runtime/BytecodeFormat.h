@@ -26,7 +26,9 @@ namespace rune::bc {
 //   off size field
 //   0   8    magic            kMagic
 //   8   2    version major    kVersionMajor (a reader rejects any other)
-//   10  2    version minor    kVersionMinor (a reader accepts <= its own)
+//   10  2    version minor    kVersionMinor (a reader accepts <= its own);
+//                             writers write kSchemaVersionMinor when the
+//                             module has a Schema section, 0 otherwise
 //   12  4    flags            must be 0
 //   16  8    file size        total length of the file in bytes
 //   24  4    checksum         CRC-32 (IEEE, reflected, as zlib) of bytes
@@ -35,14 +37,18 @@ namespace rune::bc {
 //
 // The section table follows the header: section count x 12 bytes
 //   u32 kind (SectionKind), u32 offset (from file start), u32 size.
-// Each kind appears at most once; sections must lie inside the file, must not
-// overlap the header, the table or each other.
+// Strings, Constants, Policies and Code appear exactly once, Schema at most
+// once (and only from version 1.1 on); sections must lie inside the file,
+// must not overlap the header, the table or each other.
 // ---------------------------------------------------------------------------
 
 inline constexpr std::array<uint8_t, 8> kMagic = {0x89, 'R', 'B', 'C',
                                                   0x0D, 0x0A, 0x1A, 0x0A};
 inline constexpr uint16_t kVersionMajor = 1;
-inline constexpr uint16_t kVersionMinor = 0;
+inline constexpr uint16_t kVersionMinor = 1;
+/// The minor version that introduced the optional Schema section. Modules
+/// without one are written as 1.0, so older readers still accept them.
+inline constexpr uint16_t kSchemaVersionMinor = 1;
 inline constexpr size_t kHeaderSize = 32;
 inline constexpr size_t kSectionEntrySize = 12;
 /// Upper bound a reader accepts for a whole module (guards allocations).
@@ -57,7 +63,11 @@ enum class SectionKind : uint32_t {
   Policies = 3,
   /// Raw instruction bytes; each policy owns one contiguous range.
   Code = 4,
+  /// Optional: the Cedar schema entities, contexts and requests are read
+  /// with (SchemaInfo.h). Layout below.
+  Schema = 5,
 };
+inline constexpr uint32_t kNumSectionKinds = 5;
 
 enum class ConstantKind : uint8_t {
   Bool = 1,     ///< u8 value (0 or 1)
@@ -84,6 +94,48 @@ enum class Effect : uint8_t { Permit = 0, Forbid = 1 };
 //   u32 code size              bytes
 //   u32 annotation count
 //   annotation count x { u32 key string index; u32 value string index }
+
+// Schema section layout. It is self-contained: names are indices into the
+// section's own string pool, not into the Strings section, so a schema can
+// also be loaded on its own (rune_schema_load). Type references are indices
+// into the type table.
+//
+//   u32 string count; count x { u32 length; length bytes of UTF-8 }
+//   u32 type count;   count x SchemaTypeEntry
+//   u32 entity type count; count x {
+//     u32 name string; u32 attributes type (a Record);
+//     u8 has tags (0|1); u32 tags type (0 when has tags is 0);
+//     u32 enum id count; count x u32 string;
+//     u32 memberOf type count; count x u32 string }
+//   u32 action count; count x {
+//     u32 type string; u32 id string;
+//     u32 parent count; count x { u32 type string; u32 id string };
+//     u32 principal type count; count x u32 string;
+//     u32 resource type count; count x u32 string;
+//     u8 has context (0|1); u32 context type (a Record; 0 when absent) }
+//
+// SchemaTypeEntry: u8 SchemaTypeCode, then
+//   Bool, Long, String: nothing
+//   Entity:    u32 entity type name string
+//   Set:       u32 element type
+//   Record:    u8 flags (kSchemaRecordOpen or 0); u32 attribute count;
+//              count x { u32 name string; u8 required (0|1); u32 type },
+//              sorted by name, names unique
+//   Extension: u32 name string ("decimal", "ipaddr", "datetime", "duration")
+
+/// Type kinds in the Schema section; the values of SchemaType::Kind.
+enum class SchemaTypeCode : uint8_t {
+  Bool = 0,
+  Long = 1,
+  String = 2,
+  Entity = 3,
+  Set = 4,
+  Record = 5,
+  Extension = 6,
+};
+inline constexpr uint8_t kNumSchemaTypeCodes = 7;
+/// Record flag: additional attributes are allowed (an open record).
+inline constexpr uint8_t kSchemaRecordOpen = 0x01;
 
 /// Request variables that LoadVar can read.
 enum class Var : uint8_t { Principal = 0, Action = 1, Resource = 2, Context = 3 };

@@ -1,10 +1,10 @@
 //===- BytecodeReader.h - Decoding and verifying .rbc modules ---*- C++ -*-===//
 //
 // readModule turns the bytes of a .rbc file into a bc::Module: the decoded
-// header, section table, strings, constants and policy table, plus the raw
-// code. It checks the container (header fields, checksum, section table,
-// table encodings) itself and then runs the verifier (Verifier.h) over the
-// contents, so a bc::Module that readModule returns is always fully
+// header, section table, strings, constants, policy table and schema, plus
+// the raw code. It checks the container (header fields, checksum, section
+// table, table encodings) itself and then runs the verifier (Verifier.h) over
+// the contents, so a bc::Module that readModule returns is always fully
 // verified and later stages may skip bounds checks.
 //
 // A bc::Module is independent of any engine: the disassembler and the
@@ -17,9 +17,11 @@
 #define RUNE_RUNTIME_BYTECODEREADER_H
 
 #include "rune/Runtime/BytecodeFormat.h"
+#include "rune/Runtime/SchemaInfo.h"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -87,6 +89,9 @@ public:
   /// The Code section.
   const uint8_t *code = nullptr;
   uint32_t codeSize = 0;
+
+  /// The Schema section, decoded; absent when the module has none.
+  std::optional<SchemaInfo> schema;
 
   /// A private copy of the file; everything above points into it.
   std::unique_ptr<uint8_t[]> bytes;

@@ -12,6 +12,7 @@
 #define RUNE_RUNTIME_BYTECODEWRITER_H
 
 #include "rune/Runtime/BytecodeFormat.h"
+#include "rune/Runtime/SchemaInfo.h"
 
 #include <cstdint>
 #include <initializer_list>
@@ -93,6 +94,11 @@ public:
       std::string_view id, Effect effect,
       const std::vector<std::pair<std::string, std::string>> &annotations);
 
+  /// Stores `schema` as the module's Schema section (the module is then
+  /// written as version 1.1). Whether it is well formed is checked by
+  /// finish(), which verifies everything it wrote.
+  void setSchema(const SchemaInfo &schema);
+
   /// Resolves labels, lays out header and sections and computes the
   /// checksum. Returns false and sets `error` when something is inconsistent
   /// (an emit error, an unbound label, too few registers, a module the
@@ -114,6 +120,7 @@ private:
   std::vector<std::vector<uint8_t>> constants;
   std::map<std::vector<uint8_t>, uint32_t> constantIndex;
   std::vector<PolicyRecord> policies;
+  std::optional<std::vector<uint8_t>> schemaSection;
 };
 
 } // namespace rune::bc

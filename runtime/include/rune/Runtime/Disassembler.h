@@ -6,6 +6,9 @@
 //
 //   0004: get_attr r1, r0, "dept"
 //
+// and, when the module has one, the schema: its types by index (`t3 =
+// Set<t1>`), entity types and actions.
+//
 // Offsets are decimal, relative to the start of the policy's code, as in the
 // verifier's messages; jump operands show their target offset. The compiler's
 // tests use this as golden output (`runec --emit=bytecode-asm`), so the

@@ -1,4 +1,5 @@
-//===- Json.h - JSON parsed into a tree that remembers positions -*- C++ -*-===//
+//===- Json.h - JSON parsed into a tree that remembers positions -*- C++
+//-*-===//
 //
 // RFC 8259 JSON, parsed by nlohmann-json's SAX interface into a small tree
 // whose nodes carry their byte offsets, so errors found while converting

@@ -1,26 +1,26 @@
 //===- JsonData.h - Cedar entities and contexts from JSON -------*- C++ -*-===//
 //
-// Converts Cedar's JSON data formats into runtime values:
+// Reads Cedar's JSON data formats into runtime values:
 //
 //   entities  [{"uid": {"type": "User", "id": "alice"},
 //               "attrs": {...}, "parents": [uid, ...], "tags": {...}}, ...]
 //   context   {"key": value, ...}
 //
-// Values: true/false -> bool, integers -> long, strings -> string, arrays ->
-// set, objects -> record, {"__entity": {"type": .., "id": ..}} -> entity,
-// {"__extn": {"fn": "decimal"|"ip"|"ipaddr"|"datetime"|"duration", "arg":
-// ".."}} -> extension value. Uids may be written {"type", "id"} or wrapped in
-// "__entity".
+// Uids may be written {"type", "id"} or wrapped in "__entity"; values are
+// converted as JsonValueConverter.h describes.
 //
-// Every error, syntactic or not, is reported as
-// "<source>:<line>:<col>: error: <message>" plus the source line and a caret;
-// messages about values name the entity and the attribute path.
+// With a schema, data is read as Cedar reads it with a schema: values take
+// the types the schema declares for attributes, tags and the action's
+// context; every entity must be of a declared entity type, have the required
+// attributes and no undeclared ones (unless its attribute record is open),
+// tags only if its type declares them, a declared enumerated id if its type
+// is enumerated, and parents only of types its memberOfTypes allow
+// (transitively). Action entities come from the schema, with their parents;
+// an action entity in the JSON must match the schema's declaration.
 //
-// Schema-aware parsing hook: without a schema, Cedar only turns JSON into
-// extension values through explicit `__extn` escapes. A schema can say that a
-// plain string is, say, an ipaddr. JsonParseOptions::typeHint is where such
-// knowledge plugs in: it is asked about every value with the value's site
-// and may answer with the Cedar type to parse it as.
+// Every error is reported as "<source>:<line>:<col>: error: <message>" plus
+// the source line and a caret; messages about values name the entity and
+// the attribute path.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,53 +29,29 @@
 
 #include "rune/Runtime/Arena.h"
 #include "rune/Runtime/EntityStore.h"
+#include "rune/Runtime/Schema.h"
 #include "rune/Runtime/SymbolTable.h"
 #include "rune/Runtime/Value.h"
 
-#include <functional>
-#include <span>
 #include <string>
 #include <string_view>
 
 namespace rune {
 
-/// What a type hint may ask a JSON value to be parsed as.
-enum class TypeHint {
-  /// Convert as without a schema.
-  None,
-  /// A JSON string holding a decimal / ipaddr / datetime / duration literal.
-  Decimal,
-  IpAddr,
-  Datetime,
-  Duration,
-  /// A {"type": .., "id": ..} object is an entity uid, not a record.
-  Entity,
-};
-
-/// Where a value sits, for a type hint callback.
-struct ValueSite {
-  enum class Root { EntityAttributes, EntityTags, Context };
-  Root root;
-  /// The entity's type name (empty for a context).
-  std::string_view entityType;
-  /// Record keys from the root down; "[]" stands for "an element of the
-  /// set at the path so far".
-  std::span<const std::string> path;
-};
-
-struct JsonParseOptions {
-  std::function<TypeHint(const ValueSite &)> typeHint;
-};
-
-/// Parses an entities document into `store` and finalizes it.
+/// Parses an entities document into `store` and finalizes it. With a
+/// schema, also adds the schema's action entities.
 bool parseEntitiesJson(std::string_view text, std::string_view sourceName,
                        EntityStore &store, std::string &error,
-                       const JsonParseOptions &options = {});
+                       const Schema *schema = nullptr);
 
-/// Parses a context object into a record value allocated in `arena`.
+/// Parses a context object into a record value allocated in `arena`. With a
+/// schema and the request's declared `action`, the record must have the
+/// type of the action's context (the empty record if it declares none).
+/// Without both, the context is read as without a schema.
 bool parseContextJson(std::string_view text, std::string_view sourceName,
                       SymbolTable &symbols, Arena &arena, Value &out,
-                      std::string &error, const JsonParseOptions &options = {});
+                      std::string &error, const Schema *schema = nullptr,
+                      const bc::SchemaAction *action = nullptr);
 
 } // namespace rune
 

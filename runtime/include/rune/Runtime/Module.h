@@ -3,8 +3,9 @@
 // LoadedModule prepares a verified bc::Module for fast evaluation: every
 // string is interned (attribute names, type names), constants become Values
 // in the module's arena, `like` patterns are split into the pieces the
-// matcher needs and record name lists are pre-sorted by symbol. A native
-// module (rune_native.h) is the same plus one function per policy.
+// matcher needs and record name lists are pre-sorted by symbol; a schema
+// is indexed for reading data. A native module (rune_native.h) is the same
+// plus one function per policy.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,7 @@
 #include "rune/Runtime/Arena.h"
 #include "rune/Runtime/BytecodeReader.h"
 #include "rune/Runtime/Engine.h"
+#include "rune/Runtime/Schema.h"
 #include "rune/Runtime/Value.h"
 #include "rune/rune_native.h"
 
@@ -78,6 +80,9 @@ public:
   /// The policy functions of a native module, nullptr for bytecode.
   const rune_policy_fn *nativeFunctions() const { return nativeFns; }
 
+  /// The module's schema (its Schema section), or nullptr.
+  const std::shared_ptr<const Schema> &schema() const { return schemaIndex; }
+
 private:
   explicit LoadedModule(std::shared_ptr<Engine> engine);
   /// Interns strings and materializes constants; cannot fail on a
@@ -94,6 +99,7 @@ private:
   std::vector<RecordShape> shapes;
   uint16_t maxRegisters = 0;
   const rune_policy_fn *nativeFns = nullptr;
+  std::shared_ptr<const Schema> schemaIndex;
 };
 
 } // namespace rune

@@ -5,6 +5,7 @@
 
 #include "rune/Runtime/Arena.h"
 #include "rune/Runtime/Engine.h"
+#include "rune/Runtime/Schema.h"
 #include "rune/Runtime/Value.h"
 
 #include <memory>
@@ -22,11 +23,23 @@ public:
   Request &operator=(const Request &) = delete;
 
   /// Parses the three uids in Cedar syntax and the context JSON object
-  /// (`contextJson` empty means the empty record). On failure returns false
-  /// with a message; context errors read "context:<line>:<col>: error: ...".
+  /// (`contextJson` empty means the empty record). With a schema the request
+  /// is validated against it (RequestValidation.h) and the context read with
+  /// the type the action declares for it. On failure returns false with a
+  /// message; context errors read "context:<line>:<col>: error: ...".
   bool build(std::string_view principal, std::string_view action,
              std::string_view resource, std::string_view contextJson,
-             std::string &error);
+             std::string &error, const Schema *schema = nullptr);
+
+  /// An entity uid as its two parts. The id may hold any characters.
+  struct UidParts {
+    std::string_view type;
+    std::string_view id;
+  };
+  /// As build, with the uids given as parts rather than in Cedar syntax.
+  bool buildFromParts(UidParts principal, UidParts action, UidParts resource,
+                      std::string_view contextJson, std::string &error,
+                      const Schema *schema = nullptr);
 
   Engine &engine() const { return *enginePtr; }
   const std::shared_ptr<Engine> &sharedEngine() const { return enginePtr; }
@@ -38,6 +51,10 @@ public:
   Value context;
 
 private:
+  /// Validates the uids (with a schema) and reads the context.
+  bool finishBuild(std::string_view contextJson, std::string &error,
+                   const Schema *schema);
+
   std::shared_ptr<Engine> enginePtr;
   Arena storage;
 };

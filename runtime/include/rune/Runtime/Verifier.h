@@ -6,7 +6,8 @@
 // non-overlapping code ranges; every instruction has a valid opcode, operands
 // in range, constants of the kind its opcode needs, forward jump targets on
 // instruction boundaries of its own policy, and the code never falls off its
-// end. After it succeeds the interpreter runs without bounds checks.
+// end; and the schema, when there is one, passes verifySchema. After it
+// succeeds the interpreter runs without bounds checks.
 //
 //===----------------------------------------------------------------------===//
 
