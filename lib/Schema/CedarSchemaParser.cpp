@@ -172,9 +172,9 @@ private:
     std::string value = unescapeCedarString(contents, errors);
     llvm::SMLoc start = locator.startOf(node->getSymbol());
     for (const StringEscapeError &e : errors)
-      diags.error(llvm::SMLoc::getFromPointer(start.getPointer() + 1 +
-                                              e.offset),
-                  e.message);
+      diags.error(
+          llvm::SMLoc::getFromPointer(start.getPointer() + 1 + e.offset),
+          e.message);
     return value;
   }
 
@@ -183,8 +183,9 @@ private:
     std::string text = locator.textOf(ctx->getStart()).str();
     if (isReservedIdentifier(text))
       error(locator.rangeOf(ctx),
-            "'" + text + "' is a reserved word and cannot be used as an "
-                         "identifier");
+            "'" + text +
+                "' is a reserved word and cannot be used as an "
+                "identifier");
     return text;
   }
 
@@ -218,7 +219,8 @@ private:
       type.range = locator.rangeOf(ctx);
       return type;
     }
-    if (auto *named = dynamic_cast<CedarSchemaParser::NamedTypeContext *>(ctx)) {
+    if (auto *named =
+            dynamic_cast<CedarSchemaParser::NamedTypeContext *>(ctx)) {
       RawType type;
       type.kind = RawType::Kind::EntityOrCommon;
       type.name = buildPath(named->path());
@@ -338,10 +340,11 @@ private:
             std::move(names);
         continue;
       }
-      auto *contextItem = static_cast<CedarSchemaParser::ContextItemContext *>(item);
+      auto *contextItem =
+          static_cast<CedarSchemaParser::ContextItemContext *>(item);
       if (context) {
-        error(range, "'context' is declared twice for action '" + actionName +
-                         "'");
+        error(range,
+              "'context' is declared twice for action '" + actionName + "'");
         diags.note(context->Start, "previous declaration is here");
         ok = false;
         continue;
@@ -378,7 +381,8 @@ private:
     std::string firstName = buildName(names.front());
     std::optional<RawAppliesTo> appliesTo;
     if (ctx->KW_APPLIES_TO())
-      appliesTo = buildAppliesTo(ctx, firstName, locator.rangeOf(names.front()));
+      appliesTo =
+          buildAppliesTo(ctx, firstName, locator.rangeOf(names.front()));
     for (auto *nameCtx : names) {
       RawAction &action = ns.actions.emplace_back();
       action.name = nameCtx == names.front() ? firstName : buildName(nameCtx);

@@ -115,9 +115,8 @@ private:
     for (const JsonMember &member : annotations->members)
       if (member.value.kind != JsonValue::Kind::String &&
           member.value.kind != JsonValue::Kind::Null)
-        error(member.value.offset,
-              "annotation values must be strings, found " +
-                  member.value.describe());
+        error(member.value.offset, "annotation values must be strings, found " +
+                                       member.value.describe());
   }
 
   void readNamespace(const JsonMember &member, RawNamespace &ns) {
@@ -126,9 +125,8 @@ private:
     else
       ns.name.range = stringRange(member.keyOffset);
     const JsonValue &def = member.value;
-    std::string what = member.key.empty()
-                           ? std::string("the empty namespace")
-                           : "namespace \"" + member.key + "\"";
+    std::string what = member.key.empty() ? std::string("the empty namespace")
+                                          : "namespace \"" + member.key + "\"";
     if (!expect(def, JsonValue::Kind::Object, what))
       return;
     checkKeys(def, {"commonTypes", "entityTypes", "actions", "annotations"},
@@ -180,8 +178,8 @@ private:
       // An enumerated type has nothing but its ids.
       for (llvm::StringRef key : {"memberOfTypes", "shape", "tags"})
         if (const JsonValue *extra = def.find(key))
-          error(extra->offset, "unexpected field \"" + key +
-                                   "\" in enumerated " + what);
+          error(extra->offset,
+                "unexpected field \"" + key + "\" in enumerated " + what);
       entity.enumRange = {locAt(choices->offset), locAt(choices->offset + 1)};
       std::vector<std::string> ids;
       if (expect(*choices, JsonValue::Kind::Array, "\"enum\""))
@@ -192,7 +190,8 @@ private:
       return;
     }
     if (const JsonValue *parents = def.find("memberOfTypes");
-        parents && expect(*parents, JsonValue::Kind::Array, "\"memberOfTypes\""))
+        parents &&
+        expect(*parents, JsonValue::Kind::Array, "\"memberOfTypes\""))
       for (const JsonValue &parent : parents->elements)
         if (expect(parent, JsonValue::Kind::String, "an entity type name"))
           entity.memberOfTypes.push_back(
@@ -306,14 +305,13 @@ private:
       for (const JsonMember &member : value.members)
         if (!llvm::is_contained(allowed, member.key))
           error(member.keyOffset, "unknown field \"" + member.key +
-                                      "\" in a type of kind \"" + kind +
-                                      "\"");
+                                      "\" in a type of kind \"" + kind + "\"");
     };
     auto nameField = [&]() -> bool {
       const JsonValue *name = value.find("name");
       if (!name) {
-        error(value.offset, "missing field \"name\" in a type of kind \"" +
-                                kind + "\"");
+        error(value.offset,
+              "missing field \"name\" in a type of kind \"" + kind + "\"");
         return false;
       }
       if (!expect(*name, JsonValue::Kind::String, "\"name\""))
@@ -372,8 +370,7 @@ private:
           ok = false;
           continue;
         }
-        type.attributes.push_back({member.key,
-                                   stringRange(member.keyOffset),
+        type.attributes.push_back({member.key, stringRange(member.keyOffset),
                                    std::move(*attributeType), required});
       }
       if (!ok)

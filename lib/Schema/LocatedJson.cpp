@@ -249,10 +249,8 @@ private:
 
 } // namespace
 
-std::optional<JsonValue>
-rune::schema::detail::parseLocatedJson(unsigned bufferId,
-                                       DiagnosticEngine &diags,
-                                       unsigned maxDepth) {
+std::optional<JsonValue> rune::schema::detail::parseLocatedJson(
+    unsigned bufferId, DiagnosticEngine &diags, unsigned maxDepth) {
   llvm::StringRef text =
       diags.getSourceMgr().getMemoryBuffer(bufferId)->getBuffer();
   DomBuilder builder(text, diags, maxDepth);

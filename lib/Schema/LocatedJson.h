@@ -59,9 +59,8 @@ struct JsonMember {
 /// Parses buffer `bufferId` as a JSON document (no comments, no trailing
 /// data), reporting syntax errors, duplicate object keys and documents
 /// nested deeper than `maxDepth` to `diags`.
-std::optional<JsonValue> parseLocatedJson(unsigned bufferId,
-                                          DiagnosticEngine &diags,
-                                          unsigned maxDepth);
+std::optional<JsonValue>
+parseLocatedJson(unsigned bufferId, DiagnosticEngine &diags, unsigned maxDepth);
 
 } // namespace rune::schema::detail
 

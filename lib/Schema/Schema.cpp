@@ -140,8 +140,7 @@ const std::set<std::string> &
 Schema::getDescendantTypes(llvm::StringRef name) const {
   static const std::set<std::string> none;
   auto it = entityTypeIndex.find(name);
-  return it == entityTypeIndex.end() ? none
-                                     : entityTypeDescendants[it->second];
+  return it == entityTypeIndex.end() ? none : entityTypeDescendants[it->second];
 }
 
 const std::set<EntityUid> &

@@ -39,7 +39,7 @@ std::optional<Schema> rune::schema::parseSchemaFile(llvm::StringRef path,
     diags.error("cannot read schema '" + path + "': " + ec.message());
     return std::nullopt;
   }
-  unsigned bufferId =
-      diags.getSourceMgr().AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  unsigned bufferId = diags.getSourceMgr().AddNewSourceBuffer(
+      std::move(*buffer), llvm::SMLoc());
   return parseSchema(bufferId, diags);
 }

@@ -128,8 +128,7 @@ void rune::schema::printSchemaSummary(llvm::raw_ostream &os,
       os << " in [" << joined(action.memberOf) << ']';
     if (!action.principalTypes.empty() || !action.resourceTypes.empty()) {
       os << " appliesTo { principal: [" << joined(action.principalTypes)
-         << "], resource: [" << joined(action.resourceTypes)
-         << "], context: ";
+         << "], resource: [" << joined(action.resourceTypes) << "], context: ";
       printRecord(os, action.context);
       os << " }";
     }

@@ -39,8 +39,7 @@ std::string RawName::str() const { return llvm::join(components, "::"); }
 
 bool rune::schema::detail::isReservedIdentifier(llvm::StringRef name) {
   return llvm::is_contained(
-      {"true", "false", "if", "then", "else", "in", "is", "has", "like"},
-      name);
+      {"true", "false", "if", "then", "else", "in", "is", "has", "like"}, name);
 }
 
 namespace {
@@ -59,7 +58,8 @@ const std::pair<llvm::StringLiteral, Type (*)()> builtinTypes[] = {
 /// Names the JSON format uses as type keywords, which therefore cannot name
 /// common types (in either format, for consistency).
 constexpr llvm::StringLiteral reservedCommonTypeNames[] = {
-    "Bool", "Boolean", "Entity", "Extension", "Long", "Record", "Set", "String"};
+    "Bool", "Boolean", "Entity", "Extension",
+    "Long", "Record",  "Set",    "String"};
 
 std::string qualify(llvm::StringRef ns, llvm::StringRef name) {
   return ns.empty() ? name.str() : (ns + "::" + name).str();
@@ -67,8 +67,9 @@ std::string qualify(llvm::StringRef ns, llvm::StringRef name) {
 
 llvm::StringRef baseName(llvm::StringRef qualified) {
   size_t separator = qualified.rfind("::");
-  return separator == llvm::StringRef::npos ? qualified
-                                            : qualified.drop_front(separator + 2);
+  return separator == llvm::StringRef::npos
+             ? qualified
+             : qualified.drop_front(separator + 2);
 }
 
 bool isUnqualified(llvm::StringRef name) { return !name.contains("::"); }
@@ -163,8 +164,8 @@ private:
                               ? "an " + what.str()
                               : "a " + what.str();
     if (!isIdentifier(name)) {
-      error(range, "invalid " + what + " name '" + name +
-                       "': expected an identifier");
+      error(range,
+            "invalid " + what + " name '" + name + "': expected an identifier");
       return false;
     }
     if (isReservedIdentifier(name)) {
@@ -173,8 +174,8 @@ private:
       return false;
     }
     if (name == "__cedar") {
-      error(range, "'__cedar' is reserved and cannot be used as " + article +
-                       " name");
+      error(range,
+            "'__cedar' is reserved and cannot be used as " + article + " name");
       return false;
     }
     return true;
@@ -234,8 +235,9 @@ private:
     auto [it, inserted] = seen.emplace(name, range);
     if (inserted)
       return;
-    error(range, what + " '" + name + "' is declared twice in the same "
-                                     "namespace");
+    error(range, what + " '" + name +
+                     "' is declared twice in the same "
+                     "namespace");
     diags.note(it->second.Start, "previous declaration is here");
   }
 
@@ -260,10 +262,9 @@ private:
         continue;
       for (const EntityUid &qualified : actionDefs)
         if (!isUnqualified(qualified.type) && qualified.id == unqualified.id) {
-          error(actionRange(qualified), "action " + qualified.str() +
-                                            " shadows the declaration of " +
-                                            unqualified.str() +
-                                            " in the empty namespace");
+          error(actionRange(qualified),
+                "action " + qualified.str() + " shadows the declaration of " +
+                    unqualified.str() + " in the empty namespace");
           return;
         }
     }
@@ -310,8 +311,8 @@ private:
   /// Resolves `name`, written in namespace `ns`, to a fully qualified name
   /// declared as `kind`; `isCommon` tells which kind it resolved to.
   std::optional<std::string> resolveName(const RawName &name,
-                                         llvm::StringRef ns,
-                                         ReferenceKind kind, bool &isCommon) {
+                                         llvm::StringRef ns, ReferenceKind kind,
+                                         bool &isCommon) {
     std::vector<std::string> candidates;
     if (!name.isQualified() && !ns.empty())
       candidates.push_back(qualify(ns, name.str()));
@@ -441,8 +442,7 @@ private:
     return std::nullopt;
   }
 
-  std::optional<ResolvedType> resolveRecord(RawType &type,
-                                            llvm::StringRef ns) {
+  std::optional<ResolvedType> resolveRecord(RawType &type, llvm::StringRef ns) {
     auto record = std::make_shared<RecordType>();
     record->additionalAttributes = type.additionalAttributes;
     bool ok = true;
@@ -552,8 +552,7 @@ private:
         }
       if (appliesTo.context) {
         std::optional<RecordType> context = resolveRecordOf(
-            *appliesTo.context, ns,
-            "the context of action " + def.uid.str());
+            *appliesTo.context, ns, "the context of action " + def.uid.str());
         if (context)
           def.context = std::move(*context);
         else

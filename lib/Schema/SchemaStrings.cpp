@@ -30,9 +30,8 @@ bool appendCodePoint(uint32_t codePoint, std::string &out) {
 
 } // namespace
 
-std::string
-rune::schema::detail::unescapeCedarString(llvm::StringRef s,
-                                          std::vector<StringEscapeError> &errors) {
+std::string rune::schema::detail::unescapeCedarString(
+    llvm::StringRef s, std::vector<StringEscapeError> &errors) {
   std::string out;
   size_t pos = 0;
   auto error = [&](size_t offset, const std::string &message) {
@@ -122,8 +121,8 @@ rune::schema::detail::unescapeCedarString(llvm::StringRef s,
       continue;
     }
     default:
-      error(start, "invalid escape sequence '\\" + std::string(1, escape) +
-                       "'");
+      error(start,
+            "invalid escape sequence '\\" + std::string(1, escape) + "'");
       continue;
     }
   }

@@ -176,8 +176,7 @@ void SchemaSyntaxErrorStrategy::reportUnwantedToken(
                    getExpectedTokens(recognizer));
 }
 
-void SchemaSyntaxErrorStrategy::reportMissingToken(
-    antlr4::Parser *recognizer) {
+void SchemaSyntaxErrorStrategy::reportMissingToken(antlr4::Parser *recognizer) {
   if (inErrorRecoveryMode(recognizer))
     return;
   beginErrorCondition(recognizer);

@@ -262,8 +262,8 @@ private:
       if (!scope.entityType)
         return all;
       std::string type = scope.entityType->str();
-      bool known = schema::Schema::isActionTypeName(type) ||
-                   schema.findEntityType(type);
+      bool known =
+          schema::Schema::isActionTypeName(type) || schema.findEntityType(type);
       if (scope.kind == ScopeConstraint::Kind::IsIn && uid) {
         if (inEntity(*uid).count(type))
           return {type};
@@ -283,9 +283,8 @@ private:
     std::set<std::string> resources = scopeEntityTypes(policy.resource);
     auto intersects = [](const std::set<std::string> &set,
                          const std::vector<std::string> &types) {
-      return llvm::any_of(types, [&](const std::string &type) {
-        return set.count(type) != 0;
-      });
+      return llvm::any_of(
+          types, [&](const std::string &type) { return set.count(type) != 0; });
     };
     for (const schema::ActionDef *action : actions)
       if (intersects(principals, action->principalTypes) &&
@@ -381,8 +380,8 @@ private:
                slotLinks(policy.principal, principal))
             for (const auto &resourceSlot :
                  slotLinks(policy.resource, resource)) {
-              RequestEnv env{principal,     &action,      resource,
-                             context,       principalSlot, resourceSlot};
+              RequestEnv env{principal, &action,       resource,
+                             context,   principalSlot, resourceSlot};
               if (!typecheckCondition(condition, env, types, errors))
                 alwaysFalse = false;
             }

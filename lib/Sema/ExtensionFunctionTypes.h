@@ -1,4 +1,5 @@
-//===- ExtensionFunctionTypes.h - Signatures of Cedar extensions -*- C++ -*-===//
+//===- ExtensionFunctionTypes.h - Signatures of Cedar extensions -*- C++
+//-*-===//
 //
 // Part of the rune project.
 //

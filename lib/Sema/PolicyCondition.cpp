@@ -102,8 +102,7 @@ PolicyCondition::PolicyCondition(const Policy &policy) {
       policy.action, variable(Var::Action, policy.action.range), true);
   const Term &resource = scopeTerm(
       policy.resource, variable(Var::Resource, policy.resource.range), false);
-  const Term &scope =
-      conjunction(conjunction(principal, action), resource);
+  const Term &scope = conjunction(conjunction(principal, action), resource);
 
   // `when {a} unless {b} when {c}` is `(a && !b) && c`.
   const Term *body = nullptr;

@@ -133,14 +133,20 @@ struct LiteralValue {
   std::string entityType;
 
   bool operator==(const LiteralValue &other) const {
-    return kind == other.kind && number == other.number &&
-           text == other.text && entityType == other.entityType;
+    return kind == other.kind && number == other.number && text == other.text &&
+           entityType == other.entityType;
   }
 };
 
 /// Where a least upper bound was needed, for messages.
-enum class LubContext { Set, Conditional, Equality, Contains, ContainsAnyAll,
-                        GetTag };
+enum class LubContext {
+  Set,
+  Conditional,
+  Equality,
+  Contains,
+  ContainsAnyAll,
+  GetTag
+};
 
 std::string describe(LubContext context) {
   switch (context) {
@@ -249,7 +255,8 @@ private:
                                                   const GetAttrExpr &expr);
   LLVM_ATTRIBUTE_NOINLINE Answer
   checkFunctionCall(const CapabilitySet &prior, const FunctionCallExpr &expr);
-  LLVM_ATTRIBUTE_NOINLINE Answer checkIf(const CapabilitySet &prior, const IfExpr &expr);
+  LLVM_ATTRIBUTE_NOINLINE Answer checkIf(const CapabilitySet &prior,
+                                         const IfExpr &expr);
   Answer checkAnd(const CapabilitySet &prior, const Term &left,
                   const Term &right);
   Answer checkOr(const CapabilitySet &prior, const Term &left,
@@ -263,7 +270,8 @@ private:
                          const Expr &rhs);
   Answer checkIn(const CapabilitySet &prior, const Expr &lhs, const Expr &rhs,
                  llvm::SMRange range);
-  LLVM_ATTRIBUTE_NOINLINE Answer checkHasExpr(const CapabilitySet &prior, const HasExpr &expr);
+  LLVM_ATTRIBUTE_NOINLINE Answer checkHasExpr(const CapabilitySet &prior,
+                                              const HasExpr &expr);
   Answer checkHas(const CapabilitySet &prior, const Term &object,
                   llvm::StringRef attr);
   Answer checkGetAttr(const CapabilitySet &prior, const Term &object,
@@ -271,9 +279,12 @@ private:
   Answer checkPath(const CapabilitySet &prior, const Term &path);
   Answer checkIs(const CapabilitySet &prior, const Term &object,
                  llvm::StringRef typeName);
-  LLVM_ATTRIBUTE_NOINLINE Answer checkSet(const CapabilitySet &prior, const SetExpr &expr);
-  LLVM_ATTRIBUTE_NOINLINE Answer checkRecord(const CapabilitySet &prior, const RecordExpr &expr);
-  LLVM_ATTRIBUTE_NOINLINE Answer checkMethod(const CapabilitySet &prior, const MethodCallExpr &expr);
+  LLVM_ATTRIBUTE_NOINLINE Answer checkSet(const CapabilitySet &prior,
+                                          const SetExpr &expr);
+  LLVM_ATTRIBUTE_NOINLINE Answer checkRecord(const CapabilitySet &prior,
+                                             const RecordExpr &expr);
+  LLVM_ATTRIBUTE_NOINLINE Answer checkMethod(const CapabilitySet &prior,
+                                             const MethodCallExpr &expr);
   Answer checkTag(const CapabilitySet &prior, const MethodCallExpr &expr,
                   bool isGet);
   Answer checkExtension(const CapabilitySet &prior, llvm::StringRef name,
@@ -304,18 +315,15 @@ private:
                        llvm::ArrayRef<std::string> rhs) const;
   std::vector<Type> tagTypes(const Type &entity);
 
-  Capability attributeCapability(const Term &object, llvm::StringRef attr) {
+  /// The capability of accessing `attr` on `object`, an Expr or Path term.
+  static Capability attributeCapability(const Term &object,
+                                        llvm::StringRef attr) {
+    auto [base, path] = splitPath(*object.expr);
     Capability capability;
-    if (object.kind == Term::Kind::Path) {
-      auto [base, path] = splitPath(*object.expr);
-      capability.base = base;
-      capability.path = std::move(path);
-      llvm::append_range(capability.path, object.path);
-    } else {
-      auto [base, path] = splitPath(*object.expr);
-      capability.base = base;
-      capability.path = std::move(path);
-    }
+    capability.base = base;
+    capability.path = std::move(path);
+    // A Path term stands for further accesses on its expression.
+    llvm::append_range(capability.path, object.path);
     capability.path.push_back(attr.str());
     return capability;
   }
@@ -587,9 +595,10 @@ Answer Checker::checkIf(const CapabilitySet &prior, const IfExpr &expr) {
     }
     if (isType(testType, Type::Kind::False)) {
       Answer elseAnswer = checkExpr(prior, expr.getElse());
-      return then(std::move(elseAnswer),
-                  [&](const std::optional<Type> &type,
-                      const CapabilitySet &caps) { return success(type, caps); });
+      return then(std::move(elseAnswer), [&](const std::optional<Type> &type,
+                                             const CapabilitySet &caps) {
+        return success(type, caps);
+      });
     }
     Answer thenAnswer = checkExpr(prior.unite(testCaps), expr.getThen());
     if (thenAnswer.ok)
@@ -597,16 +606,15 @@ Answer Checker::checkIf(const CapabilitySet &prior, const IfExpr &expr) {
     Answer elseAnswer = checkExpr(prior, expr.getElse());
     return then(std::move(thenAnswer), [&](const std::optional<Type> &thenType,
                                            const CapabilitySet &thenCaps) {
-      return then(std::move(elseAnswer),
-                  [&](const std::optional<Type> &elseType,
-                      const CapabilitySet &elseCaps) {
-                    std::optional<Type> lub =
-                        lubOrError({thenType, elseType}, expr.getRange(),
-                                   LubContext::Conditional);
-                    if (!lub)
-                      return failure(std::nullopt);
-                    return success(lub, elseCaps.intersect(thenCaps));
-                  });
+      return then(
+          std::move(elseAnswer), [&](const std::optional<Type> &elseType,
+                                     const CapabilitySet &elseCaps) {
+            std::optional<Type> lub = lubOrError(
+                {thenType, elseType}, expr.getRange(), LubContext::Conditional);
+            if (!lub)
+              return failure(std::nullopt);
+            return success(lub, elseCaps.intersect(thenCaps));
+          });
     });
   });
 }
@@ -648,20 +656,19 @@ Answer Checker::checkOr(const CapabilitySet &prior, const Term &left,
     // The right operand is reached when the left one is false, so it
     // learns nothing from the left one's capabilities.
     Answer rightAnswer = expectOneOf(prior, right, {Type::getBool()});
-    return then(std::move(rightAnswer),
-                [&](const std::optional<Type> &rightType,
-                    const CapabilitySet &rightCaps) {
-                  if (!leftType || !rightType)
-                    return failure(Type::getBool());
-                  if (rightType->is(Type::Kind::True))
-                    return success(Type::getSingletonBool(true), rightCaps);
-                  if (rightType->is(Type::Kind::False))
-                    return success(leftType, leftCaps);
-                  if (leftType->is(Type::Kind::False))
-                    return success(rightType, rightCaps);
-                  return success(Type::getBool(),
-                                 rightCaps.intersect(leftCaps));
-                });
+    return then(
+        std::move(rightAnswer), [&](const std::optional<Type> &rightType,
+                                    const CapabilitySet &rightCaps) {
+          if (!leftType || !rightType)
+            return failure(Type::getBool());
+          if (rightType->is(Type::Kind::True))
+            return success(Type::getSingletonBool(true), rightCaps);
+          if (rightType->is(Type::Kind::False))
+            return success(leftType, leftCaps);
+          if (leftType->is(Type::Kind::False))
+            return success(rightType, rightCaps);
+          return success(Type::getBool(), rightCaps.intersect(leftCaps));
+        });
   });
 }
 
@@ -738,8 +745,7 @@ Type Checker::typeOfEquality(const Expr &lhs,
 Answer Checker::enforceStrictEquality(const Type &result,
                                       const std::optional<Type> &lhs,
                                       const std::optional<Type> &rhs,
-                                      llvm::SMRange range,
-                                      LubContext context) {
+                                      llvm::SMRange range, LubContext context) {
   if (result.is(Type::Kind::True) || result.is(Type::Kind::False) || !lhs ||
       !rhs)
     return success(result);
@@ -757,12 +763,12 @@ Answer Checker::checkEq(const CapabilitySet &prior, const Expr &lhs,
   Answer right = checkExpr(prior, rhs);
   return then(std::move(left), [&](const std::optional<Type> &lhsType,
                                    const CapabilitySet &) {
-    return then(std::move(right), [&](const std::optional<Type> &rhsType,
-                                      const CapabilitySet &) {
-      Type result = typeOfEquality(lhs, lhsType, rhs, rhsType);
-      return enforceStrictEquality(result, lhsType, rhsType, range,
-                                   LubContext::Equality);
-    });
+    return then(std::move(right),
+                [&](const std::optional<Type> &rhsType, const CapabilitySet &) {
+                  Type result = typeOfEquality(lhs, lhsType, rhs, rhsType);
+                  return enforceStrictEquality(result, lhsType, rhsType, range,
+                                               LubContext::Equality);
+                });
   });
 }
 
@@ -787,7 +793,8 @@ Answer Checker::checkCompare(const CapabilitySet &prior, const Expr &lhs,
         error(operand.getRange(), "unexpected type: expected " + expected +
                                       " but found " + found.str());
       };
-      bool never1 = t1->is(Type::Kind::Never), never2 = t2->is(Type::Kind::Never);
+      bool never1 = t1->is(Type::Kind::Never),
+           never2 = t2->is(Type::Kind::Never);
       if (never1 && never2)
         return failure(Type::getBool());
       if (never1 || never2) {
@@ -821,11 +828,11 @@ Answer Checker::checkArithmetic(const CapabilitySet &prior, const Expr &lhs,
   Term left = exprTerm(lhs), right = exprTerm(rhs);
   return then(expectOneOf(prior, left, {Type::getLong()}),
               [&](const std::optional<Type> &, const CapabilitySet &) {
-                return then(expectOneOf(prior, right, {Type::getLong()}),
-                            [](const std::optional<Type> &,
-                               const CapabilitySet &) {
-                              return success(Type::getLong());
-                            });
+                return then(
+                    expectOneOf(prior, right, {Type::getLong()}),
+                    [](const std::optional<Type> &, const CapabilitySet &) {
+                      return success(Type::getLong());
+                    });
               });
 }
 
@@ -873,8 +880,7 @@ Answer Checker::checkIn(const CapabilitySet &prior, const Expr &lhs,
   Term left = exprTerm(lhs), right = exprTerm(rhs);
   Answer leftAnswer = expectOneOf(prior, left, {Type::getAnyEntity()});
   Answer rightAnswer = expectOneOf(
-      prior, right,
-      {Type::getSet(Type::getAnyEntity()), Type::getAnyEntity()});
+      prior, right, {Type::getSet(Type::getAnyEntity()), Type::getAnyEntity()});
   bool operandsOk = leftAnswer.ok && rightAnswer.ok;
   return then(std::move(leftAnswer), [&](const std::optional<Type> &lhsType,
                                          const CapabilitySet &) {
@@ -958,8 +964,8 @@ Answer Checker::checkHasExpr(const CapabilitySet &prior, const HasExpr &expr) {
 
 Answer Checker::checkHas(const CapabilitySet &prior, const Term &object,
                          llvm::StringRef attr) {
-  Answer actual = expectOneOf(prior, object,
-                              {Type::getAnyEntity(), Type::getAnyRecord()});
+  Answer actual =
+      expectOneOf(prior, object, {Type::getAnyEntity(), Type::getAnyRecord()});
   return then(std::move(actual), [&](const std::optional<Type> &type,
                                      const CapabilitySet &) {
     if (!type)
@@ -984,8 +990,8 @@ Answer Checker::checkHas(const CapabilitySet &prior, const Term &object,
 
 Answer Checker::checkGetAttr(const CapabilitySet &prior, const Term &object,
                              llvm::StringRef attr, llvm::SMRange range) {
-  Answer actual = expectOneOf(prior, object,
-                              {Type::getAnyEntity(), Type::getAnyRecord()});
+  Answer actual =
+      expectOneOf(prior, object, {Type::getAnyEntity(), Type::getAnyRecord()});
   return then(std::move(actual), [&](const std::optional<Type> &type,
                                      const CapabilitySet &) {
     if (!type)
@@ -1120,47 +1126,49 @@ std::vector<Type> Checker::tagTypes(const Type &entity) {
   return result;
 }
 
-Answer Checker::checkTag(const CapabilitySet &prior,
-                         const MethodCallExpr &expr, bool isGet) {
+Answer Checker::checkTag(const CapabilitySet &prior, const MethodCallExpr &expr,
+                         bool isGet) {
   Term receiver = exprTerm(expr.getReceiver());
   Term tag = exprTerm(*expr.getArgs().front());
   llvm::SMRange range = expr.getRange();
   Answer entity = expectOneOf(prior, receiver, {Type::getAnyEntity()});
   return then(std::move(entity), [&](const std::optional<Type> &entityType,
                                      const CapabilitySet &) {
-    return then(expectOneOf(prior, tag, {Type::getString()}),
-                [&](const std::optional<Type> &, const CapabilitySet &) {
-      if (!entityType)
-        return failure(std::nullopt);
-      Capability capability;
-      capability.kind = Capability::Kind::Tag;
-      capability.base = &expr.getReceiver();
-      capability.tag = expr.getArgs().front().get();
-      bool known = prior.contains(capability);
-      std::vector<Type> candidates = tagTypes(*entityType);
-      if (!isGet) {
-        Type result = candidates.empty() ? Type::getSingletonBool(false)
-                      : known            ? Type::getSingletonBool(true)
-                                         : Type::getBool();
-        return success(result, CapabilitySet::of(std::move(capability)));
-      }
-      if (!known) {
-        error(range, "cannot guarantee that " + entityType->str() +
-                         " has this tag; test for it with `hasTag` before "
-                         "accessing it");
-        return failure(std::nullopt);
-      }
-      if (candidates.empty()) {
-        error(range, entityType->str() + " entities cannot have tags");
-        return failure(std::nullopt);
-      }
-      std::vector<std::optional<Type>> tagTypes(candidates.begin(),
-                                                candidates.end());
-      std::optional<Type> lub = lubOrError(tagTypes, range, LubContext::GetTag);
-      if (!lub)
-        return failure(std::nullopt);
-      return success(lub);
-    });
+    return then(
+        expectOneOf(prior, tag, {Type::getString()}),
+        [&](const std::optional<Type> &, const CapabilitySet &) {
+          if (!entityType)
+            return failure(std::nullopt);
+          Capability capability;
+          capability.kind = Capability::Kind::Tag;
+          capability.base = &expr.getReceiver();
+          capability.tag = expr.getArgs().front().get();
+          bool known = prior.contains(capability);
+          std::vector<Type> candidates = tagTypes(*entityType);
+          if (!isGet) {
+            Type result = candidates.empty() ? Type::getSingletonBool(false)
+                          : known            ? Type::getSingletonBool(true)
+                                             : Type::getBool();
+            return success(result, CapabilitySet::of(std::move(capability)));
+          }
+          if (!known) {
+            error(range, "cannot guarantee that " + entityType->str() +
+                             " has this tag; test for it with `hasTag` before "
+                             "accessing it");
+            return failure(std::nullopt);
+          }
+          if (candidates.empty()) {
+            error(range, entityType->str() + " entities cannot have tags");
+            return failure(std::nullopt);
+          }
+          std::vector<std::optional<Type>> tagTypes(candidates.begin(),
+                                                    candidates.end());
+          std::optional<Type> lub =
+              lubOrError(tagTypes, range, LubContext::GetTag);
+          if (!lub)
+            return failure(std::nullopt);
+          return success(lub);
+        });
   });
 }
 
@@ -1173,10 +1181,9 @@ Answer Checker::checkMethod(const CapabilitySet &prior,
   auto arityOk = [&](size_t expected) {
     if (args.size() == expected)
       return true;
-    error(expr.getNameRange(), "'" + name + "' takes " +
-                                   llvm::Twine(expected) + " argument" +
-                                   (expected == 1 ? "" : "s") + ", got " +
-                                   llvm::Twine(args.size()));
+    error(expr.getNameRange(), "'" + name + "' takes " + llvm::Twine(expected) +
+                                   " argument" + (expected == 1 ? "" : "s") +
+                                   ", got " + llvm::Twine(args.size()));
     checkExpr(prior, expr.getReceiver());
     for (const ExprPtr &arg : args)
       checkExpr(prior, *arg);
@@ -1188,29 +1195,32 @@ Answer Checker::checkMethod(const CapabilitySet &prior,
       return failure(Type::getBool());
     return then(expectOneOf(prior, receiver, {Type::getAnySet()}),
                 [&](const std::optional<Type> &setType, const CapabilitySet &) {
-      return then(checkExpr(prior, *args[0]),
-                  [&](const std::optional<Type> &elementType,
-                      const CapabilitySet &) {
-        std::optional<Type> setElement;
-        if (setType && setType->getElement())
-          setElement = *setType->getElement();
-        return enforceStrictEquality(Type::getBool(), setElement, elementType,
-                                     range, LubContext::Contains);
-      });
-    });
+                  return then(checkExpr(prior, *args[0]),
+                              [&](const std::optional<Type> &elementType,
+                                  const CapabilitySet &) {
+                                std::optional<Type> setElement;
+                                if (setType && setType->getElement())
+                                  setElement = *setType->getElement();
+                                return enforceStrictEquality(
+                                    Type::getBool(), setElement, elementType,
+                                    range, LubContext::Contains);
+                              });
+                });
   }
   if (name == "containsAll" || name == "containsAny") {
     if (!arityOk(1))
       return failure(Type::getBool());
     Term argument = exprTerm(*args[0]);
-    return then(expectOneOf(prior, receiver, {Type::getAnySet()}),
-                [&](const std::optional<Type> &lhs, const CapabilitySet &) {
-      return then(expectOneOf(prior, argument, {Type::getAnySet()}),
-                  [&](const std::optional<Type> &rhs, const CapabilitySet &) {
-        return enforceStrictEquality(Type::getBool(), lhs, rhs, range,
-                                     LubContext::ContainsAnyAll);
-      });
-    });
+    return then(
+        expectOneOf(prior, receiver, {Type::getAnySet()}),
+        [&](const std::optional<Type> &lhs, const CapabilitySet &) {
+          return then(
+              expectOneOf(prior, argument, {Type::getAnySet()}),
+              [&](const std::optional<Type> &rhs, const CapabilitySet &) {
+                return enforceStrictEquality(Type::getBool(), lhs, rhs, range,
+                                             LubContext::ContainsAnyAll);
+              });
+        });
   }
   if (name == "isEmpty") {
     if (!arityOk(0))
@@ -1238,8 +1248,7 @@ Answer Checker::checkMethod(const CapabilitySet &prior,
   return checkExtension(prior, name, arguments, range);
 }
 
-Answer Checker::checkExtension(const CapabilitySet &prior,
-                               llvm::StringRef name,
+Answer Checker::checkExtension(const CapabilitySet &prior, llvm::StringRef name,
                                llvm::ArrayRef<const Expr *> arguments,
                                llvm::SMRange range) {
   const ExtensionFunctionType *function = lookupExtensionFunction(name);
@@ -1268,8 +1277,8 @@ Answer Checker::checkExtension(const CapabilitySet &prior,
       std::string problem;
       int64_t number = 0;
       IpAddrData address;
-      bool valid = name == "decimal"  ? ext::parseDecimal(text, number, problem)
-                   : name == "ip"     ? ext::parseIpAddr(text, address, problem)
+      bool valid = name == "decimal" ? ext::parseDecimal(text, number, problem)
+                   : name == "ip"    ? ext::parseIpAddr(text, address, problem)
                    : name == "datetime"
                        ? ext::parseDatetime(text, number, problem)
                        : ext::parseDuration(text, number, problem);
@@ -1286,8 +1295,9 @@ Answer Checker::checkExtension(const CapabilitySet &prior,
         return llvm::isa<BoolLiteralExpr, LongLiteralExpr, StringLiteralExpr,
                          EntityUidExpr>(argument);
       })) {
-    error(range, "'" + name + "' must be applied to a string literal under "
-                              "strict validation");
+    error(range, "'" + name +
+                     "' must be applied to a string literal under "
+                     "strict validation");
     failed = true;
   }
   if (failed) {
@@ -1297,8 +1307,7 @@ Answer Checker::checkExtension(const CapabilitySet &prior,
   bool anyFailed = false;
   for (size_t i = 0; i != arguments.size(); ++i) {
     Term argument = exprTerm(*arguments[i]);
-    anyFailed |=
-        !expectOneOf(prior, argument, {function->arguments[i]}).ok;
+    anyFailed |= !expectOneOf(prior, argument, {function->arguments[i]}).ok;
   }
   return anyFailed ? failure(result) : success(result);
 }
@@ -1332,8 +1341,7 @@ bool rune::cedar::validation::typecheckCondition(
     const PolicyCondition &condition, const RequestEnv &env, TypeSystem &types,
     std::vector<TypeError> &errors) {
   Checker checker(env, types, errors);
-  Answer answer =
-      checker.expectOneOf(CapabilitySet(), condition.getRoot(),
-                          {Type::getBool()});
+  Answer answer = checker.expectOneOf(CapabilitySet(), condition.getRoot(),
+                                      {Type::getBool()});
   return isType(answer.type, Type::Kind::False);
 }

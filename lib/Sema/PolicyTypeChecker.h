@@ -61,9 +61,8 @@ struct TypeError {
 /// Typechecks `condition` in `env`, appending the errors found to `errors`.
 /// Returns true if the condition has type `false` in this environment
 /// (the policy cannot apply to such requests).
-bool typecheckCondition(const PolicyCondition &condition,
-                        const RequestEnv &env, TypeSystem &types,
-                        std::vector<TypeError> &errors);
+bool typecheckCondition(const PolicyCondition &condition, const RequestEnv &env,
+                        TypeSystem &types, std::vector<TypeError> &errors);
 
 } // namespace rune::cedar::validation
 

@@ -105,7 +105,8 @@ std::string Type::str() const {
     for (const auto &[name, attribute] : *attributes) {
       bool identifier =
           !name.empty() && (llvm::isAlpha(name[0]) || name[0] == '_') &&
-          llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+          llvm::all_of(name,
+                       [](char c) { return llvm::isAlnum(c) || c == '_'; });
       parts.push_back((identifier ? name : schema::quoteCedarString(name)) +
                       (attribute.required ? ": " : "?: ") +
                       attribute.type.str());
@@ -115,9 +116,8 @@ std::string Type::str() const {
     return "{" + llvm::join(parts, ", ") + "}";
   }
   case Kind::Entity:
-    return entityTypes.size() == 1
-               ? entityTypes.front()
-               : "(" + llvm::join(entityTypes, " | ") + ")";
+    return entityTypes.size() == 1 ? entityTypes.front()
+                                   : "(" + llvm::join(entityTypes, " | ") + ")";
   case Kind::AnyEntity:
     return "entity";
   case Kind::ActionEntity:
@@ -157,9 +157,8 @@ Type TypeSystem::convertRecord(const schema::RecordType &record) {
   if (!cached) {
     auto attributes = std::make_shared<Attributes>();
     for (const auto &[name, attribute] : record.attributes)
-      attributes->emplace(name,
-                          AttributeType{convert(attribute.type),
-                                        attribute.required});
+      attributes->emplace(
+          name, AttributeType{convert(attribute.type), attribute.required});
     cached = std::move(attributes);
   }
   return Type::getRecord(cached, record.additionalAttributes);
@@ -248,10 +247,9 @@ bool TypeSystem::isSubtype(const Type &sub, const Type &super,
       return false;
     if (strict)
       return sub.getEntityTypes() == super.getEntityTypes();
-    return std::includes(super.getEntityTypes().begin(),
-                         super.getEntityTypes().end(),
-                         sub.getEntityTypes().begin(),
-                         sub.getEntityTypes().end());
+    return std::includes(
+        super.getEntityTypes().begin(), super.getEntityTypes().end(),
+        sub.getEntityTypes().begin(), sub.getEntityTypes().end());
   case Kind::AnyEntity:
     return b == Kind::AnyEntity;
   case Kind::Extension:
@@ -268,10 +266,10 @@ std::optional<Attributes> TypeSystem::attributesLub(const Attributes &a,
                                                     LubFailure *failure) {
   bool strict = mode == ValidationMode::Strict;
   if (strict) {
-    bool sameKeys = a.size() == b.size() &&
-                    llvm::all_of(a, [&](const auto &entry) {
-                      return b.count(entry.first) != 0;
-                    });
+    bool sameKeys =
+        a.size() == b.size() && llvm::all_of(a, [&](const auto &entry) {
+          return b.count(entry.first) != 0;
+        });
     if (!sameKeys) {
       if (failure)
         *failure = LubFailure::RecordWidth;
@@ -295,8 +293,8 @@ std::optional<Attributes> TypeSystem::attributesLub(const Attributes &a,
         *failure = type ? LubFailure::AttributeQualifier : inner;
       return std::nullopt;
     }
-    result.emplace(name, AttributeType{*type, attributeA.required &&
-                                                  attributeB.required});
+    result.emplace(
+        name, AttributeType{*type, attributeA.required && attributeB.required});
   }
   return result;
 }
@@ -400,8 +398,8 @@ TypeSystem::getUnionAttributes(const Type &entity) {
                                                    : Attributes());
 }
 
-std::optional<AttributeType>
-TypeSystem::lookupAttribute(const Type &type, llvm::StringRef attr) {
+std::optional<AttributeType> TypeSystem::lookupAttribute(const Type &type,
+                                                         llvm::StringRef attr) {
   const Attributes *attributes = nullptr;
   std::shared_ptr<const Attributes> owner;
   switch (type.getKind()) {

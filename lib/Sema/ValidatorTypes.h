@@ -87,9 +87,7 @@ public:
   const Attributes &getAttributes() const;
   bool isOpen() const { return open; }
   /// For Entity: the sorted entity types; for ActionEntity: its type.
-  const std::vector<std::string> &getEntityTypes() const {
-    return entityTypes;
-  }
+  const std::vector<std::string> &getEntityTypes() const { return entityTypes; }
   schema::ExtensionType getExtension() const { return extension; }
 
   bool operator==(const Type &other) const;

@@ -10,6 +10,7 @@
 
 #include "rune/Driver/Compiler.h"
 #include "AuthorizeCommand.h"
+#include "BenchCommand.h"
 #include "TestCommand.h"
 
 #include "llvm/Support/InitLLVM.h"
@@ -27,6 +28,8 @@ constexpr const char *kUsage =
     "'rune-run authorize --help')\n"
     "  test        run Cedar integration tests through both backends (see "
     "'rune-run test --help')\n"
+    "  bench       measure decision latency and throughput (see "
+    "'rune-run bench --help')\n"
     "\n"
     "Policies may be given as compiled bytecode (.rbc) or as source, which\n"
     "is compiled first.\n";
@@ -62,6 +65,8 @@ int main(int argc, char **argv) {
   if (command == "authorize")
     return rune::cli::runAuthorize(argc - 1, argv + 1, /*linked=*/nullptr,
                                    compileSource);
+  if (command == "bench")
+    return rune::cli::runBench(argc - 1, argv + 1);
   if (command == "test")
     return rune::cli::runTest(argc - 1, argv + 1);
   std::cerr << "rune-run: error: unknown command '" << command

@@ -216,7 +216,8 @@ TEST_F(CedarSchemaParserTest, LexicalErrors) {
   expectError(R"(@doc("a") @doc("b") entity A;)",
               "1:11: error: duplicate annotation '@doc'");
   expectError("entity A \xff;", "1:10: error: invalid UTF-8 in schema");
-  std::string deep = "type T = " + std::string(300, '{') + std::string(300, '}') + ";";
+  std::string deep =
+      "type T = " + std::string(300, '{') + std::string(300, '}') + ";";
   expectError(deep, "schema is nested too deeply");
 }
 
@@ -332,8 +333,8 @@ TEST_F(CedarSchemaParserTest, FormatChoiceByExtension) {
   EXPECT_EQ(getSchemaFormatForPath("a/b.JSON"), SchemaFormat::Json);
   EXPECT_EQ(getSchemaFormatForPath("a/b.cedarschema"), SchemaFormat::Cedar);
   EXPECT_EQ(getSchemaFormatForPath("schema"), SchemaFormat::Cedar);
-  unsigned json = addBuffer(R"({"": {"entityTypes": {"A": {}}, "actions": {}}})",
-                            "s.json");
+  unsigned json =
+      addBuffer(R"({"": {"entityTypes": {"A": {}}, "actions": {}}})", "s.json");
   std::optional<Schema> fromJson = parseSchema(json, diags);
   ASSERT_TRUE(fromJson) << output;
   EXPECT_NE(fromJson->findEntityType("A"), nullptr);
@@ -354,8 +355,7 @@ TEST_F(CedarSchemaParserTest, SchemaQueries) {
   EXPECT_NE(schema->findEntityType("N::U"), nullptr);
   EXPECT_EQ(schema->findEntityType("U"), nullptr);
   EXPECT_EQ(schema->findEntityType("N::Action"), nullptr);
-  EXPECT_EQ(schema->getDescendantTypes("N::G"),
-            std::set<std::string>{"N::U"});
+  EXPECT_EQ(schema->getDescendantTypes("N::G"), std::set<std::string>{"N::U"});
   EXPECT_TRUE(schema->getDescendantTypes("Unknown").empty());
   EntityUid all{"N::Action", "all"}, view{"N::Action", "view"};
   ASSERT_NE(schema->findAction(view), nullptr);

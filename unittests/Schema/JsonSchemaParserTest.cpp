@@ -196,11 +196,12 @@ TEST_F(JsonSchemaParserTest, ErrorsPointAtKeysAndValues) {
             "  {\"type\": \"Record\", \"attributes\": {\"x\": {\"type\": "
             "\"Nope\"}}}}},\n"
             "  \"actions\": {}}}");
-  EXPECT_EQ(output, "schema.json:2:51: error: unknown type 'Nope': 'Nope' "
-                    "has not been declared as a common type\n"
-                    "  {\"type\": \"Record\", \"attributes\": {\"x\": "
-                    "{\"type\": \"Nope\"}}}}},\n"
-                    "                                                  ^~~~~~\n");
+  EXPECT_EQ(output,
+            "schema.json:2:51: error: unknown type 'Nope': 'Nope' "
+            "has not been declared as a common type\n"
+            "  {\"type\": \"Record\", \"attributes\": {\"x\": "
+            "{\"type\": \"Nope\"}}}}},\n"
+            "                                                  ^~~~~~\n");
 }
 
 } // namespace

@@ -39,7 +39,8 @@ const char *const TestSchema = R"(
 class ValidatorTest : public SchemaTest {
 protected:
   void expectValid(llvm::StringRef policies) {
-    EXPECT_TRUE(validate(TestSchema, policies)) << policies.str() << "\n" << output;
+    EXPECT_TRUE(validate(TestSchema, policies)) << policies.str() << "\n"
+                                                << output;
     EXPECT_FALSE(hasDiagnostic("error:")) << output;
   }
 
@@ -154,7 +155,8 @@ TEST_F(ValidatorTest, OptionalAttributes) {
   expectInvalidCondition("principal.address.zip > 1",
                          "attribute 'zip' of {street: String, zip?: Long} is "
                          "optional");
-  expectValidCondition("principal.address has zip && principal.address.zip > 1");
+  expectValidCondition(
+      "principal.address has zip && principal.address.zip > 1");
   expectValidCondition("resource has meta.rev && resource.meta.rev > 1");
   expectValidCondition("context has level && context.level > 1");
   expectInvalidCondition("context.level > 1", "attribute 'level' of {ip: "
@@ -190,8 +192,7 @@ TEST_F(ValidatorTest, HierarchyAndTypeTests) {
                        "resource.owner && principal in principal.groups");
   expectInvalidCondition("principal in 1", "expected a set of entities or an "
                                            "entity but found Long");
-  expectInvalidCondition("1 in principal",
-                         "expected an entity but found Long");
+  expectInvalidCondition("1 in principal", "expected an entity but found Long");
   // A Doc can never be in a Group.
   expectImpossibleCondition("resource in Group::\"g\"");
   expectValidCondition("principal is User && principal is User in "

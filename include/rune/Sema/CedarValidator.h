@@ -37,8 +37,8 @@ namespace rune::cedar {
 /// Validates `policySet` against `schema`, reporting every error (and the
 /// impossible-policy warnings) to `diags`. Returns true if no error was
 /// found.
-bool validatePolicySet(const PolicySet &policySet,
-                       const schema::Schema &schema, DiagnosticEngine &diags);
+bool validatePolicySet(const PolicySet &policySet, const schema::Schema &schema,
+                       DiagnosticEngine &diags);
 
 } // namespace rune::cedar
 
