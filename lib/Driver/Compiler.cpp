@@ -5,6 +5,9 @@
 #include "rune/Dialect/Rune/RuneDialect.h"
 #include "rune/Frontend/Cedar/Parser.h"
 #include "rune/IRGen/CedarIRGen.h"
+#include "rune/IRGen/SchemaIRGen.h"
+#include "rune/Schema/SchemaParser.h"
+#include "rune/Sema/CedarValidator.h"
 #include "rune/Sema/CedarSema.h"
 #include "rune/Target/Bytecode/BytecodeEmitter.h"
 #include "rune/Target/Native/NativeEmitter.h"
@@ -66,7 +69,9 @@ SourceLanguage languageOf(llvm::StringRef path) {
 }
 } // namespace
 
-mlir::OwningOpRef<mlir::ModuleOp> Compiler::loadSource(llvm::StringRef path) {
+mlir::OwningOpRef<mlir::ModuleOp>
+Compiler::loadSource(llvm::StringRef path, const SourceOptions &options,
+                     std::optional<bool> *validated) {
   if (languageOf(path) == SourceLanguage::Unknown) {
     diagnostics.error("'" + path +
                       "': unknown source language (expected a .cedar file)");
@@ -81,15 +86,40 @@ mlir::OwningOpRef<mlir::ModuleOp> Compiler::loadSource(llvm::StringRef path) {
     return nullptr;
   if (!cedar::checkPolicySet(*policies, diagnostics))
     return nullptr;
+  std::optional<schema::Schema> schema;
+  if (!options.schemaPath.empty()) {
+    schema = schema::parseSchemaFile(options.schemaPath, diagnostics);
+    if (!schema)
+      return nullptr;
+    if (options.validate) {
+      // Validation errors are reported through their own engine: they say
+      // the policies may misbehave, not that they cannot be compiled.
+      DiagnosticEngine validation(sourceMgr, diagnosticStream);
+      bool valid = cedar::validatePolicySet(*policies, *schema, validation);
+      if (validated)
+        *validated = valid;
+    }
+  }
   mlir::OwningOpRef<mlir::ModuleOp> module =
       cedar::generateIR(context, *policies, diagnostics);
+  if (module && schema)
+    generateSchemaOp(*module, *schema);
   if (!module || errorCount() != 0 || mlir::failed(mlir::verify(*module)))
     return nullptr;
   return module;
 }
 
-bool Compiler::checkSource(llvm::StringRef path) {
-  return static_cast<bool>(loadSource(path));
+mlir::OwningOpRef<mlir::ModuleOp> Compiler::loadSchema(llvm::StringRef path) {
+  std::optional<schema::Schema> schema =
+      schema::parseSchemaFile(path, diagnostics);
+  if (!schema)
+    return nullptr;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::ModuleOp::create(mlir::UnknownLoc::get(&context));
+  generateSchemaOp(*module, *schema);
+  if (mlir::failed(mlir::verify(*module)))
+    return nullptr;
+  return module;
 }
 
 mlir::LogicalResult Compiler::optimize(mlir::ModuleOp module) {

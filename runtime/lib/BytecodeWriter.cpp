@@ -6,7 +6,6 @@
 #include "rune/Runtime/SchemaSection.h"
 
 #include <cstring>
-#include <iterator>
 #include <limits>
 
 namespace rune::bc {

@@ -13,8 +13,12 @@ namespace rune {
 
 namespace {
 
-/// The extension type an `__extn` function name constructs, or "".
+/// The extension type an `__extn` function name produces, or "". `offset`
+/// appears when Cedar writes out a datetime it computed: {"fn": "offset",
+/// "args": [datetime, duration]}.
 std::string_view extensionTypeOf(std::string_view function) {
+  if (function == "offset")
+    return "datetime";
   if (function == "decimal")
     return "decimal";
   if (function == "ip" || function == "ipaddr")
@@ -202,10 +206,44 @@ bool JsonValueConverter::convertUid(const json::Node &node,
 bool JsonValueConverter::convertExtensionEscape(const json::Node &node,
                                                 Value &out) {
   std::string_view typeName;
+  return evaluateExtensionCall(node, typeName, out);
+}
+
+bool JsonValueConverter::evaluateExtensionCall(const json::Node &node,
+                                               std::string_view &typeName,
+                                               Value &out) {
   const json::Node *argument;
   if (!readExtensionCall(node, typeName, argument))
     return false;
-  return convertExtension(*argument, typeName, out);
+  if (argument->kind == json::Kind::String)
+    return convertExtension(*argument, typeName, out);
+
+  // "args": the function applied to values, each itself an escape.
+  std::string_view fn = node.find("fn")->text;
+  bool isOffset = fn == "offset";
+  size_t arity = isOffset ? 2 : 1;
+  if (argument->elements.size() != arity)
+    return fail(argument->offset, "`" + std::string(fn) + "` takes " +
+                                      std::to_string(arity) +
+                                      " argument(s) in `args`");
+  if (!isOffset) {
+    if (argument->elements[0].kind != json::Kind::String)
+      return fail(argument->elements[0].offset,
+                  "expected a string argument to `" + std::string(fn) + "`");
+    return convertExtension(argument->elements[0], typeName, out);
+  }
+  Value start, offset;
+  if (!convertValue(argument->elements[0], start) ||
+      !convertValue(argument->elements[1], offset))
+    return false;
+  if (!start.is(ValueKind::Datetime) || !offset.is(ValueKind::Duration))
+    return fail(argument->offset,
+                "`offset` takes a datetime and a duration in `args`");
+  int64_t millis;
+  if (__builtin_add_overflow(start.asScalar(), offset.asScalar(), &millis))
+    return fail(argument->offset, "`offset` overflows");
+  out = Value::datetime(millis);
+  return true;
 }
 
 bool JsonValueConverter::readExtensionCall(const json::Node &node,
@@ -216,17 +254,26 @@ bool JsonValueConverter::readExtensionCall(const json::Node &node,
                              "`__extn`, got " +
                                  std::string(json::kindName(node.kind)));
   for (const json::Member &member : node.members)
-    if (member.key != "fn" && member.key != "arg")
+    if (member.key != "fn" && member.key != "arg" && member.key != "args")
       return fail(member.keyOffset, "unexpected key `" + member.key +
                                         "` in `__extn` (expected `fn` and "
-                                        "`arg`)");
+                                        "`arg` or `args`)");
   const json::Node *fn = node.find("fn");
-  argument = node.find("arg");
+  const json::Node *single = node.find("arg");
+  const json::Node *several = node.find("args");
   if (!fn || fn->kind != json::Kind::String)
     return fail(fn ? fn->offset : node.offset, "`__extn` needs a string `fn`");
-  if (!argument || argument->kind != json::Kind::String)
+  if (single && several)
+    return fail(several->offset, "`__extn` takes `arg` or `args`, not both");
+  argument = single ? single : several;
+  if (!argument || (single && single->kind != json::Kind::String) ||
+      (several && several->kind != json::Kind::Array))
     return fail(argument ? argument->offset : node.offset,
-                "`__extn` needs a string `arg`");
+                "`__extn` needs a string `arg` or an array `args`");
+  if (several && fn->text != "offset" && extensionTypeOf(fn->text).empty())
+    return fail(fn->offset, "unknown extension function `" + fn->text + "`");
+  if (single && fn->text == "offset")
+    return fail(single->offset, "`offset` takes `args`, not `arg`");
   typeName = extensionTypeOf(fn->text);
   if (typeName.empty())
     return fail(fn->offset, "unknown extension function `" + fn->text +
@@ -373,7 +420,7 @@ bool JsonValueConverter::convertTyped(const json::Node &node, uint32_t type,
     if (typeName != expected.name)
       return fail(node.offset, "expected a value of type " + expected.name +
                                    ", got " + std::string(typeName));
-    return convertExtension(*argument, typeName, out);
+    return evaluateExtensionCall(*call, typeName, out);
   }
   }
   return typeMismatch(node, type);

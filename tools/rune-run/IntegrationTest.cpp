@@ -121,8 +121,11 @@ bool TestLoader::prepare(const IntegrationTest &test, Prepared &prepared,
   std::string diagnostics;
   llvm::raw_string_ostream diagnosticStream(diagnostics);
   Compiler compiler(diagnosticStream);
+  SourceOptions options;
+  options.schemaPath = test.schema.string();
+  options.validate = test.shouldValidate.has_value() && !test.schema.empty();
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      compiler.loadSource(test.policies.string());
+      compiler.loadSource(test.policies.string(), options, &prepared.validates);
   if (!module || mlir::failed(compiler.optimize(*module))) {
     error = "does not compile:\n" + diagnostics;
     return false;

@@ -9,6 +9,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "rune/Driver/Compiler.h"
+#include "rune/Dialect/Rune/RuneOps.h"
+#include "rune/Runtime/SchemaInfo.h"
+#include "rune/Target/Bytecode/BytecodeEmitter.h"
 #include "AuthorizeCommand.h"
 #include "BenchCommand.h"
 #include "TestCommand.h"
@@ -48,6 +51,20 @@ bool compileSource(const std::string &path, std::vector<uint8_t> &bytecode,
   return true;
 }
 
+/// Compiles a Cedar schema through the rune dialect (rune.schema) into the
+/// runtime's form, for `authorize --schema`.
+bool compileSchema(const std::string &path, rune::bc::SchemaInfo &schema,
+                   std::string &error) {
+  rune::Compiler compiler;
+  mlir::OwningOpRef<mlir::ModuleOp> module = compiler.loadSchema(path);
+  if (!module) {
+    error = "'" + path + "' is not a valid schema";
+    return false;
+  }
+  schema = rune::decodeSchema(*module->getOps<rune::SchemaOp>().begin());
+  return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -64,7 +81,7 @@ int main(int argc, char **argv) {
   std::string command = argv[1];
   if (command == "authorize")
     return rune::cli::runAuthorize(argc - 1, argv + 1, /*linked=*/nullptr,
-                                   compileSource);
+                                   compileSource, compileSchema);
   if (command == "bench")
     return rune::cli::runBench(argc - 1, argv + 1);
   if (command == "test")

@@ -47,6 +47,8 @@ constexpr const char *kUsage =
     "Usage: runec <input> [options]\n"
     "\n"
     "Compiles a policy source (.cedar) through the rune MLIR dialect.\n"
+    "Exit codes: 0 success, 1 errors, 3 validation against --schema "
+    "failed.\n"
     "\n"
     "Options";
 
@@ -60,7 +62,7 @@ int fail(const std::string &message) {
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
 
-  std::string input, output, emit = "bytecode";
+  std::string input, output, emit = "bytecode", schemaPath;
   unsigned optLevel = 2;
   po::options_description visible(kUsage);
   visible.add_options()("help,h", "print this help and exit")(
@@ -73,6 +75,10 @@ int main(int argc, char **argv) {
       "optimization), bytecode (default), bytecode-asm (disassembled "
       "bytecode), llvm (LLVM IR), obj (native object file)")(
       "check", "parse and check only; write nothing")(
+      "schema,s", po::value(&schemaPath),
+      "a Cedar schema (.cedarschema or JSON): the policies are validated "
+      "against it (exit code 3 when validation fails) and it is compiled "
+      "into the module, so the runtime reads entities and requests with it")(
       "opt-level,O", po::value(&optLevel),
       "native code optimization level 0-3 (default 2); 0 also skips the "
       "rune dialect optimizations");
@@ -117,9 +123,18 @@ int main(int argc, char **argv) {
                 "or obj)");
 
   rune::Compiler compiler;
-  mlir::OwningOpRef<mlir::ModuleOp> module = compiler.loadSource(input);
+  rune::SourceOptions sourceOptions;
+  sourceOptions.schemaPath = schemaPath;
+  sourceOptions.validate = !schemaPath.empty();
+  std::optional<bool> validated;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      compiler.loadSource(input, sourceOptions, &validated);
   if (!module)
     return 1;
+  // Exit code 3, as Cedar's CLI: the policies are well formed but do not
+  // validate against the schema.
+  if (validated == false)
+    return 3;
   if (vm.count("check"))
     return 0;
   if (kind->kind != EmitKind::Mlir && optLevel > 0 &&

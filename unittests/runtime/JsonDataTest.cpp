@@ -88,6 +88,41 @@ struct BadEntities {
   const char *firstLine;
 };
 
+// Cedar writes a datetime it computed as the call that made it.
+TEST_F(EntitiesJsonTest, ExtensionCallsWithSeveralArguments) {
+  ASSERT_TRUE(parse(R"([
+    {"uid": {"type": "User", "id": "alice"},
+     "attrs": {
+       "later": {"__extn": {"fn": "offset", "args": [
+         {"__extn": {"fn": "datetime", "arg": "2024-01-01"}},
+         {"__extn": {"fn": "duration", "arg": "1d"}}]}},
+       "ip": {"__extn": {"fn": "ip", "args": ["10.0.0.1"]}}
+     },
+     "parents": []}
+  ])"))
+      << error;
+  const EntityStore::Entity *alice = find("User", "alice");
+  ASSERT_NE(alice, nullptr);
+  EXPECT_EQ(show(attr(*alice, "later")), "datetime(\"2024-01-02T00:00:00Z\")");
+  EXPECT_EQ(show(attr(*alice, "ip")), "ip(\"10.0.0.1\")");
+
+  EXPECT_FALSE(parse(R"([{"uid": {"type": "A", "id": "a"}, "attrs": {"x":
+    {"__extn": {"fn": "offset", "args": [{"__extn": {"fn": "duration",
+    "arg": "1d"}}]}}}}])"));
+  EXPECT_NE(error.find("`offset` takes 2 argument(s) in `args`"),
+            std::string::npos)
+      << error;
+  EXPECT_FALSE(parse(R"([{"uid": {"type": "A", "id": "a"}, "attrs": {"x":
+    {"__extn": {"fn": "offset", "args": [
+      {"__extn": {"fn": "duration", "arg": "1d"}},
+      {"__extn": {"fn": "duration", "arg": "1d"}}]}}}}])"));
+  EXPECT_NE(error.find("takes a datetime and a duration"), std::string::npos)
+      << error;
+  EXPECT_FALSE(parse(R"([{"uid": {"type": "A", "id": "a"}, "attrs": {"x":
+    {"__extn": {"fn": "decimal", "arg": "1.0", "args": ["1.0"]}}}}])"));
+  EXPECT_NE(error.find("not both"), std::string::npos) << error;
+}
+
 TEST_F(EntitiesJsonTest, ReportsErrorsWithLocations) {
   const BadEntities cases[] = {
       {"", "e.json:1:1: error: unexpected end of input, expected a value"},

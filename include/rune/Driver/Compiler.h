@@ -29,17 +29,32 @@ class SourceMgrDiagnosticHandler;
 
 namespace rune {
 
+/// How a policy source is compiled.
+struct SourceOptions {
+  /// A Cedar schema (.cedarschema or JSON) to compile with: it is embedded
+  /// in the module, and the runtime reads entities and requests with it.
+  std::string schemaPath;
+  /// Validate the policies against the schema (Cedar's strict mode).
+  bool validate = false;
+};
+
 class Compiler {
 public:
   explicit Compiler(llvm::raw_ostream &diagnosticStream = llvm::errs());
   ~Compiler();
 
   /// Reads `path` (or stdin for "-"), parses and checks it and generates the
-  /// rune dialect. Returns null after reporting the errors.
-  mlir::OwningOpRef<mlir::ModuleOp> loadSource(llvm::StringRef path);
+  /// rune dialect. Returns null after reporting the errors. With
+  /// `options.validate`, `validated` (if given) receives whether the
+  /// policies passed validation; a failed validation is reported but does
+  /// not stop the compilation (Cedar authorizes unvalidated policies too).
+  mlir::OwningOpRef<mlir::ModuleOp>
+  loadSource(llvm::StringRef path, const SourceOptions &options = {},
+             std::optional<bool> *validated = nullptr);
 
-  /// Only parse and check; true when the source is valid.
-  bool checkSource(llvm::StringRef path);
+  /// A module holding only the rune.schema of the schema at `path`.
+  mlir::OwningOpRef<mlir::ModuleOp> loadSchema(llvm::StringRef path);
+
 
   /// Runs the optimization pipeline on the rune dialect.
   mlir::LogicalResult optimize(mlir::ModuleOp module);

@@ -417,6 +417,9 @@ struct ConvertRuneToLLVMPass
     }
     for (Operation *op : layout.policies)
       op->erase();
+    // The schema travels in the embedded bytecode.
+    for (SchemaOp schema : llvm::make_early_inc_range(module.getOps<SchemaOp>()))
+      schema->erase();
     emitDescriptor(module, symbolName, bytecode, functionNames);
   }
 };

@@ -342,3 +342,138 @@ void IfOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                        MLIRContext *context) {
   results.add<SimplifyConstantIf>(context);
 }
+
+//===----------------------------------------------------------------------===//
+// SchemaOp
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Checks the dictionary encoding of schema types and declarations that
+/// SchemaOp documents.
+class SchemaChecker {
+public:
+  explicit SchemaChecker(SchemaOp op) : op(op) {}
+
+  LogicalResult checkType(Attribute attr, const Twine &where) {
+    auto dict = dyn_cast<DictionaryAttr>(attr);
+    if (!dict)
+      return fail(where, "a type must be a dictionary");
+    auto kind = dict.getAs<StringAttr>("kind");
+    if (!kind)
+      return fail(where, "a type needs a string 'kind'");
+    StringRef k = kind.getValue();
+    if (k == "bool" || k == "long" || k == "string")
+      return success();
+    if (k == "entity")
+      return requireString(dict, "name", where);
+    if (k == "extension") {
+      auto name = dict.getAs<StringAttr>("name");
+      if (!name || !llvm::is_contained({"decimal", "ipaddr", "datetime",
+                                        "duration"},
+                                       name.getValue()))
+        return fail(where, "unknown extension type");
+      return success();
+    }
+    if (k == "set") {
+      Attribute element = dict.get("element");
+      if (!element)
+        return fail(where, "a set type needs an 'element' type");
+      return checkType(element, where + ".element");
+    }
+    if (k == "record")
+      return checkRecord(dict, where);
+    return fail(where, "unknown type kind '" + k + "'");
+  }
+
+  LogicalResult checkRecord(DictionaryAttr dict, const Twine &where) {
+    if (dict.getAs<StringAttr>("kind").getValue() != "record")
+      return fail(where, "must be a record type");
+    auto attributes = dict.getAs<ArrayAttr>("attributes");
+    if (!attributes || !dict.getAs<BoolAttr>("open"))
+      return fail(where, "a record type needs 'attributes' and 'open'");
+    llvm::SmallSet<StringRef, 8> names;
+    for (Attribute entry : attributes) {
+      auto attribute = dyn_cast<DictionaryAttr>(entry);
+      if (!attribute || !attribute.getAs<StringAttr>("name") ||
+          !attribute.getAs<BoolAttr>("required") || !attribute.get("type"))
+        return fail(where, "an attribute needs 'name', 'required' and 'type'");
+      StringRef name = attribute.getAs<StringAttr>("name").getValue();
+      if (!names.insert(name).second)
+        return fail(where, "duplicate attribute '" + name + "'");
+      if (failed(checkType(attribute.get("type"), where + "." + name)))
+        return failure();
+    }
+    return success();
+  }
+
+  LogicalResult requireString(DictionaryAttr dict, StringRef key,
+                              const Twine &where) {
+    if (!dict.getAs<StringAttr>(key))
+      return fail(where, "needs a string '" + key + "'");
+    return success();
+  }
+
+  LogicalResult requireStrings(DictionaryAttr dict, StringRef key,
+                               const Twine &where) {
+    auto array = dict.getAs<ArrayAttr>(key);
+    if (!array || !llvm::all_of(array, [](Attribute a) {
+          return isa<StringAttr>(a);
+        }))
+      return fail(where, "needs '" + key + "', a list of strings");
+    return success();
+  }
+
+  LogicalResult fail(const Twine &where, const Twine &message) {
+    return op.emitOpError() << where << ": " << message;
+  }
+
+private:
+  SchemaOp op;
+};
+} // namespace
+
+LogicalResult SchemaOp::verify() {
+  SchemaChecker checker(*this);
+  for (auto [index, attr] : llvm::enumerate(getEntityTypes())) {
+    std::string where = "entity type " + std::to_string(index);
+    auto entity = dyn_cast<DictionaryAttr>(attr);
+    if (!entity)
+      return checker.fail(where, "must be a dictionary");
+    if (failed(checker.requireString(entity, "name", where)) ||
+        failed(checker.requireStrings(entity, "member_of", where)))
+      return failure();
+    auto shape = entity.getAs<DictionaryAttr>("attributes");
+    if (!shape || !shape.getAs<StringAttr>("kind") ||
+        failed(checker.checkRecord(shape, where + ".attributes")))
+      return failure();
+    if (Attribute tags = entity.get("tags"))
+      if (failed(checker.checkType(tags, where + ".tags")))
+        return failure();
+    if (entity.get("enum_ids") &&
+        failed(checker.requireStrings(entity, "enum_ids", where)))
+      return failure();
+  }
+  for (auto [index, attr] : llvm::enumerate(getActions())) {
+    std::string where = "action " + std::to_string(index);
+    auto action = dyn_cast<DictionaryAttr>(attr);
+    if (!action)
+      return checker.fail(where, "must be a dictionary");
+    if (failed(checker.requireString(action, "type", where)) ||
+        failed(checker.requireString(action, "id", where)) ||
+        failed(checker.requireStrings(action, "principals", where)) ||
+        failed(checker.requireStrings(action, "resources", where)))
+      return failure();
+    auto parents = action.getAs<ArrayAttr>("parents");
+    if (!parents || !llvm::all_of(parents, [](Attribute parent) {
+          auto pair = dyn_cast<ArrayAttr>(parent);
+          return pair && pair.size() == 2 && isa<StringAttr>(pair[0]) &&
+                 isa<StringAttr>(pair[1]);
+        }))
+      return checker.fail(where, "needs 'parents', a list of [type, id]");
+    if (auto context = action.getAs<DictionaryAttr>("context"))
+      if (!context.getAs<StringAttr>("kind") ||
+          failed(checker.checkRecord(context, where + ".context")))
+        return failure();
+  }
+  return success();
+}

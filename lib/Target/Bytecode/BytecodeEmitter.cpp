@@ -12,6 +12,7 @@
 #include "rune/Dialect/Rune/RuneOps.h"
 #include "rune/Runtime/BytecodeFormat.h"
 #include "rune/Runtime/BytecodeWriter.h"
+#include "rune/Runtime/SchemaInfo.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -285,14 +286,105 @@ private:
   unsigned nextRegister = 0;
 };
 
+/// Flattens rune.schema's nested type dictionaries into the runtime's type
+/// table (children before the types that refer to them).
+class SchemaDecoder {
+public:
+  uint32_t type(DictionaryAttr dict) {
+    StringRef kind = dict.getAs<StringAttr>("kind").getValue();
+    bc::SchemaType type;
+    if (kind == "bool") {
+      type.kind = bc::SchemaType::Kind::Bool;
+    } else if (kind == "long") {
+      type.kind = bc::SchemaType::Kind::Long;
+    } else if (kind == "string") {
+      type.kind = bc::SchemaType::Kind::String;
+    } else if (kind == "entity" || kind == "extension") {
+      type.kind = kind == "entity" ? bc::SchemaType::Kind::Entity
+                                   : bc::SchemaType::Kind::Extension;
+      type.name = dict.getAs<StringAttr>("name").str();
+    } else if (kind == "set") {
+      type.kind = bc::SchemaType::Kind::Set;
+      type.element = this->type(dict.getAs<DictionaryAttr>("element"));
+    } else {
+      type.kind = bc::SchemaType::Kind::Record;
+      type.additionalAttributes = dict.getAs<BoolAttr>("open").getValue();
+      for (Attribute entry : dict.getAs<ArrayAttr>("attributes")) {
+        auto attribute = cast<DictionaryAttr>(entry);
+        type.attributes.push_back(
+            {attribute.getAs<StringAttr>("name").str(),
+             attribute.getAs<BoolAttr>("required").getValue(),
+             this->type(attribute.getAs<DictionaryAttr>("type"))});
+      }
+      llvm::sort(type.attributes, [](const auto &a, const auto &b) {
+        return a.name < b.name;
+      });
+    }
+    info.types.push_back(std::move(type));
+    return info.types.size() - 1;
+  }
+
+  static std::vector<std::string> strings(ArrayAttr array) {
+    std::vector<std::string> values;
+    for (Attribute value : array)
+      values.push_back(cast<StringAttr>(value).str());
+    return values;
+  }
+
+  bc::SchemaInfo decode(SchemaOp op) {
+    for (Attribute attr : op.getEntityTypes()) {
+      auto dict = cast<DictionaryAttr>(attr);
+      bc::SchemaEntityType entity;
+      entity.name = dict.getAs<StringAttr>("name").str();
+      entity.attributes = type(dict.getAs<DictionaryAttr>("attributes"));
+      if (auto tags = dict.getAs<DictionaryAttr>("tags"))
+        entity.tags = type(tags);
+      if (auto ids = dict.getAs<ArrayAttr>("enum_ids"))
+        entity.enumIds = strings(ids);
+      entity.memberOfTypes = strings(dict.getAs<ArrayAttr>("member_of"));
+      info.entityTypes.push_back(std::move(entity));
+    }
+    for (Attribute attr : op.getActions()) {
+      auto dict = cast<DictionaryAttr>(attr);
+      bc::SchemaAction action;
+      action.type = dict.getAs<StringAttr>("type").str();
+      action.id = dict.getAs<StringAttr>("id").str();
+      for (Attribute parent : dict.getAs<ArrayAttr>("parents")) {
+        auto pair = cast<ArrayAttr>(parent);
+        action.parents.emplace_back(cast<StringAttr>(pair[0]).str(),
+                                    cast<StringAttr>(pair[1]).str());
+      }
+      action.principalTypes = strings(dict.getAs<ArrayAttr>("principals"));
+      action.resourceTypes = strings(dict.getAs<ArrayAttr>("resources"));
+      if (auto context = dict.getAs<DictionaryAttr>("context"))
+        action.context = type(context);
+      info.actions.push_back(std::move(action));
+    }
+    return std::move(info);
+  }
+
+private:
+  bc::SchemaInfo info;
+};
+
 } // namespace
+
+bc::SchemaInfo decodeSchema(SchemaOp op) { return SchemaDecoder().decode(op); }
 
 LogicalResult emitBytecode(ModuleOp module, std::vector<uint8_t> &out,
                            BytecodeLayout *layoutOut) {
   BytecodeLayout scratchLayout;
   BytecodeLayout &layout = layoutOut ? *layoutOut : scratchLayout;
   bc::ModuleWriter writer;
+  bool hasSchema = false;
   for (Operation &op : module.getBody()->getOperations()) {
+    if (auto schema = dyn_cast<SchemaOp>(op)) {
+      if (hasSchema)
+        return schema.emitOpError("a module holds at most one schema");
+      hasSchema = true;
+      writer.setSchema(decodeSchema(schema));
+      continue;
+    }
     auto policy = dyn_cast<PolicyOp>(op);
     if (!policy)
       return op.emitOpError("is not a rune.policy; lower it first");

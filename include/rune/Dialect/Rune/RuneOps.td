@@ -49,6 +49,35 @@ def Rune_YieldOp : Rune_Op<"yield", [Pure, Terminator, ReturnLike,
   let assemblyFormat = "$value attr-dict";
 }
 
+def Rune_SchemaOp : Rune_Op<"schema", [HasParent<"::mlir::ModuleOp">]> {
+  let summary = "The schema policies were compiled against";
+  let description = [{
+    The entity types and actions of a Cedar schema, carried with the
+    policies so that the runtime reads entities, contexts and requests with
+    it (a string becomes a decimal where an attribute is declared decimal,
+    action entities come from the schema, requests are validated). At most
+    one per module.
+
+    Types are dictionaries: `{kind = "bool" | "long" | "string"}`,
+    `{kind = "entity", name = "NS::T"}`, `{kind = "extension", name =
+    "decimal" | "ipaddr" | "datetime" | "duration"}`, `{kind = "set",
+    element = <type>}`, `{kind = "record", attributes = [ {name = "a",
+    required = true, type = <type>}, ... ], open = false}`.
+
+    ```mlir
+    rune.schema entity_types [ {name = "User", attributes = {kind = "record",
+        attributes = [], open = false}, member_of = ["Group"]} ]
+      actions [ {type = "Action", id = "view", parents = [],
+        principals = ["User"], resources = ["Photo"]} ]
+    ```
+  }];
+  let arguments = (ins ArrayAttr:$entity_types, ArrayAttr:$actions);
+  let assemblyFormat = [{
+    `entity_types` $entity_types `actions` $actions attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Values
 //===----------------------------------------------------------------------===//

@@ -20,6 +20,11 @@
 
 namespace rune {
 
+class SchemaOp;
+namespace bc {
+struct SchemaInfo;
+}
+
 /// Table indices the bytecode gives to operations, so that native code
 /// refers to the same constants and strings as the interpreter does.
 struct BytecodeLayout {
@@ -33,6 +38,9 @@ struct BytecodeLayout {
   /// The rune.policy operations in bytecode order.
   std::vector<mlir::Operation *> policies;
 };
+
+/// The runtime's form of a rune.schema operation.
+bc::SchemaInfo decodeSchema(SchemaOp op);
 
 /// Emits `module` as bytecode into `out`. Reports errors (e.g. a policy too
 /// large for 16-bit register numbers) on the operations and fails.

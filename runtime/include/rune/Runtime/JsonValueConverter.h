@@ -78,6 +78,10 @@ private:
   bool checkLength(const json::Node &node);
   bool convertObject(const json::Node &node, Value &out);
   bool convertExtensionEscape(const json::Node &node, Value &out);
+  /// The value of an `__extn` body: {"fn", "arg": string} or {"fn", "args":
+  /// [values]}; `typeName` receives the extension type it produces.
+  bool evaluateExtensionCall(const json::Node &node, std::string_view &typeName,
+                             Value &out);
   /// Reads {"fn", "arg"}: the name of the extension type and the argument.
   bool readExtensionCall(const json::Node &node, std::string_view &typeName,
                          const json::Node *&argument);
