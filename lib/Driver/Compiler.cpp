@@ -3,12 +3,14 @@
 #include "rune/Driver/Compiler.h"
 #include "rune/Conversion/Passes.h"
 #include "rune/Dialect/Rune/RuneDialect.h"
+#include "rune/Frontend/Cedar/Formatter.h"
 #include "rune/Frontend/Cedar/Parser.h"
 #include "rune/IRGen/CedarIRGen.h"
 #include "rune/IRGen/SchemaIRGen.h"
 #include "rune/Schema/SchemaParser.h"
 #include "rune/Sema/CedarValidator.h"
 #include "rune/Sema/CedarSema.h"
+#include "rune/Sema/TemplateLinker.h"
 #include "rune/Target/Bytecode/BytecodeEmitter.h"
 #include "rune/Target/Native/NativeEmitter.h"
 #include "rune/Transforms/Pipeline.h"
@@ -86,6 +88,12 @@ Compiler::loadSource(llvm::StringRef path, const SourceOptions &options,
     return nullptr;
   if (!cedar::checkPolicySet(*policies, diagnostics))
     return nullptr;
+  if (!options.linksPath.empty()) {
+    unsigned linksBufferId;
+    if (!loadBuffer(options.linksPath, linksBufferId) ||
+        !cedar::linkTemplates(*policies, linksBufferId, diagnostics))
+      return nullptr;
+  }
   std::optional<schema::Schema> schema;
   if (!options.schemaPath.empty()) {
     schema = schema::parseSchemaFile(options.schemaPath, diagnostics);
@@ -107,6 +115,21 @@ Compiler::loadSource(llvm::StringRef path, const SourceOptions &options,
   if (!module || errorCount() != 0 || mlir::failed(mlir::verify(*module)))
     return nullptr;
   return module;
+}
+
+std::optional<std::string> Compiler::formatSource(llvm::StringRef path,
+                                                  std::string *original) {
+  if (languageOf(path) == SourceLanguage::Unknown) {
+    diagnostics.error("'" + path +
+                      "': unknown source language (expected a .cedar file)");
+    return std::nullopt;
+  }
+  unsigned bufferId;
+  if (!loadBuffer(path, bufferId))
+    return std::nullopt;
+  if (original)
+    *original = sourceMgr.getMemoryBuffer(bufferId)->getBuffer().str();
+  return cedar::formatPolicySource(bufferId, diagnostics);
 }
 
 mlir::OwningOpRef<mlir::ModuleOp> Compiler::loadSchema(llvm::StringRef path) {

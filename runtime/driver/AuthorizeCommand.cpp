@@ -187,6 +187,7 @@ RequestText readRequestJson(const std::string &path) {
 
 ModulePtr loadPolicies(rune_engine *engine, const rune_native_module *linked,
                        const std::optional<std::string> &policiesPath,
+                       const SourceCompileOptions &compileOptions,
                        const SourceCompiler &compile) {
   rune_module *module = nullptr;
   CError error;
@@ -194,6 +195,9 @@ ModulePtr loadPolicies(rune_engine *engine, const rune_native_module *linked,
     if (policiesPath)
       throw CommandError{"--policies cannot be used: this program's "
                          "policies are compiled in"};
+    if (!compileOptions.linksPath.empty())
+      throw CommandError{"--links cannot be used: this program's policies "
+                         "are compiled in, with their templates linked"};
     if (rune_module_load_native(engine, linked, &module, &error.text) !=
         RUNE_OK)
       throw CommandError{error.str()};
@@ -207,6 +211,11 @@ ModulePtr loadPolicies(rune_engine *engine, const rune_native_module *linked,
   bool isBytecode =
       bytes.size() >= bc::kMagic.size() &&
       std::equal(bc::kMagic.begin(), bc::kMagic.end(), bytes.begin());
+  if (isBytecode && !compileOptions.linksPath.empty())
+    throw CommandError{fmt::format(
+        "--links cannot be used with the bytecode file `{}`: link templates "
+        "when compiling it (runec --links)",
+        path)};
   if (!isBytecode) {
     if (!compile)
       throw CommandError{fmt::format(
@@ -215,7 +224,7 @@ ModulePtr loadPolicies(rune_engine *engine, const rune_native_module *linked,
           path)};
     std::string compileError;
     bytes.clear();
-    if (!compile(path, bytes, compileError))
+    if (!compile(path, compileOptions, bytes, compileError))
       throw CommandError{compileError.empty()
                              ? fmt::format("cannot compile `{}`", path)
                              : compileError};
@@ -270,6 +279,8 @@ int run(int argc, const char *const *argv, const rune_native_module *linked,
       "the context: a JSON object (default: {})")(
       "request-json", po::value<std::string>()->value_name("FILE"),
       "the whole request as JSON: principal, action, resource, context")(
+      "links", po::value<std::string>()->value_name("FILE"),
+      "Cedar template-link JSON: links the templates of a policy source")(
       "schema,s", po::value<std::string>()->value_name("FILE"),
       "a Cedar schema to read and validate entities, context and request "
       "with (default: the schema compiled into the policies, if any)")(
@@ -324,8 +335,10 @@ int run(int argc, const char *const *argv, const rune_native_module *linked,
   EnginePtr engine(rune_engine_create());
   if (!engine)
     throw CommandError{"cannot create the runtime engine"};
-  ModulePtr module =
-      loadPolicies(engine.get(), linked, optional("policies"), compile);
+  SourceCompileOptions compileOptions;
+  compileOptions.linksPath = optional("links").value_or("");
+  ModulePtr module = loadPolicies(engine.get(), linked, optional("policies"),
+                                  compileOptions, compile);
 
   // As Cedar's CLI: a schema given on the command line is the one the data
   // is read with; otherwise the one the policies were compiled with.

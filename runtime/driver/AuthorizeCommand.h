@@ -10,6 +10,9 @@
 //   -l/--principal UID, -a/--action UID, -r/--resource UID   Cedar syntax
 //   -c/--context FILE    a JSON object
 //   --request-json FILE  {"principal", "action", "resource", "context"}
+//   --links FILE         Cedar template-link JSON for a policy source,
+//                        through the SourceCompiler (rejected for .rbc
+//                        files, whose templates were linked when compiled)
 //   -s/--schema FILE     a Cedar schema, through the SchemaCompiler:
 //                        entities, context and request are read and
 //                        validated with it (a .rbc's own schema is used
@@ -34,11 +37,18 @@
 
 namespace rune::cli {
 
+/// How the SourceCompiler compiles a policy source.
+struct SourceCompileOptions {
+  /// Cedar template-link JSON to link the source's templates with; empty
+  /// for none.
+  std::string linksPath;
+};
+
 /// Compiles a policy source file to bytecode; provided by rune-run, absent
 /// in native executables.
-using SourceCompiler =
-    std::function<bool(const std::string &path, std::vector<uint8_t> &bytecode,
-                       std::string &error)>;
+using SourceCompiler = std::function<bool(
+    const std::string &path, const SourceCompileOptions &options,
+    std::vector<uint8_t> &bytecode, std::string &error)>;
 
 /// Compiles a schema file (Cedar's schema syntax or JSON); provided by
 /// rune-run, absent in native executables.

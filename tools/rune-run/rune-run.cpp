@@ -38,10 +38,14 @@ constexpr const char *kUsage =
     "is compiled first.\n";
 
 /// Compiles a policy source to bytecode with the full pipeline.
-bool compileSource(const std::string &path, std::vector<uint8_t> &bytecode,
-                   std::string &error) {
+bool compileSource(const std::string &path,
+                   const rune::cli::SourceCompileOptions &options,
+                   std::vector<uint8_t> &bytecode, std::string &error) {
   rune::Compiler compiler;
-  mlir::OwningOpRef<mlir::ModuleOp> module = compiler.loadSource(path);
+  rune::SourceOptions sourceOptions;
+  sourceOptions.linksPath = options.linksPath;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      compiler.loadSource(path, sourceOptions);
   if (!module || mlir::failed(compiler.optimize(*module)) ||
       mlir::failed(compiler.emitBytecode(*module, bytecode))) {
     // The compiler has already printed located diagnostics.

@@ -1,6 +1,7 @@
 //===- runec.cpp - The rune policy compiler -------------------------------===//
 //
 //   runec <input> [-o <output>] [--emit=<kind>] [--check] [-O<n>]
+//   runec <input> --format [--check] [-o <output>]
 //
 // Compiles a policy source through the rune dialect to bytecode (default),
 // native object code, or one of the textual forms along the way. Output is
@@ -57,12 +58,39 @@ int fail(const std::string &message) {
   return 1;
 }
 
+/// `--format`: writes the formatted source, or with `check` only says
+/// whether the file is formatted already (exit 1 if not), like
+/// `cargo fmt --check`.
+int formatFile(const std::string &input, std::string output, bool check) {
+  rune::Compiler compiler;
+  std::string original;
+  std::optional<std::string> formatted =
+      compiler.formatSource(input, &original);
+  if (!formatted)
+    return 1;
+  if (check) {
+    if (*formatted == original)
+      return 0;
+    llvm::errs() << "runec: " << input << " is not formatted\n";
+    return 1;
+  }
+  if (output.empty())
+    output = "-";
+  std::error_code error;
+  llvm::ToolOutputFile file(output, error, llvm::sys::fs::OF_Text);
+  if (error)
+    return fail("cannot open '" + output + "': " + error.message());
+  file.os() << *formatted;
+  file.keep();
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
 
-  std::string input, output, emit = "bytecode", schemaPath;
+  std::string input, output, emit = "bytecode", schemaPath, linksPath;
   unsigned optLevel = 2;
   po::options_description visible(kUsage);
   visible.add_options()("help,h", "print this help and exit")(
@@ -74,11 +102,20 @@ int main(int argc, char **argv) {
       "what to produce: mlir (rune dialect as generated), mlir-opt (after "
       "optimization), bytecode (default), bytecode-asm (disassembled "
       "bytecode), llvm (LLVM IR), obj (native object file)")(
-      "check", "parse and check only; write nothing")(
+      "check",
+      "parse and check only; write nothing. With --format: exit 1 if the "
+      "file is not formatted already")(
+      "format",
+      "print the policies laid out as `cedar format` does (to stdout, or "
+      "-o), comments kept")(
       "schema,s", po::value(&schemaPath),
       "a Cedar schema (.cedarschema or JSON): the policies are validated "
       "against it (exit code 3 when validation fails) and it is compiled "
       "into the module, so the runtime reads entities and requests with it")(
+      "links", po::value(&linksPath),
+      "Cedar template-link JSON ([{\"templateId\", \"newId\", "
+      "\"values\": {\"?principal\": {\"type\", \"id\"}}}]): each link "
+      "becomes a policy; the templates themselves are not compiled")(
       "opt-level,O", po::value(&optLevel),
       "native code optimization level 0-3 (default 2); 0 also skips the "
       "rune dialect optimizations");
@@ -122,10 +159,14 @@ int main(int argc, char **argv) {
                 "' (expected mlir, mlir-opt, bytecode, bytecode-asm, llvm "
                 "or obj)");
 
+  if (vm.count("format"))
+    return formatFile(input, output, vm.count("check") != 0);
+
   rune::Compiler compiler;
   rune::SourceOptions sourceOptions;
   sourceOptions.schemaPath = schemaPath;
   sourceOptions.validate = !schemaPath.empty();
+  sourceOptions.linksPath = linksPath;
   std::optional<bool> validated;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       compiler.loadSource(input, sourceOptions, &validated);

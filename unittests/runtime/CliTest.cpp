@@ -260,6 +260,7 @@ TEST_F(CliTest, SourceFilesGoThroughTheCompiler) {
 
   std::string compiledPath;
   cli::SourceCompiler compiler = [&](const std::string &source,
+                                     const cli::SourceCompileOptions &,
                                      std::vector<uint8_t> &bytecode,
                                      std::string &error) {
     compiledPath = source;
@@ -272,7 +273,9 @@ TEST_F(CliTest, SourceFilesGoThroughTheCompiler) {
   EXPECT_EQ(r.out, "ALLOW\n");
   EXPECT_EQ(compiledPath, path("policies.cedar"));
 
-  cli::SourceCompiler failing = [](const std::string &, std::vector<uint8_t> &,
+  cli::SourceCompiler failing = [](const std::string &,
+                                   const cli::SourceCompileOptions &,
+                                   std::vector<uint8_t> &,
                                    std::string &error) {
     error = "p.cedar:1:1: error: unexpected token";
     return false;

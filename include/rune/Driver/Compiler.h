@@ -20,6 +20,7 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct SourceOptions {
   std::string schemaPath;
   /// Validate the policies against the schema (Cedar's strict mode).
   bool validate = false;
+  /// Cedar's template-link JSON: each link instantiates a template of the
+  /// source as a new policy, and the templates themselves are dropped.
+  std::string linksPath;
 };
 
 class Compiler {
@@ -51,6 +55,12 @@ public:
   mlir::OwningOpRef<mlir::ModuleOp>
   loadSource(llvm::StringRef path, const SourceOptions &options = {},
              std::optional<bool> *validated = nullptr);
+
+  /// Reads `path` (or stdin for "-") and lays its policies out as
+  /// `cedar format` does. Returns nullopt after reporting the syntax errors.
+  /// `original` (if given) receives the source as read.
+  std::optional<std::string> formatSource(llvm::StringRef path,
+                                          std::string *original = nullptr);
 
   /// A module holding only the rune.schema of the schema at `path`.
   mlir::OwningOpRef<mlir::ModuleOp> loadSchema(llvm::StringRef path);

@@ -15,62 +15,14 @@
 #include "rune/Frontend/Cedar/AST.h"
 
 #include "Literals.h"
+#include "Precedence.h"
 
 #include "llvm/ADT/StringExtras.h"
 
 using namespace rune::cedar;
-using rune::cedar::detail::quoteString;
+using namespace rune::cedar::detail;
 
 namespace {
-
-/// Binding strength of each level of Cedar's expression grammar.
-enum Precedence : unsigned {
-  PrecIf,
-  PrecOr,
-  PrecAnd,
-  PrecRelation,
-  PrecAdd,
-  PrecMul,
-  PrecUnary,
-  PrecMember,
-};
-
-/// Cedar rejects more consecutive unary operators than this.
-constexpr unsigned MaxUnaryRun = 4;
-
-unsigned precedenceOf(const Expr &expr) {
-  switch (expr.getKind()) {
-  case Expr::Kind::If:
-    return PrecIf;
-  case Expr::Kind::Or:
-    return PrecOr;
-  case Expr::Kind::And:
-    return PrecAnd;
-  case Expr::Kind::Has:
-  case Expr::Kind::Like:
-  case Expr::Kind::Is:
-    return PrecRelation;
-  case Expr::Kind::Binary:
-    switch (llvm::cast<BinaryExpr>(expr).getOp()) {
-    case BinaryExpr::Op::Add:
-    case BinaryExpr::Op::Sub:
-      return PrecAdd;
-    case BinaryExpr::Op::Mul:
-      return PrecMul;
-    default:
-      return PrecRelation;
-    }
-  case Expr::Kind::Not:
-  case Expr::Kind::Neg:
-    return PrecUnary;
-  case Expr::Kind::LongLiteral:
-    // A negative literal is spelled with a leading '-'.
-    return llvm::cast<LongLiteralExpr>(expr).getValue() < 0 ? PrecUnary
-                                                            : PrecMember;
-  default:
-    return PrecMember;
-  }
-}
 
 class Printer {
 public:

@@ -577,6 +577,11 @@ struct PolicySet {
   std::vector<Policy> policies;
 };
 
+/// Deep copies, locations included (template linking instantiates one
+/// template many times).
+ExprPtr cloneExpr(const Expr &expr);
+Policy clonePolicy(const Policy &policy);
+
 //===----------------------------------------------------------------------===//
 // Printing
 //===----------------------------------------------------------------------===//
