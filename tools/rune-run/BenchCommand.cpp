@@ -14,14 +14,12 @@
 #include "BenchCommand.h"
 #include "IntegrationTest.h"
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <iostream>
 
-namespace po = boost::program_options;
 using Clock = std::chrono::steady_clock;
 
 namespace rune::cli {
@@ -89,51 +87,30 @@ Figures measure(const std::vector<Decision> &decisions, unsigned iterations) {
 } // namespace
 
 int runBench(int argc, const char *const *argv) {
-  std::string rootDir = ".", backendChoice = "both", format = "text";
+  std::string format = "text";
   unsigned iterations = 1000;
-  std::vector<std::string> inputs;
-  po::options_description visible(
-      "Usage: rune-run bench [options] <test.json | directory>...\n\n"
-      "Measures per-decision latency and throughput on the requests of Cedar\n"
-      "integration tests, everything loaded once beforehand.\n\nOptions");
-  visible.add_options()("help,h", "print this help and exit")(
-      "root", po::value(&rootDir),
-      "directory the paths inside the tests are relative to (default: .)")(
-      "backend", po::value(&backendChoice),
-      "bytecode, native or both (default: both)")(
-      "iterations,n", po::value(&iterations),
+  boost::program_options::options_description extra;
+  extra.add_options()(
+      "iterations,n", boost::program_options::value(&iterations),
       "passes over all requests (default: 1000)")(
-      "format", po::value(&format), "text (default) or json");
-  po::options_description hidden;
-  hidden.add_options()("input", po::value(&inputs));
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description positional;
-  positional.add("input", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv)
-                  .options(all)
-                  .positional(positional)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::error &error) {
-    std::cerr << "rune-run: error: " << error.what() << " (see --help)\n";
-    return 1;
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return 0;
-  }
-  std::optional<std::vector<Backend>> backends = parseBackends(backendChoice);
-  if (!backends || (format != "text" && format != "json") || iterations == 0 ||
-      inputs.empty()) {
-    std::cerr << "rune-run: error: invalid arguments (see --help)\n";
+      "format", boost::program_options::value(&format),
+      "text (default) or json");
+  SuiteCommandLine commandLine;
+  if (std::optional<int> exitCode = parseSuiteCommandLine(
+          argc, argv,
+          "Usage: rune-run bench [options] <test.json | directory>...\n\n"
+          "Measures per-decision latency and throughput on the requests of "
+          "Cedar\nintegration tests, everything loaded once beforehand.\n\n"
+          "Options",
+          extra, commandLine))
+    return *exitCode;
+  if ((format != "text" && format != "json") || iterations == 0) {
+    std::cerr << "rune-run: error: --format must be text or json and "
+                 "--iterations positive\n";
     return 1;
   }
 
-  TestLoader loader(*backends);
+  TestLoader loader(commandLine.backends);
   std::string error;
   if (!loader.initialize(error)) {
     std::cerr << "rune-run: error: " << error << "\n";
@@ -142,10 +119,11 @@ int runBench(int argc, const char *const *argv) {
   std::vector<TestLoader::Prepared> prepared;
   std::map<Backend, std::vector<Decision>> decisions;
   size_t tests = 0;
-  for (const std::filesystem::path &file : collectTestFiles(inputs)) {
+  for (const std::filesystem::path &file :
+       collectTestFiles(commandLine.inputs)) {
     IntegrationTest test;
     TestLoader::Prepared ready;
-    if (!readIntegrationTest(file, rootDir, test, error) ||
+    if (!readIntegrationTest(file, commandLine.root, test, error) ||
         !loader.prepare(test, ready, error)) {
       std::cerr << "rune-run: error: " << file.string() << ": " << error
                 << "\n";

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 
 namespace fs = std::filesystem;
 
@@ -34,6 +35,54 @@ std::string takeError(char *error) {
   std::string message = error ? error : "unknown error";
   rune_string_free(error);
   return message;
+}
+
+std::optional<int>
+parseSuiteCommandLine(int argc, const char *const *argv, const char *usage,
+                      const boost::program_options::options_description &extra,
+                      SuiteCommandLine &commandLine) {
+  namespace po = boost::program_options;
+  std::string backendChoice = "both";
+  po::options_description visible(usage);
+  visible.add_options()("help,h", "print this help and exit")(
+      "root", po::value(&commandLine.root),
+      "directory the paths inside the tests are relative to (default: .)")(
+      "backend", po::value(&backendChoice),
+      "bytecode, native or both (default: both)");
+  visible.add(extra);
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&commandLine.inputs));
+  po::options_description all;
+  all.add(visible).add(hidden);
+  po::positional_options_description positional;
+  positional.add("input", -1);
+  try {
+    po::store(po::command_line_parser(argc, argv)
+                  .options(all)
+                  .positional(positional)
+                  .run(),
+              commandLine.options);
+    po::notify(commandLine.options);
+  } catch (const po::error &error) {
+    std::cerr << "rune-run: error: " << error.what() << " (see --help)\n";
+    return 1;
+  }
+  if (commandLine.options.count("help")) {
+    std::cout << visible << "\n";
+    return 0;
+  }
+  std::optional<std::vector<Backend>> backends = parseBackends(backendChoice);
+  if (!backends) {
+    std::cerr << "rune-run: error: --backend must be bytecode, native or "
+                 "both\n";
+    return 1;
+  }
+  commandLine.backends = *backends;
+  if (commandLine.inputs.empty()) {
+    std::cerr << "rune-run: error: no test files (see --help)\n";
+    return 1;
+  }
+  return std::nullopt;
 }
 
 bool readIntegrationTest(const fs::path &file, const fs::path &root,

@@ -15,6 +15,7 @@
 #include "rune/Target/Native/NativeJIT.h"
 #include "rune/rune.h"
 
+#include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -74,6 +75,23 @@ struct IntegrationTest {
   std::optional<bool> shouldValidate;
   std::vector<ExpectedRequest> requests;
 };
+
+/// The command line shared by the commands that run integration tests:
+/// `--root`, `--backend`, `--help` and the test files or directories.
+struct SuiteCommandLine {
+  std::string root = ".";
+  std::vector<Backend> backends;
+  std::vector<std::string> inputs;
+  boost::program_options::variables_map options;
+};
+
+/// Parses `argv` with the suite options plus `extra` (documented under
+/// `usage`). Returns an exit code when the command should stop here (help
+/// printed: 0; bad arguments reported: 1), nothing when it should go on.
+std::optional<int>
+parseSuiteCommandLine(int argc, const char *const *argv, const char *usage,
+                      const boost::program_options::options_description &extra,
+                      SuiteCommandLine &commandLine);
 
 /// Reads one test file; paths inside are resolved against `root`.
 bool readIntegrationTest(const std::filesystem::path &file,

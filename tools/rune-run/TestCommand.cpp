@@ -11,12 +11,9 @@
 #include "TestCommand.h"
 #include "IntegrationTest.h"
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
-
-namespace po = boost::program_options;
 
 namespace rune::cli {
 namespace {
@@ -138,59 +135,26 @@ void TestRunner::run(const std::filesystem::path &file,
 } // namespace
 
 int runTest(int argc, const char *const *argv) {
-  std::string rootDir = ".", backendChoice = "both";
-  std::vector<std::string> inputs;
-  po::options_description visible(
-      "Usage: rune-run test [options] <test.json | directory>...\n\n"
-      "Runs Cedar integration tests: the decision, reasons and errors of each\n"
-      "request and the test's shouldValidate. Ends with the line\n"
-      "'N passed, M failed' (requests).\n\nOptions");
-  visible.add_options()("help,h", "print this help and exit")(
-      "root", po::value(&rootDir),
-      "directory the paths inside the tests are relative to (default: .)")(
-      "backend", po::value(&backendChoice),
-      "bytecode, native or both (default: both)")(
-      "verbose,v", "also list the requests that pass");
-  po::options_description hidden;
-  hidden.add_options()("input", po::value(&inputs));
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description positional;
-  positional.add("input", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv)
-                  .options(all)
-                  .positional(positional)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::error &error) {
-    std::cerr << "rune-run: error: " << error.what() << " (see --help)\n";
-    return 1;
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    return 0;
-  }
-  std::optional<std::vector<Backend>> backends = parseBackends(backendChoice);
-  if (!backends) {
-    std::cerr << "rune-run: error: --backend must be bytecode, native or both\n";
-    return 1;
-  }
-  if (inputs.empty()) {
-    std::cerr << "rune-run: error: no test files (see --help)\n";
-    return 1;
-  }
-  TestLoader loader(*backends);
+  boost::program_options::options_description extra;
+  extra.add_options()("verbose,v", "also list the requests that pass");
+  SuiteCommandLine commandLine;
+  if (std::optional<int> exitCode = parseSuiteCommandLine(
+          argc, argv,
+          "Usage: rune-run test [options] <test.json | directory>...\n\n"
+          "Runs Cedar integration tests: the decision, reasons and errors of "
+          "each\nrequest and the test's shouldValidate. Ends with the line\n"
+          "'N passed, M failed' (requests).\n\nOptions",
+          extra, commandLine))
+    return *exitCode;
+  TestLoader loader(commandLine.backends);
   std::string error;
   if (!loader.initialize(error)) {
     std::cerr << "rune-run: error: " << error << "\n";
     return 1;
   }
-  TestRunner runner(loader, vm.count("verbose") != 0);
-  for (const std::filesystem::path &file : collectTestFiles(inputs))
-    runner.run(file, rootDir);
+  TestRunner runner(loader, commandLine.options.count("verbose") != 0);
+  for (const std::filesystem::path &file : collectTestFiles(commandLine.inputs))
+    runner.run(file, commandLine.root);
   return runner.finish();
 }
 
