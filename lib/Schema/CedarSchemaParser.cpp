@@ -12,9 +12,11 @@
 // once. Name resolution and all other checks are shared with the JSON
 // format (SchemaResolver.cpp).
 //
-// As in the policy parser, ANTLR sees the buffer byte by byte so that token
-// offsets are SMLocs, input nested deeper than MaxNesting is rejected before
-// the recursive parser sees it, and nothing ANTLR throws escapes.
+// The parse driver is shared with the policy parser
+// (rune/Frontend/Common/AntlrParseDriver.h): ANTLR sees the buffer byte by
+// byte so that token offsets are SMLocs, and nothing ANTLR throws escapes.
+// Input nested deeper than MaxNesting is rejected before the recursive parser
+// sees it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,12 +25,11 @@
 #include "SchemaFragment.h"
 #include "SchemaStrings.h"
 #include "SchemaSyntaxErrors.h"
-#include "TokenLocator.h"
+
+#include "rune/Frontend/Common/AntlrParseDriver.h"
 
 #include "CedarSchemaLexer.h"
 #include "CedarSchemaParser.h"
-
-#include "llvm/Support/ConvertUTF.h"
 
 #include <set>
 
@@ -44,30 +45,8 @@ namespace {
 /// exhausts the stack of the recursive-descent parser.
 constexpr unsigned MaxNesting = 200;
 
-/// Presents a buffer to ANTLR as a sequence of bytes, each one symbol.
-class ByteInputStream : public antlr4::ANTLRInputStream {
-public:
-  explicit ByteInputStream(llvm::StringRef bytes) {
-    _data.reserve(bytes.size());
-    for (unsigned char byte : bytes)
-      _data.push_back(byte);
-  }
-};
-
-bool checkUTF8(llvm::StringRef text, const TokenLocator &locator,
-               DiagnosticEngine &diags) {
-  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.begin());
-  const auto *cursor = begin;
-  const auto *end = reinterpret_cast<const llvm::UTF8 *>(text.end());
-  if (llvm::isLegalUTF8String(&cursor, end))
-    return true;
-  diags.error(locator.locAt(cursor - begin),
-              "invalid UTF-8 in schema; Cedar schemas must be UTF-8");
-  return false;
-}
-
 bool checkNesting(antlr4::CommonTokenStream &tokens,
-                  const TokenLocator &locator, DiagnosticEngine &diags) {
+                  const SourceLocator &locator, DiagnosticEngine &diags) {
   unsigned depth = 0;
   for (antlr4::Token *token : tokens.getTokens()) {
     switch (token->getType()) {
@@ -113,7 +92,7 @@ RawType cloneType(const RawType &type) {
 /// Builds the RawSchema from a parse tree without syntax errors.
 class CedarSchemaBuilder {
 public:
-  CedarSchemaBuilder(const TokenLocator &locator, DiagnosticEngine &diags)
+  CedarSchemaBuilder(const SourceLocator &locator, DiagnosticEngine &diags)
       : locator(locator), diags(diags) {}
 
   RawSchema build(CedarSchemaParser::SchemaContext *tree) {
@@ -399,7 +378,7 @@ private:
     }
   }
 
-  const TokenLocator &locator;
+  const SourceLocator &locator;
   DiagnosticEngine &diags;
 };
 
@@ -409,40 +388,30 @@ std::optional<Schema> rune::schema::parseCedarSchema(unsigned bufferId,
                                                      DiagnosticEngine &diags) {
   llvm::StringRef text =
       diags.getSourceMgr().getMemoryBuffer(bufferId)->getBuffer();
-  TokenLocator locator(text);
-  if (!checkUTF8(text, locator, diags))
+  SourceLocator locator(text);
+  if (!frontend::checkUTF8(text, locator, diags,
+                           "invalid UTF-8 in schema; Cedar schemas must be "
+                           "UTF-8"))
     return std::nullopt;
 
   unsigned errorsBefore = diags.errorCount();
-  RawSchema raw;
-  try {
-    ByteInputStream input(text);
-    CedarSchemaLexer lexer(&input);
-    // The lexer cannot fail (unknown characters become INVALID_CHAR tokens,
-    // reported by the parser).
-    lexer.removeErrorListeners();
-    antlr4::CommonTokenStream tokens(&lexer);
-    tokens.fill();
-    if (!checkNesting(tokens, locator, diags))
-      return std::nullopt;
+  std::optional<RawSchema> raw = frontend::runGuarded(
+      locator, diags, "schema parser", [&]() -> std::optional<RawSchema> {
+        frontend::AntlrParse<CedarSchemaLexer, CedarSchemaParser> parse(text);
+        if (!checkNesting(parse.lex(), locator, diags))
+          return std::nullopt;
 
-    CedarSchemaParser parser(&tokens);
-    parser.removeErrorListeners();
-    auto strategy = std::make_shared<SchemaSyntaxErrorStrategy>(locator, diags);
-    parser.setErrorHandler(strategy);
-    CedarSchemaParser::SchemaContext *tree = parser.schema();
-    // The builder assumes a complete tree; after a syntax error the tree
-    // has holes, and errors about them would only be noise.
-    if (strategy->getNumErrors() != 0)
-      return std::nullopt;
-    raw = CedarSchemaBuilder(locator, diags).build(tree);
-  } catch (const std::exception &e) {
-    diags.error(locator.locAt(0),
-                llvm::Twine("internal error in the schema parser: ") +
-                    e.what());
+        auto strategy =
+            std::make_shared<SchemaSyntaxErrorStrategy>(locator, diags);
+        CedarSchemaParser::SchemaContext *tree =
+            parse.parser(strategy).schema();
+        // The builder assumes a complete tree; after a syntax error the tree
+        // has holes, and errors about them would only be noise.
+        if (strategy->getNumErrors() != 0)
+          return std::nullopt;
+        return CedarSchemaBuilder(locator, diags).build(tree);
+      });
+  if (!raw || diags.errorCount() != errorsBefore)
     return std::nullopt;
-  }
-  if (diags.errorCount() != errorsBefore)
-    return std::nullopt;
-  return resolveSchema(std::move(raw), diags);
+  return resolveSchema(std::move(*raw), diags);
 }

@@ -24,21 +24,8 @@ const JsonValue *JsonValue::find(llvm::StringRef key) const {
 }
 
 llvm::StringRef JsonValue::describe() const {
-  switch (kind) {
-  case Kind::Null:
-    return "null";
-  case Kind::Bool:
-    return "a boolean";
-  case Kind::Number:
-    return "a number";
-  case Kind::String:
-    return "a string";
-  case Kind::Array:
-    return "an array";
-  case Kind::Object:
-    return "an object";
-  }
-  return "a value";
+  // The runtime's JSON tree names its kinds the same way.
+  return llvm::StringRef(json::kindName(kind));
 }
 
 namespace {

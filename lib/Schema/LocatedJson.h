@@ -15,6 +15,7 @@
 #ifndef RUNE_LIB_SCHEMA_LOCATEDJSON_H
 #define RUNE_LIB_SCHEMA_LOCATEDJSON_H
 
+#include "rune/Runtime/Json.h"
 #include "rune/Support/Diagnostics.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -28,7 +29,7 @@ namespace rune::schema::detail {
 struct JsonMember;
 
 struct JsonValue {
-  enum class Kind { Null, Bool, Number, String, Array, Object };
+  using Kind = json::Kind;
 
   Kind kind = Kind::Null;
   bool boolean = false;

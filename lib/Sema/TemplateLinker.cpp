@@ -10,6 +10,7 @@
 // links file the same way schema errors point into a JSON schema.
 #include "../Schema/LocatedJson.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -82,8 +83,8 @@ private:
       return nullptr;
     }
     if (!member->isString()) {
-      error(*member, "\"" + key + "\" must be a string, not " +
-                         member->describe());
+      error(*member,
+            "\"" + key + "\" must be a string, not " + member->describe());
       return nullptr;
     }
     return member;
@@ -91,8 +92,8 @@ private:
 
   /// An entity reference `{"type": T, "id": I}` or its escaped form
   /// `{"__entity": {"type": T, "id": I}}`.
-  std::optional<EntityUidExpr> parseEntity(const JsonValue &value,
-                                           llvm::SMRange range) {
+  std::unique_ptr<EntityUidExpr> parseEntity(const JsonValue &value,
+                                             llvm::SMRange range) {
     const JsonValue *entity = &value;
     if (entity->isObject())
       if (const JsonValue *escaped = entity->find("__entity"))
@@ -101,7 +102,7 @@ private:
       error(*entity, "a slot value must be an entity reference "
                      "{\"type\": ..., \"id\": ...}, not " +
                          entity->describe());
-      return std::nullopt;
+      return nullptr;
     }
     for (const auto &member : entity->members)
       if (member.key != "type" && member.key != "id") {
@@ -110,20 +111,20 @@ private:
                         "\" in an entity reference (expected \"type\" and "
                         "\"id\")");
         failed = true;
-        return std::nullopt;
+        return nullptr;
       }
     const JsonValue *type = entity->find("type");
     const JsonValue *id = entity->find("id");
     if (!type || !id) {
       error(*entity, llvm::Twine("entity reference has no \"") +
                          (type ? "id" : "type") + "\"");
-      return std::nullopt;
+      return nullptr;
     }
     if (!type->isString() || !id->isString()) {
       const JsonValue &bad = type->isString() ? *id : *type;
-      error(bad, "entity reference fields must be strings, not " +
-                     bad.describe());
-      return std::nullopt;
+      error(bad,
+            "entity reference fields must be strings, not " + bad.describe());
+      return nullptr;
     }
     QualifiedName name;
     name.range = range;
@@ -132,17 +133,17 @@ private:
     for (llvm::StringRef component : components) {
       if (!isValidIdentifier(component)) {
         error(*type, "'" + type->string + "' is not a valid entity type");
-        return std::nullopt;
+        return nullptr;
       }
       name.components.push_back(component.str());
     }
-    return EntityUidExpr(std::move(name), id->string, range);
+    return std::make_unique<EntityUidExpr>(std::move(name), id->string, range);
   }
 
   std::optional<Policy> linkOne(const JsonValue &entry) {
     if (!entry.isObject()) {
-      error(entry, "a template link must be an object, not " +
-                       entry.describe());
+      error(entry,
+            "a template link must be an object, not " + entry.describe());
       return std::nullopt;
     }
     for (const auto &member : entry.members)
@@ -181,7 +182,10 @@ private:
 
     Policy linked = clonePolicy(templ);
     linked.id = newId->string;
+    // Slots given a value, even a malformed one (already reported).
+    llvm::SmallVector<llvm::StringRef, 2> givenSlots;
     for (const auto &member : values->members) {
+      givenSlots.push_back(member.key);
       ScopeConstraint *scope = member.key == "?principal"  ? &linked.principal
                                : member.key == "?resource" ? &linked.resource
                                                            : nullptr;
@@ -194,25 +198,25 @@ private:
         continue;
       }
       if (!scope->getSlot()) {
-        diags.error(at(member.keyOffset),
-                    "template '" + templateId->string + "' has no " +
-                        member.key + " slot");
+        diags.error(at(member.keyOffset), "template '" + templateId->string +
+                                              "' has no " + member.key +
+                                              " slot");
         diags.note(scope->range.Start, "its scope is declared here");
         failed = true;
         ok = false;
         continue;
       }
-      std::optional<EntityUidExpr> entity =
+      std::unique_ptr<EntityUidExpr> entity =
           parseEntity(member.value, scope->operand->getRange());
       if (!entity) {
         ok = false;
         continue;
       }
-      scope->operand = std::make_unique<EntityUidExpr>(
-          entity->getType(), entity->getId().str(), entity->getRange());
+      scope->operand = std::move(entity);
     }
     for (const ScopeConstraint *scope : {&linked.principal, &linked.resource})
-      if (const SlotExpr *slot = scope->getSlot()) {
+      if (const SlotExpr *slot = scope->getSlot();
+          slot && !llvm::is_contained(givenSlots, toString(slot->getSlot()))) {
         error(*values, "no value for the " + toString(slot->getSlot()) +
                            " slot of template '" + templateId->string + "'");
         diags.note(slot->getRange().Start, "the slot is used here");

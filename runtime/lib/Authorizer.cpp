@@ -32,6 +32,8 @@ bool authorize(const LoadedModule &module, const EntityStore &entities,
   response.decision = Decision::Deny;
   response.reasons.clear();
   response.errors.clear();
+  const bc::Module &image = module.bytecode();
+  const rune_policy_fn *native = module.nativeFunctions();
   if (scratch.registers.size() < module.maxRegisterCount())
     scratch.registers.resize(module.maxRegisterCount());
 
@@ -43,9 +45,18 @@ bool authorize(const LoadedModule &module, const EntityStore &entities,
   ctx.request = &request;
   ctx.arena = &scratch.arena;
   ctx.symbols = &module.engine().symbols();
+  static_assert(sizeof(Value) == sizeof(rune_value) &&
+                alignof(Value) == alignof(rune_value));
+  auto raw = [](const Value &v) {
+    return reinterpret_cast<const rune_value *>(&v);
+  };
+  ctx.frame.constants =
+      reinterpret_cast<const rune_value *>(module.constantData());
+  ctx.frame.vars[0] = raw(request.principal);
+  ctx.frame.vars[1] = raw(request.action);
+  ctx.frame.vars[2] = raw(request.resource);
+  ctx.frame.vars[3] = raw(request.context);
 
-  const bc::Module &image = module.bytecode();
-  const rune_policy_fn *native = module.nativeFunctions();
   Value *registers = scratch.registers.data();
   std::vector<uint32_t> &permits = scratch.satisfiedPermits;
   std::vector<uint32_t> &forbids = scratch.satisfiedForbids;
@@ -53,14 +64,19 @@ bool authorize(const LoadedModule &module, const EntityStore &entities,
   forbids.clear();
   for (size_t i = 0; i < image.policies.size(); ++i) {
     const bc::PolicyEntry &policy = image.policies[i];
-    // Registers start out as `false`: code that reads a register before
-    // writing it sees a harmless value, never a stale pointer.
-    std::fill(registers, registers + policy.registerCount, Value());
+    if (!ctx.error.empty())
+      ctx.error.clear();
     ctx.failed = false;
-    ctx.error.clear();
-    int32_t result =
-        native ? native[i](&ctx, reinterpret_cast<rune_value *>(registers))
-               : interpretPolicy(ctx, i, registers);
+    int32_t result;
+    if (native) {
+      // Native code writes a register before reading it (rune_native.h).
+      result = native[i](&ctx, reinterpret_cast<rune_value *>(registers));
+    } else {
+      // Registers start out as `false`: code that reads a register before
+      // writing it sees a harmless value, never a stale pointer.
+      std::fill(registers, registers + policy.registerCount, Value());
+      result = interpretPolicy(ctx, i, registers);
+    }
     if (result == 1 && !ctx.failed) {
       (policy.effect == bc::Effect::Forbid ? forbids : permits)
           .push_back(static_cast<uint32_t>(i));

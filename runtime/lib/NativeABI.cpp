@@ -18,7 +18,17 @@
 #include "rune/Runtime/EvalContext.h"
 #include "rune/Runtime/Operations.h"
 
+#include <cstddef>
 #include <new>
+
+// The value layout contract of rune_native.h, which compiled code relies on.
+static_assert(static_cast<int>(rune::ValueKind::Bool) == RUNE_KIND_BOOL &&
+              static_cast<int>(rune::ValueKind::Long) == RUNE_KIND_LONG &&
+              static_cast<int>(rune::ValueKind::Entity) == RUNE_KIND_ENTITY);
+static_assert(sizeof(rune::Value) == sizeof(rune_value) &&
+              alignof(rune::Value) == alignof(rune_value));
+static_assert(offsetof(rune::EntityUidData, hash) == 0 &&
+              alignof(rune::EntityUidData) >= 8);
 
 using namespace rune;
 

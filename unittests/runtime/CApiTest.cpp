@@ -6,7 +6,10 @@
 #include "rune/rune.h"
 #include "rune/rune_native.h"
 
+#include <array>
 #include <atomic>
+#include <cstring>
+#include <tuple>
 #include <cstdio>
 #include <fstream>
 #include <thread>
@@ -355,7 +358,7 @@ TEST(NativeModuleTest, RejectsInconsistentDescriptors) {
     const char *error;
   } cases[] = {
       {{99, 2, bytes.data(), bytes.size(), fns},
-       "native module: ABI version 99 (this runtime supports 1)"},
+       "native module: ABI version 99 (this runtime supports 2)"},
       {{RUNE_NATIVE_ABI_VERSION, 1, bytes.data(), bytes.size(), fns},
        "native module: 1 policy functions but the bytecode has 2 policies"},
       {{RUNE_NATIVE_ABI_VERSION, 2, bytes.data(), bytes.size(), nullptr},
@@ -427,6 +430,103 @@ TEST(NativeModuleTest, HelpersValidateIndices) {
   EXPECT_EQ(rune_rt_is_empty(&env.context(), &dst, &dst), 0);
   EXPECT_EQ(rune_rt_to_bool(&env.context(), &dst, &truth), 0);
   EXPECT_EQ(truth, 0);
+}
+
+TEST(NativeModuleTest, ValueLayoutContract) {
+  // rune_native.h promises: kind byte at offset 0, bytes 1..7 zero for bools
+  // and longs, payload word at offset 8, entity payload identifies the uid.
+  auto bytes = [](const Value &v) {
+    std::array<uint8_t, 16> out;
+    std::memcpy(out.data(), &v, 16);
+    return out;
+  };
+  for (auto [value, kind, payload] :
+       {std::tuple{Value::boolean(true), RUNE_KIND_BOOL, int64_t(1)},
+        std::tuple{Value::boolean(false), RUNE_KIND_BOOL, int64_t(0)},
+        std::tuple{Value(), RUNE_KIND_BOOL, int64_t(0)},
+        std::tuple{Value::integer(-5), RUNE_KIND_LONG, int64_t(-5)},
+        std::tuple{Value::integer(INT64_MAX), RUNE_KIND_LONG, INT64_MAX}}) {
+    std::array<uint8_t, 16> b = bytes(value);
+    EXPECT_EQ(b[RUNE_VALUE_KIND_OFFSET], kind);
+    for (int i = 1; i < 8; ++i)
+      EXPECT_EQ(b[i], 0) << i;
+    int64_t word;
+    std::memcpy(&word, b.data() + RUNE_VALUE_PAYLOAD_OFFSET, 8);
+    EXPECT_EQ(word, payload);
+  }
+  EXPECT_EQ(static_cast<int>(ValueKind::Bool), RUNE_KIND_BOOL);
+  EXPECT_EQ(static_cast<int>(ValueKind::Long), RUNE_KIND_LONG);
+  EXPECT_EQ(static_cast<int>(ValueKind::Entity), RUNE_KIND_ENTITY);
+  Arena arena{1024};
+  const EntityUidData *uid = makeEntityUid(arena, Symbol(1), "x");
+  std::array<uint8_t, 16> b = bytes(Value::entity(uid));
+  EXPECT_EQ(b[0], RUNE_KIND_ENTITY);
+  const void *pointer;
+  std::memcpy(&pointer, b.data() + RUNE_VALUE_PAYLOAD_OFFSET, 8);
+  EXPECT_EQ(pointer, uid);
+  uint64_t hash;
+  std::memcpy(&hash, pointer, 8);
+  EXPECT_EQ(hash, hashEntityUid(Symbol(1), "x"));
+  // The frame is the start of the state.
+  EvalContext ctx;
+  EXPECT_EQ(static_cast<void *>(&ctx), static_cast<void *>(&ctx.frame));
+}
+
+uint32_t gFrameLong = 0, gFrameString = 0;
+
+/// Checks, through the frame alone, what rune_rt_load_const/load_var give.
+int32_t nativeFrameReader(rune_eval_state *state, rune_value *regs) {
+  const rune_eval_frame *frame =
+      reinterpret_cast<const rune_eval_frame *>(state);
+  const rune_value *c = &frame->constants[gFrameLong];
+  if (reinterpret_cast<const uint8_t *>(c)[RUNE_VALUE_KIND_OFFSET] !=
+          RUNE_KIND_LONG ||
+      reinterpret_cast<const Value *>(c)->asLong() != 42)
+    return 7;
+  if (rune_rt_load_const(state, &regs[0], gFrameString) ||
+      std::memcmp(&regs[0], &frame->constants[gFrameString], 16) != 0)
+    return 8;
+  for (uint32_t v = 0; v < 4; ++v)
+    if (rune_rt_load_var(state, &regs[0], v) ||
+        std::memcmp(&regs[0], frame->vars[v], 16) != 0)
+      return 9;
+  return reinterpret_cast<const uint8_t *>(frame->vars[0])[0] ==
+                 RUNE_KIND_ENTITY
+             ? 1
+             : 0;
+}
+
+TEST(NativeModuleTest, FrameExposesConstantsAndVariables) {
+  bc::ModuleWriter w;
+  bc::PolicyCode &p = w.addPolicy("frame", Effect::Permit, {});
+  gFrameString = w.constantString("eng");
+  gFrameLong = w.constantLong(42);
+  p.emit(Opcode::LoadConst, {0, gFrameLong});
+  p.emit(Opcode::LoadConst, {0, gFrameString});
+  p.emit(Opcode::LoadConst, {0, w.constantBool(true)});
+  p.emit(Opcode::Return, {0});
+  std::vector<uint8_t> bytes = finishModule(w);
+  const rune_policy_fn fns[] = {nativeFrameReader};
+  rune_native_module native{RUNE_NATIVE_ABI_VERSION, 1, bytes.data(),
+                            bytes.size(), fns};
+  CApi api;
+  ASSERT_EQ(
+      rune_module_load_native(api.engine, &native, &api.module, &api.error),
+      RUNE_OK)
+      << api.takeError();
+  api.entities = rune_entities_create_empty(api.engine);
+  ASSERT_EQ(rune_request_create(api.engine, "U::\"a\"", "A::\"a\"", "R::\"r\"",
+                                R"({"n": 1})", &api.request, nullptr),
+            RUNE_OK);
+  for (int round = 0; round < 2; ++round) {
+    rune_response_free(api.response);
+    api.response = nullptr;
+    ASSERT_EQ(rune_authorize(api.module, api.entities, api.request,
+                             &api.response, nullptr),
+              RUNE_OK);
+    EXPECT_EQ(rune_response_error_count(api.response), 0u);
+    EXPECT_EQ(rune_response_decision(api.response), RUNE_ALLOW);
+  }
 }
 
 } // namespace

@@ -1,10 +1,23 @@
 //===- RuneToLLVM.cpp - rune.policy -> LLVM dialect functions -------------===//
 //
 // Each policy becomes `i32 @rune_policy_N(ptr %state, ptr %regs)`. Every
-// rune SSA value lives in a 16-byte stack slot; each operation is a call to
-// the runtime helper implementing the bytecode instruction of the same name,
-// followed by a branch to the function's error exit when the helper reports
-// an evaluation error. Short-circuit regions become basic blocks.
+// rune SSA value is a pointer to 16 bytes: its own stack slot, or, for
+// request variables and non-scalar constants, the runtime's value itself
+// (read through the rune_eval_frame the state starts with). Operations are
+// calls to the runtime helper implementing the bytecode instruction of the
+// same name, followed by a branch to the function's error exit when the
+// helper reports an evaluation error. Short-circuit regions become basic
+// blocks.
+//
+// Using the value layout contract of rune_native.h (kind byte at offset 0,
+// payload word at offset 8), the common cases are done inline and the helper
+// is called only for the rest, errors included (so messages are the
+// helpers'): bool and long constants are stored as immediates; branching on
+// a bool tests its payload; eq/ne on two bools, two longs, values of
+// different kinds, the same entity pointer or entities with different uid
+// hashes are decided inline; lt/le/gt/ge
+// compare two longs; add/sub/mul use LLVM's overflow intrinsics on two longs;
+// not negates a bool.
 //
 // Constant and string operands use the indices the bytecode emitter gave
 // them, because the object file embeds that bytecode and the runtime builds
@@ -21,6 +34,8 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <array>
+
 namespace rune {
 #define GEN_PASS_DEF_CONVERTRUNETOLLVM
 #include "rune/Conversion/Passes.h.inc"
@@ -32,7 +47,13 @@ using namespace rune;
 namespace {
 
 /// Must match RUNE_NATIVE_ABI_VERSION in runtime/include/rune/rune_native.h.
-constexpr int32_t kNativeAbiVersion = 1;
+constexpr int32_t kNativeAbiVersion = 2;
+
+// The value layout contract of rune_native.h.
+constexpr int32_t kPayloadOffset = 8; // RUNE_VALUE_PAYLOAD_OFFSET
+constexpr int64_t kKindBool = 1;      // RUNE_KIND_BOOL
+constexpr int64_t kKindLong = 2;      // RUNE_KIND_LONG
+constexpr int64_t kKindEntity = 4;    // RUNE_KIND_ENTITY
 
 class PolicyLowering {
 public:
@@ -41,6 +62,8 @@ public:
         builder(context), ptrType(LLVM::LLVMPointerType::get(context)),
         i32Type(IntegerType::get(context, 32)),
         i64Type(IntegerType::get(context, 64)),
+        i8Type(IntegerType::get(context, 8)),
+        i1Type(IntegerType::get(context, 1)),
         valueType(LLVM::LLVMArrayType::get(i64Type, 2)) {}
 
   /// Lowers `policy` into a new function named `name`.
@@ -60,6 +83,14 @@ public:
     one = builder.create<LLVM::ConstantOp>(loc, i64Type,
                                            builder.getI64IntegerAttr(1));
     boolSlot = builder.create<LLVM::AllocaOp>(loc, ptrType, i32Type, one, 4);
+    // The state starts with its rune_eval_frame: { constants, vars[4] }.
+    constants = builder.create<LLVM::LoadOp>(loc, ptrType, state);
+    for (unsigned i = 0; i < 4; ++i) {
+      Value field = builder.create<LLVM::GEPOp>(
+          loc, ptrType, ptrType, state,
+          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i + 1)});
+      vars[i] = builder.create<LLVM::LoadOp>(loc, ptrType, field);
+    }
     errorBlock = function.addBlock();
     builder.setInsertionPointToStart(errorBlock);
     builder.create<LLVM::ReturnOp>(loc, constI32(loc, -1));
@@ -128,10 +159,222 @@ private:
     builder.setInsertionPointToStart(next);
   }
 
-  /// The i32 0/1 of a boolean value; a non-boolean is an evaluation error.
+  Value constI64(Location loc, int64_t value) {
+    return builder.create<LLVM::ConstantOp>(loc, i64Type,
+                                            builder.getI64IntegerAttr(value));
+  }
+  Value constI8(Location loc, int64_t value) {
+    return builder.create<LLVM::ConstantOp>(loc, i8Type,
+                                            builder.getI8IntegerAttr(value));
+  }
+
+  /// The kind byte of the value at `ptr`.
+  Value loadKind(Location loc, Value ptr) {
+    return builder.create<LLVM::LoadOp>(loc, i8Type, ptr);
+  }
+  /// The payload word of the value at `ptr`.
+  Value loadPayload(Location loc, Value ptr) {
+    Value at = builder.create<LLVM::GEPOp>(
+        loc, ptrType, i8Type, ptr, ArrayRef<LLVM::GEPArg>{kPayloadOffset});
+    return builder.create<LLVM::LoadOp>(loc, i64Type, at, /*alignment=*/8);
+  }
+  Value isKind(Location loc, Value kind, int64_t expected) {
+    return builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, kind,
+                                        constI8(loc, expected));
+  }
+  /// Writes a Bool or Long value: word 0 is zero but for the kind byte.
+  void storeScalar(Location loc, Value ptr, int64_t kind, Value payload) {
+    builder.create<LLVM::StoreOp>(loc, constI64(loc, 0), ptr, 8);
+    builder.create<LLVM::StoreOp>(loc, constI8(loc, kind), ptr);
+    Value at = builder.create<LLVM::GEPOp>(
+        loc, ptrType, i8Type, ptr, ArrayRef<LLVM::GEPArg>{kPayloadOffset});
+    builder.create<LLVM::StoreOp>(loc, payload, at, 8);
+  }
+  void storeBool(Location loc, Value ptr, Value bit) {
+    storeScalar(loc, ptr, kKindBool,
+                builder.create<LLVM::ZExtOp>(loc, i64Type, bit));
+  }
+
+  /// The i32 0/1 of a boolean value; a non-boolean is an evaluation error
+  /// (recorded by rune_rt_to_bool, called only then).
   Value toBool(Location loc, Value valueSlot) {
+    Block *fast = function.addBlock();
+    Block *slow = function.addBlock();
+    Block *join = function.addBlock();
+    Value result = join->addArgument(i32Type, loc);
+    builder.create<LLVM::CondBrOp>(
+        loc, isKind(loc, loadKind(loc, valueSlot), kKindBool), fast, slow);
+
+    builder.setInsertionPointToStart(fast);
+    Value bit = builder.create<LLVM::ICmpOp>(
+        loc, LLVM::ICmpPredicate::ne, loadPayload(loc, valueSlot),
+        constI64(loc, 0));
+    builder.create<LLVM::BrOp>(
+        loc, ValueRange{builder.create<LLVM::ZExtOp>(loc, i32Type, bit)},
+        join);
+
+    builder.setInsertionPointToStart(slow);
     callRuntime(loc, "to_bool", {valueSlot, boolSlot});
-    return builder.create<LLVM::LoadOp>(loc, i32Type, boolSlot);
+    builder.create<LLVM::BrOp>(
+        loc, ValueRange{builder.create<LLVM::LoadOp>(loc, i32Type, boolSlot)},
+        join);
+    builder.setInsertionPointToStart(join);
+    return result;
+  }
+
+  /// Emits `if (fastCondition) fast(); else rune_rt_<helper>(args...)` and
+  /// continues after both. `fast` may branch to the slow block it is given
+  /// (e.g. on overflow); it must end where control joins again, unterminated.
+  void fastOrHelper(Location loc, Value fastCondition,
+                    llvm::function_ref<void(Block *slow)> fast,
+                    StringRef helper, ArrayRef<Value> args) {
+    Block *fastBlock = function.addBlock();
+    Block *slow = function.addBlock();
+    Block *join = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc, fastCondition, fastBlock, slow);
+    builder.setInsertionPointToStart(fastBlock);
+    fast(slow);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+    builder.setInsertionPointToStart(slow);
+    callRuntime(loc, helper, args);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+    builder.setInsertionPointToStart(join);
+  }
+
+  /// eq/ne: Cedar equality never fails. Values of different kinds are
+  /// unequal; two bools or two longs are equal iff their payloads are; the
+  /// same entity pointer is the same uid and entities with different uid
+  /// hashes are different uids. Everything else (strings, sets, entities with
+  /// equal hashes at different addresses, ...) asks the helper.
+  void lowerEquality(Operation &op, bool negate) {
+    Location loc = op.getLoc();
+    Value a = slot(op.getOperand(0)), b = slot(op.getOperand(1));
+    Value dst = define(op.getResult(0));
+    Value ka = loadKind(loc, a), kb = loadKind(loc, b);
+    Value pa = loadPayload(loc, a), pb = loadPayload(loc, b);
+    Value sameKind =
+        builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, ka, kb);
+    Value samePayload =
+        builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, pa, pb);
+    Value trueBit = builder.create<LLVM::ConstantOp>(
+        loc, i1Type, builder.getBoolAttr(true));
+    // Bool (1) or Long (2): kind - 1 < 2, unsigned.
+    Value scalar = builder.create<LLVM::ICmpOp>(
+        loc, LLVM::ICmpPredicate::ult,
+        builder.create<LLVM::SubOp>(loc, ka, constI8(loc, kKindBool)),
+        constI8(loc, 2));
+    Value sameEntity = builder.create<LLVM::AndOp>(
+        loc, isKind(loc, ka, kKindEntity), samePayload);
+    Value differentKinds = builder.create<LLVM::XOrOp>(loc, sameKind, trueBit);
+    Value decided = builder.create<LLVM::OrOp>(
+        loc, differentKinds, builder.create<LLVM::OrOp>(loc, scalar, sameEntity));
+
+    // Two entities at different addresses: compare their uid hashes (the
+    // first word the entity payload points to, rune_native.h).
+    Block *fastBlock = function.addBlock();
+    Block *entityCheck = function.addBlock();
+    Block *slow = function.addBlock();
+    Block *join = function.addBlock();
+    Value equalArg = fastBlock->addArgument(i1Type, loc);
+    builder.create<LLVM::CondBrOp>(
+        loc, decided, fastBlock,
+        ValueRange{builder.create<LLVM::AndOp>(loc, sameKind, samePayload)},
+        entityCheck, ValueRange());
+
+    builder.setInsertionPointToStart(entityCheck);
+    Value bothEntities = builder.create<LLVM::AndOp>(
+        loc, sameKind, isKind(loc, ka, kKindEntity));
+    Block *hashCheck = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc, bothEntities, hashCheck, slow);
+    builder.setInsertionPointToStart(hashCheck);
+    Value ha = builder.create<LLVM::LoadOp>(
+        loc, i64Type, builder.create<LLVM::IntToPtrOp>(loc, ptrType, pa), 8);
+    Value hb = builder.create<LLVM::LoadOp>(
+        loc, i64Type, builder.create<LLVM::IntToPtrOp>(loc, ptrType, pb), 8);
+    Value differentHash =
+        builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, ha, hb);
+    Value falseBit = builder.create<LLVM::ConstantOp>(
+        loc, i1Type, builder.getBoolAttr(false));
+    builder.create<LLVM::CondBrOp>(loc, differentHash, fastBlock,
+                                   ValueRange{falseBit}, slow, ValueRange());
+
+    builder.setInsertionPointToStart(fastBlock);
+    Value equal = equalArg;
+    if (negate)
+      equal = builder.create<LLVM::XOrOp>(loc, equal, trueBit);
+    storeBool(loc, dst, equal);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+
+    builder.setInsertionPointToStart(slow);
+    callRuntime(loc, negate ? "ne" : "eq", {dst, a, b});
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+    builder.setInsertionPointToStart(join);
+  }
+
+  Value bothLongs(Location loc, Value a, Value b) {
+    return builder.create<LLVM::AndOp>(
+        loc, isKind(loc, loadKind(loc, a), kKindLong),
+        isKind(loc, loadKind(loc, b), kKindLong));
+  }
+
+  /// lt/le/gt/ge on two longs; datetimes, durations and type errors go to
+  /// the helper.
+  void lowerComparison(Operation &op, StringRef helper,
+                       LLVM::ICmpPredicate predicate) {
+    Location loc = op.getLoc();
+    Value a = slot(op.getOperand(0)), b = slot(op.getOperand(1));
+    Value dst = define(op.getResult(0));
+    fastOrHelper(
+        loc, bothLongs(loc, a, b),
+        [&](Block *) {
+          storeBool(loc, dst,
+                    builder.create<LLVM::ICmpOp>(loc, predicate,
+                                                 loadPayload(loc, a),
+                                                 loadPayload(loc, b)));
+        },
+        helper, {dst, a, b});
+  }
+
+  /// add/sub/mul on two longs that do not overflow; overflow and type
+  /// errors go to the helper, which reports them.
+  template <typename IntrinsicOp>
+  void lowerArithmetic(Operation &op, StringRef helper) {
+    Location loc = op.getLoc();
+    Value a = slot(op.getOperand(0)), b = slot(op.getOperand(1));
+    Value dst = define(op.getResult(0));
+    fastOrHelper(
+        loc, bothLongs(loc, a, b),
+        [&](Block *slow) {
+          Type pairType = LLVM::LLVMStructType::getLiteral(
+              context, {i64Type, i1Type});
+          Value pair = builder.create<IntrinsicOp>(
+              loc, pairType, loadPayload(loc, a), loadPayload(loc, b));
+          Value sum = builder.create<LLVM::ExtractValueOp>(
+              loc, pair, ArrayRef<int64_t>{0});
+          Value overflow = builder.create<LLVM::ExtractValueOp>(
+              loc, pair, ArrayRef<int64_t>{1});
+          Block *store = function.addBlock();
+          builder.create<LLVM::CondBrOp>(loc, overflow, slow, store);
+          builder.setInsertionPointToStart(store);
+          storeScalar(loc, dst, kKindLong, sum);
+        },
+        helper, {dst, a, b});
+  }
+
+  /// not on a bool; type errors go to the helper.
+  void lowerNot(Operation &op) {
+    Location loc = op.getLoc();
+    Value a = slot(op.getOperand(0));
+    Value dst = define(op.getResult(0));
+    fastOrHelper(
+        loc, isKind(loc, loadKind(loc, a), kKindBool),
+        [&](Block *) {
+          storeBool(loc, dst,
+                    builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
+                                                 loadPayload(loc, a),
+                                                 constI64(loc, 0)));
+        },
+        "not", {dst, a});
   }
 
   void copyValue(Location loc, Value from, Value to) {
@@ -193,8 +436,7 @@ private:
     builder.create<LLVM::BrOp>(loc, ValueRange(), end);
 
     builder.setInsertionPointToStart(shortCircuit);
-    callRuntime(loc, "load_const",
-                {result, constI32(loc, layout.constantIndex.lookup(&op))});
+    storeScalar(loc, result, kKindBool, constI64(loc, shortCircuitValue));
     builder.create<LLVM::BrOp>(loc, ValueRange(), end);
     builder.setInsertionPointToStart(end);
     return success();
@@ -230,16 +472,66 @@ private:
       return constI32(loc, table.lookup(&op));
     };
     return llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-        .Case([&](ConstantOp) {
-          Value dst = define(op.getResult(0));
-          callRuntime(loc, "load_const",
-                      {dst, index(layout.constantIndex)});
+        .Case([&](ConstantOp constant) {
+          Attribute value = constant.getValue();
+          if (auto boolean = dyn_cast<BoolAttr>(value)) {
+            storeScalar(loc, define(constant), kKindBool,
+                        constI64(loc, boolean.getValue()));
+          } else if (auto integer = dyn_cast<IntegerAttr>(value)) {
+            storeScalar(loc, define(constant), kKindLong,
+                        constI64(loc, integer.getValue().getSExtValue()));
+          } else {
+            // The module's own value: read in place, never written.
+            slots[constant] = builder.create<LLVM::GEPOp>(
+                loc, ptrType, valueType, constants,
+                ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(
+                    layout.constantIndex.lookup(&op))});
+          }
           return success();
         })
         .Case([&](VarOp var) {
-          Value dst = define(var);
-          callRuntime(loc, "load_var",
-                      {dst, constI32(loc, static_cast<int64_t>(var.getVar()))});
+          // The request's own value: read in place, never written.
+          slots[var] = vars[static_cast<unsigned>(var.getVar())];
+          return success();
+        })
+        .Case([&](EqOp) {
+          lowerEquality(op, /*negate=*/false);
+          return success();
+        })
+        .Case([&](NeOp) {
+          lowerEquality(op, /*negate=*/true);
+          return success();
+        })
+        .Case([&](LtOp) {
+          lowerComparison(op, "lt", LLVM::ICmpPredicate::slt);
+          return success();
+        })
+        .Case([&](LeOp) {
+          lowerComparison(op, "le", LLVM::ICmpPredicate::sle);
+          return success();
+        })
+        .Case([&](GtOp) {
+          lowerComparison(op, "gt", LLVM::ICmpPredicate::sgt);
+          return success();
+        })
+        .Case([&](GeOp) {
+          lowerComparison(op, "ge", LLVM::ICmpPredicate::sge);
+          return success();
+        })
+        .Case([&](AddOp) {
+          lowerArithmetic<LLVM::SAddWithOverflowOp>(op, "add");
+          return success();
+        })
+        .Case([&](SubOp) {
+          lowerArithmetic<LLVM::SSubWithOverflowOp>(op, "sub");
+          return success();
+        })
+        .Case([&](MulOp) {
+          lowerArithmetic<LLVM::SMulWithOverflowOp>(op, "mul");
+          return success();
+        })
+        .Case([&](NotOp) {
+          lowerNot(op);
           return success();
         })
         .Case([&](GetAttrOp) {
@@ -258,9 +550,8 @@ private:
           lowerSimple(op, "like", {index(layout.constantIndex)});
           return success();
         })
-        .Case<GetTagOp, HasTagOp, EqOp, NeOp, LtOp, LeOp, GtOp, GeOp, AddOp,
-              SubOp, MulOp, InOp, ContainsOp, ContainsAllOp, ContainsAnyOp,
-              NegOp, NotOp, IsEmptyOp>([&](Operation *simple) {
+        .Case<GetTagOp, HasTagOp, InOp, ContainsOp, ContainsAllOp,
+              ContainsAnyOp, NegOp, IsEmptyOp>([&](Operation *simple) {
           // The helper has the op's mnemonic: rune.contains_all ->
           // rune_rt_contains_all.
           lowerSimple(op, simple->getName().stripDialect());
@@ -318,12 +609,13 @@ private:
   const BytecodeLayout &layout;
   MLIRContext *context;
   OpBuilder builder;
-  Type ptrType, i32Type, i64Type, valueType;
+  Type ptrType, i32Type, i64Type, i8Type, i1Type, valueType;
 
   LLVM::LLVMFuncOp function;
   Block *entry = nullptr;
   Block *errorBlock = nullptr;
-  Value state, one, boolSlot;
+  Value state, one, boolSlot, constants;
+  std::array<Value, 4> vars;
   llvm::DenseMap<Value, Value> slots;
 };
 

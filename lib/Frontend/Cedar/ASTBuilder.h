@@ -21,9 +21,9 @@
 
 #include "Literals.h"
 #include "ParseDiagnostics.h"
-#include "SourceLocator.h"
 
 #include "rune/Frontend/Cedar/AST.h"
+#include "rune/Frontend/Common/SourceLocator.h"
 
 #include "CedarParser.h"
 
@@ -32,6 +32,8 @@
 #include <optional>
 
 namespace rune::cedar::detail {
+
+using frontend::SourceLocator;
 
 class ASTBuilder {
 public:

@@ -12,7 +12,9 @@ using namespace rune::cedar;
 
 namespace {
 
-ExprPtr cloneOrNull(const Expr *expr) { return expr ? cloneExpr(*expr) : nullptr; }
+ExprPtr cloneOrNull(const Expr *expr) {
+  return expr ? cloneExpr(*expr) : nullptr;
+}
 
 std::vector<ExprPtr> cloneList(const std::vector<ExprPtr> &exprs) {
   std::vector<ExprPtr> copies;
@@ -101,15 +103,15 @@ ExprPtr rune::cedar::cloneExpr(const Expr &expr) {
   }
   case Expr::Kind::GetAttr: {
     const auto &e = llvm::cast<GetAttrExpr>(expr);
-    return std::make_unique<GetAttrExpr>(
-        cloneExpr(e.getObject()), e.getAttr().str(), e.getAttrRange(),
-        e.usesIndexSyntax(), range, loc);
+    return std::make_unique<GetAttrExpr>(cloneExpr(e.getObject()),
+                                         e.getAttr().str(), e.getAttrRange(),
+                                         e.usesIndexSyntax(), range, loc);
   }
   case Expr::Kind::MethodCall: {
     const auto &e = llvm::cast<MethodCallExpr>(expr);
-    return std::make_unique<MethodCallExpr>(
-        cloneExpr(e.getReceiver()), e.getName().str(), e.getNameRange(),
-        cloneList(e.getArgs()), range);
+    return std::make_unique<MethodCallExpr>(cloneExpr(e.getReceiver()),
+                                            e.getName().str(), e.getNameRange(),
+                                            cloneList(e.getArgs()), range);
   }
   case Expr::Kind::FunctionCall: {
     const auto &e = llvm::cast<FunctionCallExpr>(expr);

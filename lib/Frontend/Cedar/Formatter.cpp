@@ -76,7 +76,8 @@ public:
           elements += LayoutDoc::line();
         }
       }
-      doc += LayoutDoc::group(LayoutDoc::nest(indentWidth, std::move(elements)));
+      doc +=
+          LayoutDoc::group(LayoutDoc::nest(indentWidth, std::move(elements)));
     }
     doc += ")";
     for (const Condition &condition : policy.conditions) {
@@ -127,7 +128,8 @@ private:
   }
 
   /// `open elements... close`, one element per line when it does not fit.
-  LayoutDoc layoutBracketed(llvm::StringRef open, std::vector<LayoutDoc> elements,
+  LayoutDoc layoutBracketed(llvm::StringRef open,
+                            std::vector<LayoutDoc> elements,
                             llvm::StringRef close) {
     if (elements.empty())
       return LayoutDoc::text((open + close).str());
@@ -342,7 +344,8 @@ struct PlacedComments {
   std::vector<std::string> final;
 };
 
-PlacedComments placeComments(llvm::StringRef source, const PolicySet &policies) {
+PlacedComments placeComments(llvm::StringRef source,
+                             const PolicySet &policies) {
   PlacedComments placed;
   size_t count = policies.policies.size();
   placed.leading.resize(count);

@@ -8,8 +8,6 @@
 
 #include "CedarParser.h"
 
-#include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringExtras.h"
 
 #include <limits>
 
@@ -106,97 +104,73 @@ antlr4::Token *previousToken(antlr4::Parser *recognizer,
   return recognizer->getTokenStream()->get(index - 1);
 }
 
-std::string joinAlternatives(llvm::ArrayRef<std::string> names) {
-  std::string result;
-  for (size_t i = 0, e = names.size(); i != e; ++i) {
-    if (i != 0)
-      result += i + 1 == e ? " or " : ", ";
-    result += names[i];
-  }
-  return result;
+/// Operands (after a binary operator) cannot start with `if` but are still
+/// expressions to the user.
+bool wantsExpression(const antlr4::misc::IntervalSet &expected) {
+  return expected.contains(size_t(CedarParser::INT_LIT)) &&
+         expected.contains(size_t(CedarParser::STRING_LIT)) &&
+         expected.contains(size_t(CedarParser::LPAREN));
 }
 
 } // namespace
 
-void SyntaxErrorStrategy::error(llvm::SMLoc loc, const std::string &message,
-                                llvm::SMRange range) {
+void CedarSyntaxErrorStrategy::error(llvm::SMLoc loc,
+                                     const std::string &message,
+                                     llvm::SMRange range) {
   diags.error(loc, message, range);
 }
 
-std::string
-SyntaxErrorStrategy::describeToken(const antlr4::Token *token) const {
-  if (token->getType() == antlr4::Token::EOF)
-    return "end of input";
-  llvm::StringRef text = locator.textOf(token);
-  std::string shown;
-  for (unsigned char c : text.take_front(40)) {
-    if (c < 0x20 || c == 0x7F)
-      shown += "\\x" + llvm::utohexstr(c, /*LowerCase=*/false, /*Width=*/2);
-    else
-      shown += static_cast<char>(c);
-  }
-  if (text.size() > 40)
-    shown += "...";
-  return "'" + shown + "'";
-}
-
-std::string SyntaxErrorStrategy::describeExpected(
+const char *CedarSyntaxErrorStrategy::missingTerminator(
     antlr4::Parser *recognizer,
     const antlr4::misc::IntervalSet &expected) const {
-  // Operands (after a binary operator) cannot start with `if` but are still
-  // expressions to the user.
-  bool wantsExpression = expected.contains(size_t(CedarParser::INT_LIT)) &&
-                         expected.contains(size_t(CedarParser::STRING_LIT)) &&
-                         expected.contains(size_t(CedarParser::LPAREN));
-  bool wantsIdentifier = expected.contains(size_t(CedarParser::IDENT));
-  bool wantsPolicy = expected.contains(size_t(CedarParser::KW_PERMIT));
-
-  std::vector<std::string> names;
-  if (wantsExpression)
-    names.push_back("expression");
-  for (ssize_t element : expected.toList()) {
-    if (element == static_cast<ssize_t>(antlr4::Token::EPSILON))
-      continue;
-    size_t type = element < 0 ? antlr4::Token::EOF : size_t(element);
-    if (isNeverSuggested(type))
-      continue;
-    if (wantsExpression && isExpressionStart(type))
-      continue;
-    // Annotation keys accept reserved words too; listing every keyword
-    // would drown the message, "identifier" says it all.
-    if (wantsIdentifier && (isIdentifierKeyword(type) ||
-                            (isReservedKeyword(type) &&
-                             expected.contains(size_t(CedarParser::KW_LIKE)))))
-      continue;
-    if (wantsPolicy && (type == CedarParser::AT || type == antlr4::Token::EOF))
-      continue;
-    switch (type) {
-    case antlr4::Token::EOF:
-      names.push_back("end of input");
-      break;
-    case CedarParser::IDENT:
-      names.push_back("identifier");
-      break;
-    case CedarParser::INT_LIT:
-      names.push_back("integer literal");
-      break;
-    case CedarParser::STRING_LIT:
-      names.push_back("string literal");
-      break;
-    case CedarParser::SLOT:
-      names.push_back("template slot");
-      break;
-    default:
-      names.push_back(recognizer->getVocabulary().getLiteralName(type));
-      break;
-    }
-  }
-  if (names.empty() || names.size() > 6)
-    return "";
-  return "expected " + joinAlternatives(names);
+  if (recognizer->getContext()->getRuleIndex() == CedarParser::RulePolicy &&
+      expected.contains(size_t(CedarParser::SEMI)))
+    return "expected ';' after policy";
+  return nullptr;
 }
 
-void SyntaxErrorStrategy::reportUnexpected(
+void CedarSyntaxErrorStrategy::leadingExpected(
+    const antlr4::misc::IntervalSet &expected,
+    std::vector<std::string> &names) const {
+  if (wantsExpression(expected))
+    names.push_back("expression");
+}
+
+bool CedarSyntaxErrorStrategy::isSuggested(
+    size_t type, const antlr4::misc::IntervalSet &expected) const {
+  if (isNeverSuggested(type))
+    return false;
+  if (wantsExpression(expected) && isExpressionStart(type))
+    return false;
+  // Annotation keys accept reserved words too; listing every keyword would
+  // drown the message, "identifier" says it all.
+  if (expected.contains(size_t(CedarParser::IDENT)) &&
+      (isIdentifierKeyword(type) ||
+       (isReservedKeyword(type) &&
+        expected.contains(size_t(CedarParser::KW_LIKE)))))
+    return false;
+  if (expected.contains(size_t(CedarParser::KW_PERMIT)) &&
+      (type == CedarParser::AT || type == antlr4::Token::EOF))
+    return false;
+  return true;
+}
+
+const char *CedarSyntaxErrorStrategy::tokenKindName(size_t type) const {
+  switch (type) {
+  case CedarParser::IDENT:
+    return "identifier";
+  case CedarParser::INT_LIT:
+    return "integer literal";
+  case CedarParser::STRING_LIT:
+    return "string literal";
+  case CedarParser::SLOT:
+    return "template slot";
+  default:
+    return nullptr;
+  }
+}
+
+void CedarSyntaxErrorStrategy::reportUnexpected(
     antlr4::Parser *recognizer, antlr4::Token *offending,
     const antlr4::misc::IntervalSet &expected) {
   llvm::SMLoc loc = locator.startOf(offending);
@@ -220,9 +194,8 @@ void SyntaxErrorStrategy::reportUnexpected(
   bool inPolicy =
       recognizer->getContext()->getRuleIndex() == CedarParser::RulePolicy;
   antlr4::Token *previous = previousToken(recognizer, offending);
-  if (inPolicy && expected.contains(size_t(CedarParser::SEMI)))
-    return error(previous ? locator.endOf(previous) : loc,
-                 "expected ';' after policy");
+  if (const char *message = missingTerminator(recognizer, expected))
+    return error(previous ? locator.endOf(previous) : loc, message);
 
   size_t previousType = previous ? previous->getType() : antlr4::Token::EOF;
   bool wantsName = expected.contains(size_t(CedarParser::IDENT)) ||
@@ -235,9 +208,7 @@ void SyntaxErrorStrategy::reportUnexpected(
                      " is a reserved word and cannot be used as an identifier",
                  range);
 
-  std::string message = type == antlr4::Token::EOF
-                            ? "unexpected end of input"
-                            : "unexpected token " + describeToken(offending);
+  std::string message = unexpectedToken(offending);
   std::string expectation = describeExpected(recognizer, expected);
   // The scope's element list has ended when ')' is matched, so ANTLR only
   // expects ')' here although the list could go on.
@@ -260,53 +231,9 @@ void SyntaxErrorStrategy::reportUnexpected(
   error(loc, message, range);
 }
 
-void SyntaxErrorStrategy::reportNoViableAlternative(
-    antlr4::Parser *recognizer, const antlr4::NoViableAltException &e) {
-  reportUnexpected(recognizer, e.getOffendingToken(), e.getExpectedTokens());
-}
-
-void SyntaxErrorStrategy::reportInputMismatch(
-    antlr4::Parser *recognizer, const antlr4::InputMismatchException &e) {
-  reportUnexpected(recognizer, e.getOffendingToken(), e.getExpectedTokens());
-}
-
-void SyntaxErrorStrategy::reportFailedPredicate(
-    antlr4::Parser *recognizer, const antlr4::FailedPredicateException &e) {
-  // The grammar has no semantic predicates; report it like any other
-  // unexpected token should one ever be added.
-  reportUnexpected(recognizer, e.getOffendingToken(), e.getExpectedTokens());
-}
-
-void SyntaxErrorStrategy::reportUnwantedToken(antlr4::Parser *recognizer) {
-  if (inErrorRecoveryMode(recognizer))
-    return;
-  beginErrorCondition(recognizer);
-  reportUnexpected(recognizer, recognizer->getCurrentToken(),
-                   getExpectedTokens(recognizer));
-}
-
-void SyntaxErrorStrategy::reportMissingToken(antlr4::Parser *recognizer) {
-  if (inErrorRecoveryMode(recognizer))
-    return;
-  beginErrorCondition(recognizer);
-
-  antlr4::Token *current = recognizer->getCurrentToken();
-  antlr4::Token *previous = recognizer->getTokenStream()->LT(-1);
-  llvm::SMLoc loc =
-      previous ? locator.endOf(previous) : locator.startOf(current);
-  antlr4::misc::IntervalSet expected = getExpectedTokens(recognizer);
-  if (recognizer->getContext()->getRuleIndex() == CedarParser::RulePolicy &&
-      expected.contains(size_t(CedarParser::SEMI)))
-    return error(loc, "expected ';' after policy");
-  std::string expectation = describeExpected(recognizer, expected);
-  if (expectation.empty())
-    expectation = "unexpected token " + describeToken(current);
-  error(loc, expectation);
-}
-
-void SyntaxErrorStrategy::sync(antlr4::Parser *recognizer) {
+void CedarSyntaxErrorStrategy::sync(antlr4::Parser *recognizer) {
   if (recognizer->getContext()->getRuleIndex() != CedarParser::RulePolicySet)
-    return DefaultErrorStrategy::sync(recognizer);
+    return SyntaxErrorStrategy::sync(recognizer);
 
   // Between policies: skip anything that cannot start one, up to the next
   // policy. (The default strategy would give up on the rest of the file.)

@@ -8,9 +8,11 @@
 |* bytecode instruction with exactly the interpreter's semantics, so both     *|
 |* backends give the same decisions, reasons and errors.                      *|
 |*                                                                            *|
-|* Compiled code keeps the policy's registers in a caller-provided array of   *|
-|* rune_value (the same register numbering as the bytecode) and passes        *|
-|* pointers into it.                                                          *|
+|* Since ABI version 2 compiled code also does the common cases inline: the  *|
+|* value layout contract and the evaluation frame below let it read          *|
+|* constants and request variables in place and test, compare and add bools *|
+|* and longs itself, calling a helper only for every other case (which       *|
+|* includes every error, so messages stay the helpers').                     *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
@@ -23,21 +25,55 @@
 extern "C" {
 #endif
 
-#define RUNE_NATIVE_ABI_VERSION 1u
+/* 2: the value layout contract, rune_eval_frame at the start of the state,
+ *    `regs` no longer cleared before each policy. */
+#define RUNE_NATIVE_ABI_VERSION 2u
 
-/* One runtime value: 16 bytes, 8-byte aligned. Its contents are private to
- * the runtime; compiled code only moves it around and passes its address. */
+/* One runtime value: 16 bytes, 8-byte aligned. Compiled code may rely on
+ * this much of its layout, and on nothing else:
+ *   - the byte at offset RUNE_VALUE_KIND_OFFSET is the value's kind;
+ *   - for the kinds RUNE_KIND_BOOL and RUNE_KIND_LONG, the 64-bit word at
+ *     RUNE_VALUE_PAYLOAD_OFFSET is the payload (bool: 0 or 1; long: the
+ *     two's complement integer) and bytes 1..7 are zero, so such a value can
+ *     be made by storing 0 at word 0, the kind at byte 0 and the payload;
+ *   - for RUNE_KIND_ENTITY the payload word is a pointer identifying the
+ *     uid: equal pointers mean equal uids (unequal pointers mean nothing;
+ *     the uid may still be equal). It points to 8-byte aligned data whose
+ *     first 64-bit word is a hash of the uid: different hashes mean
+ *     different uids (equal hashes mean nothing, ask rune_rt_eq);
+ *   - values never own memory, so a value may be copied bytewise.
+ * Every other kind and field is private to the runtime. */
 typedef struct rune_value {
   uint64_t word0;
   uint64_t word1;
 } rune_value;
 
-/* Per-evaluation state: request, entities, module constants, error slot. */
+#define RUNE_VALUE_KIND_OFFSET 0
+#define RUNE_VALUE_PAYLOAD_OFFSET 8
+#define RUNE_KIND_BOOL 1
+#define RUNE_KIND_LONG 2
+#define RUNE_KIND_ENTITY 4
+
+/* Per-evaluation state: request, entities, module constants, error slot.
+ * It starts with a rune_eval_frame (a state pointer is a frame pointer);
+ * the rest is private to the runtime. */
 typedef struct rune_eval_state rune_eval_state;
 
+/* What compiled code reads directly, set once per authorization and
+ * constant while the policies run. */
+typedef struct rune_eval_frame {
+  /* The module's constants, indexed like rune_rt_load_const's `constant`
+   * (only the indices rune_rt_load_const accepts hold values). */
+  const rune_value *constants;
+  /* principal, action, resource, context (rune_rt_load_var's `var`). */
+  const rune_value *vars[4];
+} rune_eval_frame;
+
 /* Evaluates one policy's condition. `regs` has room for the register count
- * the policy's bytecode entry declares. Returns 1 when the condition holds,
- * 0 when it does not, -1 on an evaluation error (recorded in `state`). */
+ * the policy's bytecode entry declares; its contents on entry are
+ * unspecified (write a register before reading it). Returns 1 when the
+ * condition holds, 0 when it does not, -1 on an evaluation error (recorded
+ * in `state`). */
 typedef int32_t (*rune_policy_fn)(rune_eval_state *state, rune_value *regs);
 
 struct rune_native_module {

@@ -34,9 +34,9 @@ struct FormatOptions {
 /// comment after a policy's `;` on the same line stays there. A comment
 /// inside a policy is moved to just before the policy, in source order, so
 /// that no comment is ever lost.
-std::optional<std::string> formatPolicySource(unsigned bufferId,
-                                              DiagnosticEngine &diags,
-                                              const FormatOptions &options = {});
+std::optional<std::string>
+formatPolicySource(unsigned bufferId, DiagnosticEngine &diags,
+                   const FormatOptions &options = {});
 
 } // namespace rune::cedar
 

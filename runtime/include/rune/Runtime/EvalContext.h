@@ -14,10 +14,14 @@
 #include "rune/Runtime/EntityStore.h"
 #include "rune/Runtime/Module.h"
 #include "rune/Runtime/Request.h"
+#include "rune/rune_native.h"
 
 #include <string>
 
 struct rune_eval_state {
+  /// Must stay the first member: compiled code reads it through the state
+  /// pointer (rune_native.h). Set by the authorizer for native modules.
+  rune_eval_frame frame{};
   const rune::LoadedModule *module = nullptr;
   const rune::EntityStore *entities = nullptr;
   const rune::Request *request = nullptr;

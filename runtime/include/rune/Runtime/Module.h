@@ -71,6 +71,8 @@ public:
 
   /// Values of the constants LoadConst may load.
   const Value &constant(uint32_t index) const { return constants[index]; }
+  /// All of them, indexed like `constant` (rune_eval_frame::constants).
+  const Value *constantData() const { return constants.data(); }
   Symbol stringSymbol(uint32_t index) const { return symbols[index]; }
   /// nullptr unless constant `index` is a Pattern.
   const CompiledPattern *pattern(uint32_t index) const;

@@ -1,18 +1,19 @@
-//===- TokenLocator.h - ANTLR token positions as SMLocs ---------*- C++ -*-===//
+//===- SourceLocator.h - ANTLR token positions as SMLocs --------*- C++ -*-===//
 //
 // Part of the rune project.
 //
 //===----------------------------------------------------------------------===//
 //
-// The schema parser feeds ANTLR its buffer one byte per symbol, so token
-// start and stop indices are byte offsets into the SourceMgr buffer and map
-// directly to SMLocs. Token text is taken from the buffer as well, since
-// ANTLR would re-encode bytes >= 0x80.
+// The ANTLR parsers (Cedar policies and Cedar schemas) feed ANTLR the source
+// one byte per symbol (see AntlrParseDriver.h), so token start/stop indices
+// are byte offsets into the SourceMgr buffer and map directly to llvm::SMLoc
+// pointers. Token text is taken from the buffer too, since ANTLR would
+// re-encode bytes >= 0x80.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef RUNE_LIB_SCHEMA_TOKENLOCATOR_H
-#define RUNE_LIB_SCHEMA_TOKENLOCATOR_H
+#ifndef RUNE_FRONTEND_COMMON_SOURCELOCATOR_H
+#define RUNE_FRONTEND_COMMON_SOURCELOCATOR_H
 
 #include "antlr4-runtime.h"
 
@@ -21,11 +22,11 @@
 
 #include <algorithm>
 
-namespace rune::schema::detail {
+namespace rune::frontend {
 
-class TokenLocator {
+class SourceLocator {
 public:
-  explicit TokenLocator(llvm::StringRef buffer) : buffer(buffer) {}
+  explicit SourceLocator(llvm::StringRef buffer) : buffer(buffer) {}
 
   llvm::SMLoc locAt(size_t offset) const {
     return llvm::SMLoc::getFromPointer(buffer.data() +
@@ -49,10 +50,13 @@ public:
   llvm::SMRange rangeOf(const antlr4::Token *token) const {
     return {startOf(token), endOf(token)};
   }
+
   llvm::SMRange rangeOf(antlr4::tree::TerminalNode *node) const {
     return rangeOf(node->getSymbol());
   }
-  /// From the first token of `ctx` to the end of its last token.
+
+  /// From the first token of `ctx` to the end of its last token; empty at
+  /// the start token for a rule that matched nothing.
   llvm::SMRange rangeOf(antlr4::ParserRuleContext *ctx) const {
     const antlr4::Token *start = ctx->getStart();
     const antlr4::Token *stop = ctx->getStop();
@@ -61,6 +65,7 @@ public:
     return {startOf(start), endOf(stop)};
   }
 
+  /// The source text of `token` (empty for EOF).
   llvm::StringRef textOf(const antlr4::Token *token) const {
     if (isEmpty(token))
       return {};
@@ -68,8 +73,14 @@ public:
     size_t end = std::min<size_t>(token->getStopIndex() + 1, buffer.size());
     return buffer.slice(start, end);
   }
+
   llvm::StringRef textOf(antlr4::tree::TerminalNode *node) const {
     return textOf(node->getSymbol());
+  }
+
+  llvm::StringRef textOf(llvm::SMRange range) const {
+    return llvm::StringRef(range.Start.getPointer(),
+                           range.End.getPointer() - range.Start.getPointer());
   }
 
 private:
@@ -81,6 +92,6 @@ private:
   llvm::StringRef buffer;
 };
 
-} // namespace rune::schema::detail
+} // namespace rune::frontend
 
-#endif // RUNE_LIB_SCHEMA_TOKENLOCATOR_H
+#endif // RUNE_FRONTEND_COMMON_SOURCELOCATOR_H
