@@ -50,7 +50,7 @@ const rows = [["full", "cedar-wasm isAuthorized (whole call)"],
 for (const [k, name] of rows)
   console.log(`${name.padEnd(44)} ${us(wasm[k].median_us)} ${us(wasm[k].p99_us)}`);
 const evalFull = wasm.full_evaluation_median_us, evalStateful = wasm.stateful_evaluation_median_us;
-console.log(`cedar-wasm evaluation only (median minus empty-set median): ` +
+console.log(`cedar-wasm evaluation only (median of paired differences with the empty set): ` +
             `${evalFull.toFixed(3)} us (isAuthorized), ${evalStateful.toFixed(3)} us (stateful)`);
 for (const b of ["bytecode", "native"])
   console.log(`ratio cedar-wasm evaluation / rune ${b} median: ` +

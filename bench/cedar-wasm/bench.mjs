@@ -6,8 +6,8 @@
 //
 // cedar-wasm converts the whole entity list (and, with isAuthorized, the
 // policies and schema) on every call. To compare evaluation with evaluation,
-// every figure is also measured with an empty policy set and the difference
-// is reported:
+// every call is paired with the same call on an empty policy set, timed
+// right after it, and the median of the pairs' differences is reported:
 //   full:     isAuthorized (policies, schema, entities converted per call)
 //   stateful: statefulIsAuthorized with a preparsed policy set and schema
 //             (entities still converted per call)
@@ -35,14 +35,22 @@ function summarize(samples) {
   return { median_us: percentile(sorted, 0.5), p99_us: percentile(sorted, 0.99) };
 }
 
-function timeCall(fn, iterations) {
-  const samples = [];
+function timeOnce(fn) {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1000;
+}
+
+// Times `withPolicies` and `empty` alternately, so that drift (GC, other
+// load) hits both alike, and records each pair's difference: the time the
+// policies themselves took.
+function timePaired(withPolicies, empty, iterations, out, outEmpty, outDiff) {
   for (let i = 0; i < iterations; ++i) {
-    const start = process.hrtime.bigint();
-    fn();
-    samples.push(Number(process.hrtime.bigint() - start) / 1000);
+    const a = timeOnce(withPolicies), b = timeOnce(empty);
+    out.push(a);
+    outEmpty.push(b);
+    outDiff.push(a - b);
   }
-  return samples;
 }
 
 const args = parseArgs(process.argv.slice(2));
@@ -56,6 +64,7 @@ for (const test of args.tests) {
 }
 
 const samples = { full: [], fullEmpty: [], stateful: [], statefulEmpty: [] };
+const differences = { full: [], stateful: [] };
 let decisions = 0, mismatches = 0;
 for (const [index, w] of workloads.entries()) {
   const id = `set${index}`;
@@ -82,16 +91,18 @@ for (const [index, w] of workloads.entries()) {
     if (answer.response.decision !== request.decision) mismatches += 1;
 
     for (let i = 0; i < 20; ++i) cedar.statefulIsAuthorized(stateful); // warm up
-    samples.full.push(...timeCall(() => cedar.isAuthorized(full), args.iterations));
-    samples.fullEmpty.push(...timeCall(() => cedar.isAuthorized(fullEmpty), args.iterations));
-    samples.stateful.push(...timeCall(() => cedar.statefulIsAuthorized(stateful), args.iterations));
-    samples.statefulEmpty.push(...timeCall(() => cedar.statefulIsAuthorized(statefulEmpty), args.iterations));
+    timePaired(() => cedar.isAuthorized(full), () => cedar.isAuthorized(fullEmpty),
+               args.iterations, samples.full, samples.fullEmpty, differences.full);
+    timePaired(() => cedar.statefulIsAuthorized(stateful),
+               () => cedar.statefulIsAuthorized(statefulEmpty),
+               args.iterations, samples.stateful, samples.statefulEmpty, differences.stateful);
   }
 }
 
 const result = { engine: `cedar-wasm ${cedar.getCedarVersion()}`, requests: decisions,
                  decisions_disagreeing_with_tests: mismatches, iterations: args.iterations };
 for (const [name, list] of Object.entries(samples)) result[name] = summarize(list);
-result.full_evaluation_median_us = result.full.median_us - result.fullEmpty.median_us;
-result.stateful_evaluation_median_us = result.stateful.median_us - result.statefulEmpty.median_us;
+// Evaluation only: the median of the paired differences.
+result.full_evaluation_median_us = summarize(differences.full).median_us;
+result.stateful_evaluation_median_us = summarize(differences.stateful).median_us;
 console.log(JSON.stringify(result, null, 2));
