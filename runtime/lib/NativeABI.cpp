@@ -62,6 +62,22 @@ bool validString(rune_eval_state *state, uint32_t index) {
   return index < state->module->bytecode().strings.size();
 }
 
+/// The helpers whose immediate operand names a string of the module (an
+/// attribute or a type name), looked up as an interned symbol.
+template <typename Operation>
+int32_t withSymbol(rune_eval_state *state, rune_value *dst,
+                   const rune_value *operand, uint32_t name,
+                   Operation operation) {
+  return guarded(state, [&] {
+    if (!dst || !operand)
+      return invalid(state, "register pointer");
+    if (!validString(state, name))
+      return invalid(state, "string index");
+    return operation(*state, value(dst), value(operand),
+                     state->module->stringSymbol(name));
+  });
+}
+
 } // namespace
 
 #define RUNE_RT_BINARY(Name, Fn)                                               \
@@ -112,26 +128,12 @@ int32_t rune_rt_load_var(rune_eval_state *state, rune_value *dst,
 
 int32_t rune_rt_get_attr(rune_eval_state *state, rune_value *dst,
                          const rune_value *obj, uint32_t name) {
-  return guarded(state, [&] {
-    if (!dst || !obj)
-      return invalid(state, "register pointer");
-    if (!validString(state, name))
-      return invalid(state, "string index");
-    return ops::getAttr(*state, value(dst), value(obj),
-                        state->module->stringSymbol(name));
-  });
+  return withSymbol(state, dst, obj, name, ops::getAttr);
 }
 
 int32_t rune_rt_has_attr(rune_eval_state *state, rune_value *dst,
                          const rune_value *obj, uint32_t name) {
-  return guarded(state, [&] {
-    if (!dst || !obj)
-      return invalid(state, "register pointer");
-    if (!validString(state, name))
-      return invalid(state, "string index");
-    return ops::hasAttr(*state, value(dst), value(obj),
-                        state->module->stringSymbol(name));
-  });
+  return withSymbol(state, dst, obj, name, ops::hasAttr);
 }
 
 RUNE_RT_BINARY(get_tag, getTag)
@@ -175,14 +177,7 @@ int32_t rune_rt_like(rune_eval_state *state, rune_value *dst,
 
 int32_t rune_rt_is_type(rune_eval_state *state, rune_value *dst,
                         const rune_value *a, uint32_t type_name) {
-  return guarded(state, [&] {
-    if (!dst || !a)
-      return invalid(state, "register pointer");
-    if (!validString(state, type_name))
-      return invalid(state, "string index");
-    return ops::isType(*state, value(dst), value(a),
-                       state->module->stringSymbol(type_name));
-  });
+  return withSymbol(state, dst, a, type_name, ops::isType);
 }
 
 int32_t rune_rt_make_set(rune_eval_state *state, rune_value *dst,

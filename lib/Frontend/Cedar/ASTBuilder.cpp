@@ -389,14 +389,19 @@ ExprPtr ASTBuilder::buildExpr(CP::ExprContext *ctx) {
                 depth);
 }
 
-ExprPtr ASTBuilder::buildOr(CP::OrExprContext *ctx) {
-  // Fetch the children once: the generated accessors scan all children.
-  std::vector<CP::AndExprContext *> operands = ctx->andExpr();
-  std::vector<antlr4::tree::TerminalNode *> ops = ctx->OR_OR();
-  ExprPtr result = buildAnd(operands[0]);
+/// Folds `operands` joined by the operator tokens `ops` into a
+/// left-associative chain of `NodeT` (`||` and `&&`), building each operand
+/// with `buildOperand`. An operand that fails to build fails the chain, but
+/// every operand is still built so that all of its errors are reported.
+template <typename NodeT, typename OperandT, typename BuildOperand>
+ExprPtr ASTBuilder::buildLeftAssociative(
+    const std::vector<OperandT *> &operands,
+    const std::vector<antlr4::tree::TerminalNode *> &ops,
+    BuildOperand buildOperand) {
+  ExprPtr result = buildOperand(operands[0]);
   bool ok = result != nullptr;
   for (size_t i = 1, e = operands.size(); i != e; ++i) {
-    ExprPtr rhs = buildAnd(operands[i]);
+    ExprPtr rhs = buildOperand(operands[i]);
     if (!ok || !rhs) {
       ok = false;
       continue;
@@ -405,35 +410,25 @@ ExprPtr ASTBuilder::buildOr(CP::OrExprContext *ctx) {
     llvm::SMRange range = {locator.rangeOf(operands[0]).Start,
                            locator.rangeOf(operands[i]).End};
     result = finish(
-        std::make_unique<OrExpr>(std::move(result), std::move(rhs), range,
-                                 locator.startOf(ops[i - 1]->getSymbol())),
+        std::make_unique<NodeT>(std::move(result), std::move(rhs), range,
+                                locator.startOf(ops[i - 1]->getSymbol())),
         depth);
     ok = result != nullptr;
   }
   return ok ? std::move(result) : nullptr;
 }
 
+ExprPtr ASTBuilder::buildOr(CP::OrExprContext *ctx) {
+  // Fetch the children once: the generated accessors scan all children.
+  return buildLeftAssociative<OrExpr>(
+      ctx->andExpr(), ctx->OR_OR(),
+      [this](CP::AndExprContext *operand) { return buildAnd(operand); });
+}
+
 ExprPtr ASTBuilder::buildAnd(CP::AndExprContext *ctx) {
-  std::vector<CP::RelationContext *> operands = ctx->relation();
-  std::vector<antlr4::tree::TerminalNode *> ops = ctx->AND_AND();
-  ExprPtr result = buildRelation(operands[0]);
-  bool ok = result != nullptr;
-  for (size_t i = 1, e = operands.size(); i != e; ++i) {
-    ExprPtr rhs = buildRelation(operands[i]);
-    if (!ok || !rhs) {
-      ok = false;
-      continue;
-    }
-    unsigned depth = std::max(depthOf(result), depthOf(rhs));
-    llvm::SMRange range = {locator.rangeOf(operands[0]).Start,
-                           locator.rangeOf(operands[i]).End};
-    result = finish(
-        std::make_unique<AndExpr>(std::move(result), std::move(rhs), range,
-                                  locator.startOf(ops[i - 1]->getSymbol())),
-        depth);
-    ok = result != nullptr;
-  }
-  return ok ? std::move(result) : nullptr;
+  return buildLeftAssociative<AndExpr>(
+      ctx->relation(), ctx->AND_AND(),
+      [this](CP::RelationContext *operand) { return buildRelation(operand); });
 }
 
 ExprPtr ASTBuilder::buildRelation(CP::RelationContext *ctx) {

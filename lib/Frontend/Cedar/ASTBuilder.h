@@ -63,6 +63,11 @@ private:
   ExprPtr buildExpr(CP::ExprContext *ctx);
   ExprPtr buildOr(CP::OrExprContext *ctx);
   ExprPtr buildAnd(CP::AndExprContext *ctx);
+  template <typename NodeT, typename OperandT, typename BuildOperand>
+  ExprPtr
+  buildLeftAssociative(const std::vector<OperandT *> &operands,
+                       const std::vector<antlr4::tree::TerminalNode *> &ops,
+                       BuildOperand buildOperand);
   ExprPtr buildRelation(CP::RelationContext *ctx);
   ExprPtr buildAdd(CP::AddExprContext *ctx);
   ExprPtr buildMult(CP::MultExprContext *ctx);
