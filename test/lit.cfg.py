@@ -26,3 +26,9 @@ config.substitutions.append((
 
 if os.path.isdir(os.path.join(config.conformance_dir, "cedar")):
     config.available_features.add("cedar-conformance")
+
+# Soufflé's Datalog conformance programs (test/Souffle/conformance.test).
+config.substitutions.append(
+    ("%souffle_conformance", os.path.join(config.conformance_dir, "datalog")))
+if os.path.isdir(os.path.join(config.conformance_dir, "datalog")):
+    config.available_features.add("souffle-conformance")

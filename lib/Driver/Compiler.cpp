@@ -5,11 +5,15 @@
 #include "rune/Dialect/Rune/RuneDialect.h"
 #include "rune/Frontend/Cedar/Formatter.h"
 #include "rune/Frontend/Cedar/Parser.h"
+#include "rune/Frontend/Souffle/Parser.h"
+#include "rune/Frontend/Ipe/Parser.h"
 #include "rune/IRGen/CedarIRGen.h"
 #include "rune/IRGen/SchemaIRGen.h"
 #include "rune/Schema/SchemaParser.h"
 #include "rune/Sema/CedarValidator.h"
 #include "rune/Sema/CedarSema.h"
+#include "rune/Sema/SouffleSema.h"
+#include "rune/Sema/IpeSema.h"
 #include "rune/Sema/TemplateLinker.h"
 #include "rune/Target/Bytecode/BytecodeEmitter.h"
 #include "rune/Target/Native/NativeEmitter.h"
@@ -61,22 +65,70 @@ bool Compiler::loadBuffer(llvm::StringRef path, unsigned &bufferId) {
 }
 
 namespace {
-enum class SourceLanguage { Cedar, Unknown };
+enum class SourceLanguage { Cedar, Ipe, Souffle, Unknown };
 
 SourceLanguage languageOf(llvm::StringRef path) {
   llvm::StringRef extension = llvm::sys::path::extension(path);
   if (extension == ".cedar" || path == "-")
     return SourceLanguage::Cedar;
+  if (extension == ".ipe")
+    return SourceLanguage::Ipe;
+  if (extension == ".dl")
+    return SourceLanguage::Souffle;
   return SourceLanguage::Unknown;
 }
 } // namespace
 
+bool Compiler::isSouffleSource(llvm::StringRef path) {
+  return languageOf(path) == SourceLanguage::Souffle;
+}
+
+bool Compiler::checkSouffleSource(llvm::StringRef path) {
+  unsigned bufferId;
+  if (!loadBuffer(path, bufferId))
+    return false;
+  std::optional<souffle::Program> program =
+      souffle::parseProgram(bufferId, diagnostics);
+  if (!program || diagnostics.hasErrors())
+    return false;
+  return souffle::checkProgram(*program, diagnostics);
+}
+
+bool Compiler::isIpeSource(llvm::StringRef path) {
+  return languageOf(path) == SourceLanguage::Ipe;
+}
+
+bool Compiler::checkIpeSource(llvm::StringRef path) {
+  unsigned bufferId;
+  if (!loadBuffer(path, bufferId))
+    return false;
+  std::optional<ipe::PolicyFile> file =
+      ipe::parsePolicyFile(bufferId, diagnostics);
+  if (!file || diagnostics.hasErrors())
+    return false;
+  return ipe::checkPolicyFile(*file, diagnostics);
+}
+
 mlir::OwningOpRef<mlir::ModuleOp>
 Compiler::loadSource(llvm::StringRef path, const SourceOptions &options,
                      std::optional<bool> *validated) {
+  if (languageOf(path) == SourceLanguage::Ipe) {
+    // Only checking is supported so far: report the file's own errors
+    // first, then that it cannot go further.
+    if (checkIpeSource(path))
+      diagnostics.error(
+          "IPE policies cannot be compiled to the rune dialect yet");
+    return nullptr;
+  }
+  if (languageOf(path) == SourceLanguage::Souffle) {
+    diagnostics.error("'" + path +
+                      "': Datalog programs cannot be compiled to the rune "
+                      "dialect yet; only --check is supported");
+    return nullptr;
+  }
   if (languageOf(path) == SourceLanguage::Unknown) {
     diagnostics.error("'" + path +
-                      "': unknown source language (expected a .cedar file)");
+                      "': unknown source language (expected .cedar, .ipe or .dl)");
     return nullptr;
   }
   unsigned bufferId;
@@ -121,7 +173,7 @@ std::optional<std::string> Compiler::formatSource(llvm::StringRef path,
                                                   std::string *original) {
   if (languageOf(path) == SourceLanguage::Unknown) {
     diagnostics.error("'" + path +
-                      "': unknown source language (expected a .cedar file)");
+                      "': unknown source language (expected .cedar, .ipe or .dl)");
     return std::nullopt;
   }
   unsigned bufferId;

@@ -162,6 +162,18 @@ int main(int argc, char **argv) {
   if (vm.count("format"))
     return formatFile(input, output, vm.count("check") != 0);
 
+  // IPE policy files can only be checked so far.
+  if (vm.count("check") && rune::Compiler::isIpeSource(input)) {
+    rune::Compiler compiler;
+    return compiler.checkIpeSource(input) ? 0 : 1;
+  }
+
+  // Soufflé Datalog programs can only be checked so far.
+  if (vm.count("check") && rune::Compiler::isSouffleSource(input)) {
+    rune::Compiler compiler;
+    return compiler.checkSouffleSource(input) ? 0 : 1;
+  }
+
   rune::Compiler compiler;
   rune::SourceOptions sourceOptions;
   sourceOptions.schemaPath = schemaPath;

@@ -56,6 +56,20 @@ public:
   loadSource(llvm::StringRef path, const SourceOptions &options = {},
              std::optional<bool> *validated = nullptr);
 
+  /// Whether `path` names an IPE policy file (.ipe).
+  static bool isIpeSource(llvm::StringRef path);
+
+  /// Reads the IPE policy file at `path`, parses it and runs its
+  /// compile-time checks. Returns false after reporting the errors.
+  bool checkIpeSource(llvm::StringRef path);
+
+  /// Whether `path` names a Soufflé Datalog program (`.dl`).
+  static bool isSouffleSource(llvm::StringRef path);
+
+  /// Parses and checks the Soufflé Datalog program `path` (`runec --check`
+  /// on a `.dl` file). Returns false after reporting the errors.
+  bool checkSouffleSource(llvm::StringRef path);
+
   /// Reads `path` (or stdin for "-") and lays its policies out as
   /// `cedar format` does. Returns nullopt after reporting the syntax errors.
   /// `original` (if given) receives the source as read.

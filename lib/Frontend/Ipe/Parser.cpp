@@ -1,0 +1,202 @@
+//===- Parser.cpp - IPE policy file parser --------------------------------===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Drives the ANTLR-generated IPE lexer and parser through the parse driver
+// shared with the Cedar parsers (rune/Frontend/Common/AntlrParseDriver.h),
+// words syntax errors on the shared SyntaxErrorStrategy, and hands a tree
+// without syntax errors to the ASTBuilder.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rune/Frontend/Ipe/Parser.h"
+
+#include "ASTBuilder.h"
+
+#include "rune/Frontend/Common/AntlrParseDriver.h"
+#include "rune/Frontend/Common/SyntaxErrorStrategy.h"
+
+#include "IpeLexer.h"
+#include "IpeParser.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+using namespace rune;
+using namespace rune::ipe;
+using frontend::SourceLocator;
+using grammar::IpeLexer;
+using grammar::IpeParser;
+
+namespace {
+
+/// Bracket and `not` nesting accepted by the recursive-descent parser.
+constexpr unsigned MaxNesting = 200;
+
+bool isKeyword(size_t type) {
+  return type >= IpeParser::KW_POLICY && type <= IpeParser::KW_FALSE;
+}
+
+bool isExpressionStart(size_t type) {
+  switch (type) {
+  case IpeParser::KW_NOT:
+  case IpeParser::KW_TRUE:
+  case IpeParser::KW_FALSE:
+  case IpeParser::MINUS:
+  case IpeParser::INT_LIT:
+  case IpeParser::FLOAT_LIT:
+  case IpeParser::STRING_LIT:
+  case IpeParser::IDENT:
+  case IpeParser::LPAREN:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool wantsExpression(const antlr4::misc::IntervalSet &expected) {
+  return expected.contains(size_t(IpeParser::LPAREN)) &&
+         expected.contains(size_t(IpeParser::KW_NOT));
+}
+
+class IpeSyntaxErrorStrategy : public frontend::SyntaxErrorStrategy {
+public:
+  IpeSyntaxErrorStrategy(const SourceLocator &locator, DiagnosticEngine &diags)
+      : SyntaxErrorStrategy(locator), diags(diags) {}
+
+protected:
+  void reportUnexpected(antlr4::Parser *recognizer, antlr4::Token *offending,
+                        const antlr4::misc::IntervalSet &expected) override {
+    llvm::SMLoc loc = locator.startOf(offending);
+    llvm::SMRange range = locator.rangeOf(offending);
+    size_t type = offending->getType();
+    if (type == IpeParser::UNTERMINATED_STRING)
+      return error(loc, "unterminated string literal");
+    if (type == IpeParser::INVALID_CHAR)
+      return error(loc, "invalid character " + describeToken(offending),
+                   range);
+    if (recognizer->getContext()->getRuleIndex() == IpeParser::RuleFile_ &&
+        type != antlr4::Token::EOF)
+      return error(loc,
+                   unexpectedToken(offending) +
+                       " after the last policy; expected 'policy', "
+                       "'predicate' or 'enum'",
+                   range);
+    if (isKeyword(type) && expected.contains(size_t(IpeParser::IDENT)) &&
+        !wantsExpression(expected))
+      return error(loc,
+                   describeToken(offending) +
+                       " is a reserved word and cannot be used as an "
+                       "identifier",
+                   range);
+    std::string message = unexpectedToken(offending);
+    std::string expectation = describeExpected(recognizer, expected);
+    if (!expectation.empty())
+      message += "; " + expectation;
+    error(loc, message, range);
+  }
+
+  void error(llvm::SMLoc loc, const std::string &message,
+             llvm::SMRange range = {}) override {
+    if (range.isValid() && range.Start != range.End)
+      diags.error(loc, message, {range});
+    else
+      diags.error(loc, message);
+  }
+
+  const char *
+  missingTerminator(antlr4::Parser *,
+                    const antlr4::misc::IntervalSet &) const override {
+    return nullptr; // IPE has no statement terminator
+  }
+
+  void leadingExpected(const antlr4::misc::IntervalSet &expected,
+                       std::vector<std::string> &names) const override {
+    if (wantsExpression(expected))
+      names.push_back("expression");
+  }
+
+  bool isSuggested(size_t type,
+                   const antlr4::misc::IntervalSet &expected) const override {
+    if (type == IpeParser::UNTERMINATED_STRING ||
+        type == IpeParser::INVALID_CHAR)
+      return false;
+    return !(wantsExpression(expected) && isExpressionStart(type));
+  }
+
+  const char *tokenKindName(size_t type) const override {
+    switch (type) {
+    case IpeParser::IDENT: return "identifier";
+    case IpeParser::STRING_LIT: return "string";
+    case IpeParser::INT_LIT: return "integer";
+    case IpeParser::FLOAT_LIT: return "number";
+    default: return nullptr;
+    }
+  }
+
+private:
+  DiagnosticEngine &diags;
+};
+
+bool checkNesting(antlr4::CommonTokenStream &tokens,
+                  const SourceLocator &locator, DiagnosticEngine &diags) {
+  unsigned depth = 0;
+  unsigned nots = 0; // consecutive `not`s, reset by anything else
+  for (antlr4::Token *token : tokens.getTokens()) {
+    switch (token->getType()) {
+    case IpeParser::LPAREN:
+    case IpeParser::LBRACKET:
+      ++depth;
+      break;
+    case IpeParser::RPAREN:
+    case IpeParser::RBRACKET:
+      if (depth)
+        --depth;
+      break;
+    }
+    nots = token->getType() == IpeParser::KW_NOT ? nots + 1 : 0;
+    if (depth + nots > MaxNesting) {
+      diags.error(locator.startOf(token),
+                  "policy is nested too deeply (the limit is " +
+                      llvm::Twine(MaxNesting) +
+                      " levels of brackets and 'not')");
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+std::optional<PolicyFile> rune::ipe::parsePolicyFile(unsigned bufferId,
+                                                     DiagnosticEngine &diags) {
+  llvm::StringRef text =
+      diags.getSourceMgr().getMemoryBuffer(bufferId)->getBuffer();
+  SourceLocator locator(text);
+  if (!frontend::checkUTF8(
+          text, locator, diags,
+          "invalid UTF-8 in source file; IPE policies must be UTF-8"))
+    return std::nullopt;
+
+  unsigned errorsBefore = diags.errorCount();
+  return frontend::runGuarded(
+      locator, diags, "IPE parser", [&]() -> std::optional<PolicyFile> {
+        frontend::AntlrParse<IpeLexer, IpeParser> parse(text);
+        if (!checkNesting(parse.lex(), locator, diags))
+          return std::nullopt;
+        IpeParser::File_Context *tree =
+            parse
+                .parser(std::make_shared<IpeSyntaxErrorStrategy>(locator,
+                                                                 diags))
+                .file_();
+        // A tree with syntax errors has holes; build only a complete one.
+        if (diags.errorCount() != errorsBefore)
+          return std::nullopt;
+        detail::ASTBuilder builder(locator, diags);
+        PolicyFile file = builder.build(tree);
+        if (diags.errorCount() != errorsBefore)
+          return std::nullopt;
+        return file;
+      });
+}
