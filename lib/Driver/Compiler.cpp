@@ -109,6 +109,11 @@ bool Compiler::checkIpeSource(llvm::StringRef path) {
   return ipe::checkPolicyFile(*file, diagnostics);
 }
 
+void Compiler::reportUnknownLanguage(llvm::StringRef path) {
+  diagnostics.error("'" + path +
+                    "': unknown source language (expected .cedar, .ipe or .dl)");
+}
+
 mlir::OwningOpRef<mlir::ModuleOp>
 Compiler::loadSource(llvm::StringRef path, const SourceOptions &options,
                      std::optional<bool> *validated) {
@@ -127,8 +132,7 @@ Compiler::loadSource(llvm::StringRef path, const SourceOptions &options,
     return nullptr;
   }
   if (languageOf(path) == SourceLanguage::Unknown) {
-    diagnostics.error("'" + path +
-                      "': unknown source language (expected .cedar, .ipe or .dl)");
+    reportUnknownLanguage(path);
     return nullptr;
   }
   unsigned bufferId;
@@ -171,9 +175,11 @@ Compiler::loadSource(llvm::StringRef path, const SourceOptions &options,
 
 std::optional<std::string> Compiler::formatSource(llvm::StringRef path,
                                                   std::string *original) {
-  if (languageOf(path) == SourceLanguage::Unknown) {
-    diagnostics.error("'" + path +
-                      "': unknown source language (expected .cedar, .ipe or .dl)");
+  if (languageOf(path) != SourceLanguage::Cedar) {
+    if (languageOf(path) == SourceLanguage::Unknown)
+      reportUnknownLanguage(path);
+    else
+      diagnostics.error("'" + path + "': only Cedar policies can be formatted");
     return std::nullopt;
   }
   unsigned bufferId;

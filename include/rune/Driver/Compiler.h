@@ -104,6 +104,7 @@ public:
 
 private:
   bool loadBuffer(llvm::StringRef path, unsigned &bufferId);
+  void reportUnknownLanguage(llvm::StringRef path);
 
   llvm::SourceMgr sourceMgr;
   DiagnosticEngine diagnostics;
