@@ -35,6 +35,9 @@ struct TypeDecl {
   llvm::SMRange baseRange;
 };
 
+/// A column of a relation. `type` is a Soufflé type name (number, unsigned,
+/// float, symbol or a declared type) or `any`, the dynamically typed column
+/// of .rune rules (strings, integers and booleans, compared by kind first).
 struct Attribute {
   std::string name;
   std::string type;
@@ -94,12 +97,17 @@ struct Atom {
 
 enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge };
 
+/// A body literal. `Test` is a boolean functor that holds or not, written
+/// `contains(s, t)` / `match(p, s)` in Soufflé and `T.starts_with(s)`,
+/// `T.ends_with(s)`, `T.contains(s)` in .rune rules; `sides[0]` is then a
+/// Term of kind Functor (its `text` names the test, its operands are the
+/// arguments, receiver first).
 struct Literal {
-  enum class Kind { Atom, NegatedAtom, Constraint };
+  enum class Kind { Atom, NegatedAtom, Constraint, Test };
   Kind kind = Kind::Atom;
   Atom atom;             ///< Atom, NegatedAtom
   CompareOp compareOp = CompareOp::Eq;
-  std::vector<Term> sides; ///< Constraint: lhs, rhs
+  std::vector<Term> sides; ///< Constraint: lhs, rhs; Test: the functor
   llvm::SMRange range;
 };
 
