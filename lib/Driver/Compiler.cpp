@@ -149,6 +149,8 @@ Compiler::loadSource(llvm::StringRef path, const SourceOptions &options,
     if (!loadBuffer(options.linksPath, linksBufferId) ||
         !cedar::linkTemplates(*policies, linksBufferId, diagnostics))
       return nullptr;
+  } else {
+    cedar::dropUnlinkedTemplates(*policies, diagnostics);
   }
   std::optional<schema::Schema> schema;
   if (!options.schemaPath.empty()) {

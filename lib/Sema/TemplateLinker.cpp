@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace rune;
@@ -23,12 +24,22 @@ namespace {
 /// Links files are flat; this is generous.
 constexpr unsigned MaxLinksDepth = 16;
 
-/// Cedar never evaluates a template itself, only its links.
-void dropTemplates(PolicySet &policies) {
+/// Cedar never evaluates a template itself, only its links. A template
+/// without any link takes no part in decisions; that is legal (Cedar's
+/// policy stores hold templates before anyone links them) but rarely what
+/// the author of a policy file meant, so it is worth a warning.
+void dropTemplates(PolicySet &policies, const llvm::StringSet<> &linkedIds,
+                   llvm::StringRef why, DiagnosticEngine &diags) {
   std::vector<Policy> kept;
-  for (Policy &policy : policies.policies)
-    if (!policy.isTemplate())
+  for (Policy &policy : policies.policies) {
+    if (!policy.isTemplate()) {
       kept.push_back(std::move(policy));
+      continue;
+    }
+    if (!linkedIds.contains(policy.id))
+      diags.warning(policy.effectLoc, "template '" + policy.id + "' " + why +
+                                          "; it takes no part in decisions");
+  }
   policies.policies = std::move(kept);
 }
 
@@ -59,7 +70,12 @@ public:
         linked.push_back(std::move(*policy));
     if (failed)
       return false;
-    dropTemplates(policies);
+    std::string why =
+        ("has no link in '" +
+         diags.getSourceMgr().getMemoryBuffer(bufferId)->getBufferIdentifier() +
+         "'")
+            .str();
+    dropTemplates(policies, linkedTemplateIds, why, diags);
     for (Policy &policy : linked)
       policies.policies.push_back(std::move(policy));
     return true;
@@ -180,6 +196,7 @@ private:
       return std::nullopt;
     }
 
+    linkedTemplateIds.insert(templ.id);
     Policy linked = clonePolicy(templ);
     linked.id = newId->string;
     // Slots given a value, even a malformed one (already reported).
@@ -248,12 +265,20 @@ private:
   llvm::StringRef buffer;
   unsigned bufferId;
   llvm::StringMap<const Policy *> policyIndex;
+  /// The templates some link instantiates.
+  llvm::StringSet<> linkedTemplateIds;
   /// The offset of each new id already used.
   llvm::StringMap<size_t> linkIds;
   bool failed = false;
 };
 
 } // namespace
+
+void rune::cedar::dropUnlinkedTemplates(PolicySet &policies,
+                                        DiagnosticEngine &diags) {
+  dropTemplates(policies, {}, "is not linked (no template-link file given)",
+                diags);
+}
 
 bool rune::cedar::linkTemplates(PolicySet &policies, unsigned linksBufferId,
                                 DiagnosticEngine &diags) {

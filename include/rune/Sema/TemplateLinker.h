@@ -27,13 +27,19 @@ namespace rune::cedar {
 /// Links the templates of `policies` (checked by checkPolicySet) with the
 /// links in buffer `linksBufferId`. On success `policies` holds its static
 /// policies followed by one linked policy per link, in link order; the
-/// templates themselves are dropped, since Cedar never evaluates a template.
+/// templates themselves are dropped, since Cedar never evaluates a template
+/// (a template without any link is reported with a warning).
 /// Returns false after reporting every error, located in the links file:
 /// malformed JSON or entities, an unknown template id, a static policy used
 /// as a template, missing or extra slot values, and a new id that repeats
 /// another link's or a policy's.
 bool linkTemplates(PolicySet &policies, unsigned linksBufferId,
                    DiagnosticEngine &diags);
+
+/// Without a links file: drops the templates of `policies`, with a warning
+/// for each, so that a policy file holding templates still compiles (its
+/// templates cannot apply to any request until they are linked).
+void dropUnlinkedTemplates(PolicySet &policies, DiagnosticEngine &diags);
 
 } // namespace rune::cedar
 
