@@ -39,16 +39,37 @@ using namespace rune::cedar::detail;
 
 namespace {
 
+/// A comment inside a policy, with its offset in the source.
+struct InnerComment {
+  const char *position;
+  std::string text;
+  /// Code precedes the comment on its line: it describes that code.
+  bool trailing;
+};
+
 class PolicyLayout {
 public:
   explicit PolicyLayout(unsigned indentWidth) : indentWidth(indentWidth) {}
 
-  LayoutDoc layoutPolicy(const Policy &policy) {
+  /// Lays `policy` out; `comments` are the comments inside it, in source
+  /// order. Each is printed on a line of its own before the first element
+  /// of the layout (scope element, condition, `&&`/`||` operand, closing
+  /// `)`, `}` or `;`) that starts after it in the source, so comments stay
+  /// inside the policy, in their order, next to the code they describe.
+  LayoutDoc layoutPolicy(const Policy &policy,
+                         std::vector<InnerComment> comments) {
+    pending = std::move(comments);
+    nextPending = 0;
     LayoutDoc doc;
     for (const Annotation &annotation : policy.annotations) {
       doc += "@" + annotation.key;
       if (annotation.value)
         doc += "(" + quoteString(*annotation.value) + ")";
+      doc += LayoutDoc::hardLine();
+    }
+    // Comments between the annotations and the effect stay there.
+    while (hasCommentBefore(policy.effectLoc.getPointer())) {
+      doc += pending[nextPending++].text;
       doc += LayoutDoc::hardLine();
     }
     doc += toString(policy.effect).str() + " (";
@@ -57,14 +78,29 @@ public:
     bool comparesWithEntity = false;
     for (const ScopeConstraint *scope : scopes)
       comparesWithEntity |= scope->operand != nullptr;
-    if (comparesWithEntity) {
+    const char *scopeEnd =
+        policy.conditions.empty()
+            ? policy.range.End.getPointer()
+            : policy.conditions.front().range.Start.getPointer();
+    if (comparesWithEntity || hasCommentBefore(scopeEnd)) {
       LayoutDoc elements;
-      for (const ScopeConstraint *scope : scopes) {
+      for (size_t i = 0; i != 3; ++i) {
+        const ScopeConstraint *scope = scopes[i];
+        if (scope->operand)
+          elements += commentsBefore(scope->operand->getRange().Start);
         elements += LayoutDoc::hardLine();
         elements += layoutScope(*scope);
-        if (scope != scopes[2])
+        if (i != 2)
           elements += ",";
+        const char *nextStart = scopeEnd;
+        for (size_t j = i + 1; j != 3; ++j)
+          if (scopes[j]->operand) {
+            nextStart = scopes[j]->operand->getRange().Start.getPointer();
+            break;
+          }
+        elements += trailingCommentBefore(nextStart);
       }
+      elements += commentsBefore(scopeEnd);
       doc += LayoutDoc::nest(indentWidth, std::move(elements));
       doc += LayoutDoc::hardLine();
     } else {
@@ -81,14 +117,56 @@ public:
     }
     doc += ")";
     for (const Condition &condition : policy.conditions) {
+      doc += commentLinesBefore(condition.range.Start.getPointer());
       doc += LayoutDoc::hardLine();
       doc += layoutCondition(condition);
+    }
+    // Whatever is left lies between the last clause and the `;`, which
+    // then needs a line of its own.
+    if (hasCommentBefore(policy.range.End.getPointer())) {
+      doc += commentLinesBefore(nullptr);
+      doc += LayoutDoc::hardLine();
     }
     doc += ";";
     return doc;
   }
 
 private:
+  /// The next pending comment, as ` // text`, if it is a trailing comment
+  /// that starts before `position`; the caller follows it with a newline.
+  LayoutDoc trailingCommentBefore(const char *position) {
+    if (!hasCommentBefore(position) || !pending[nextPending].trailing)
+      return LayoutDoc();
+    return LayoutDoc::text(" " + pending[nextPending++].text);
+  }
+
+  bool hasCommentBefore(const char *position) const {
+    return nextPending != pending.size() &&
+           pending[nextPending].position < position;
+  }
+
+  /// The pending comments that start before `position` (all of them for
+  /// null), each preceded by a newline: for use where the layout continues
+  /// on a new line anyway.
+  LayoutDoc commentLinesBefore(const char *position) {
+    LayoutDoc doc;
+    while (nextPending != pending.size() &&
+           (!position || pending[nextPending].position < position)) {
+      doc += LayoutDoc::hardLine();
+      doc += pending[nextPending++].text;
+    }
+    return doc;
+  }
+
+  /// The same, each comment followed by a newline: for use before an
+  /// element that starts a line.
+  LayoutDoc commentsBefore(llvm::SMLoc loc) {
+    return commentLinesBefore(loc.getPointer());
+  }
+  LayoutDoc commentsBefore(const char *position) {
+    return commentLinesBefore(position);
+  }
+
   LayoutDoc layoutScope(const ScopeConstraint &scope) {
     LayoutDoc head = LayoutDoc::text(toString(scope.var));
     if (scope.entityType)
@@ -110,8 +188,12 @@ private:
         condition.kind == Condition::Kind::When ? "when" : "unless");
     doc += LayoutDoc::line();
     doc += "{";
-    LayoutDoc body = LayoutDoc::line();
+    LayoutDoc body =
+        commentLinesBefore(condition.body->getRange().Start.getPointer());
+    body += LayoutDoc::line();
     body += LayoutDoc::group(layoutExpr(*condition.body, PrecIf));
+    // Comments after the expression, before the `}`.
+    body += commentLinesBefore(condition.range.End.getPointer());
     doc += LayoutDoc::nest(indentWidth, std::move(body));
     doc += LayoutDoc::line();
     doc += "}";
@@ -178,11 +260,20 @@ private:
     for (size_t i = 0; i != operands.size(); ++i) {
       // The first operand may itself be a chain of the same operator only
       // through parentheses, which collectChain already flattened.
-      doc += layoutExpr(*operands[i], operandPrecedence);
-      if (i + 1 != operands.size()) {
-        doc += (" " + op).str();
+      if (i != 0 &&
+          hasCommentBefore(operands[i]->getRange().Start.getPointer())) {
+        doc +=
+            trailingCommentBefore(operands[i]->getRange().Start.getPointer());
+        // The comment goes on its own line between the operator and the
+        // operand; the hard line breaks the enclosing groups.
+        doc += commentLinesBefore(operands[i]->getRange().Start.getPointer());
+        doc += LayoutDoc::hardLine();
+      } else if (i != 0) {
         doc += LayoutDoc::line();
       }
+      doc += layoutExpr(*operands[i], operandPrecedence);
+      if (i + 1 != operands.size())
+        doc += (" " + op).str();
     }
     return doc;
   }
@@ -331,13 +422,17 @@ private:
   }
 
   unsigned indentWidth;
+  std::vector<InnerComment> pending;
+  size_t nextPending = 0;
 };
 
 /// The comments of the source, distributed over the policies.
 struct PlacedComments {
-  /// Per policy: the comments printed on their own lines before it (those
-  /// before it in the source and those inside it).
+  /// Per policy: the comments printed on their own lines before it.
   std::vector<std::vector<std::string>> leading;
+  /// Per policy: the comments inside it, after its first annotation or its
+  /// effect.
+  std::vector<std::vector<InnerComment>> inner;
   /// Per policy: the comment after its `;` on the same line, if any.
   std::vector<std::string> trailing;
   /// Comments after the last policy.
@@ -350,6 +445,7 @@ PlacedComments placeComments(llvm::StringRef source,
   size_t count = policies.policies.size();
   placed.leading.resize(count);
   placed.trailing.resize(count);
+  placed.inner.resize(count);
   const char *base = source.data();
   size_t next = 0; // the first policy that does not end before the comment
   for (SourceComment &comment : scanComments(source)) {
@@ -374,7 +470,14 @@ PlacedComments placeComments(llvm::StringRef source,
       continue;
     if (next == count)
       placed.final.push_back(std::move(comment.text));
-    else
+    else if (policies.policies[next].range.Start.getPointer() <
+             base + comment.offset) {
+      size_t lineStart = source.rfind('\n', comment.offset);
+      lineStart = lineStart == llvm::StringRef::npos ? 0 : lineStart + 1;
+      bool trailing = !source.slice(lineStart, comment.offset).trim().empty();
+      placed.inner[next].push_back(
+          {base + comment.offset, std::move(comment.text), trailing});
+    } else
       placed.leading[next].push_back(std::move(comment.text));
   }
   return placed;
@@ -399,7 +502,9 @@ rune::cedar::formatPolicySource(unsigned bufferId, DiagnosticEngine &diags,
       out += "\n";
     for (const std::string &comment : comments.leading[i])
       out += comment + "\n";
-    out += layout.layoutPolicy(policies->policies[i]).render(options.lineWidth);
+    out +=
+        layout.layoutPolicy(policies->policies[i], std::move(comments.inner[i]))
+            .render(options.lineWidth);
     if (!comments.trailing[i].empty())
       out += " " + comments.trailing[i];
     out += "\n";
