@@ -66,8 +66,8 @@ TEST(FormatterTest, CommentsAreKept) {
                         "// three\nforbid(principal,action,resource)\n"
                         "when { // four\n true };\n// five\n"),
             "// one\npermit (principal, action, resource); // two\n\n"
-            "// three\n// four\nforbid (principal, action, resource)\n"
-            "when { true };\n// five\n");
+            "// three\nforbid (principal, action, resource)\n"
+            "when\n{\n  // four\n  true\n};\n// five\n");
 }
 
 TEST(FormatterTest, CommentMarkersInStringsAreNotComments) {
