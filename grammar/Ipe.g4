@@ -14,6 +14,15 @@ file_
     : (policy | enumDecl)* EOF
     ;
 
+// One top-level declaration. The fast path of the parser (lib/Frontend/Ipe/
+// Parser.cpp) parses a file one item at a time, building each item's AST
+// and freeing its parse tree before the next, so that the memory of a
+// 10,000-policy file's parse tree is never live at once.
+item
+    : policy
+    | enumDecl
+    ;
+
 policy
     : kind=(KW_POLICY | KW_PREDICATE) IDENT COLON STRING_LIT
       KW_TRIGGERS KW_WHEN expr
@@ -56,23 +65,27 @@ notExpr
     ;
 
 // Comparisons do not chain; a second operator is rejected by the builder.
+// The operators are tokens of this rule rather than a rule of their own:
+// one parse-tree node less per comparison.
 comparison
-    : inExpr (compareOp inExpr)*
-    ;
-
-compareOp
-    : EQ | NE | LT | LE | GT | GE
+    : inExpr ((EQ | NE | LT | LE | GT | GE) inExpr)*
     ;
 
 inExpr
     : primary (KW_IN LBRACKET value (COMMA value)* RBRACKET)?
     ;
 
+// Every decision of the expression rules is LL(1), so the generated parser
+// decides with one token of lookahead instead of running adaptive
+// prediction: a call is a path followed by its argument list.
 primary
     : literal                                        # LiteralPrimary
-    | path LPAREN (expr (COMMA expr)*)? RPAREN       # CallPrimary
-    | path                                           # PathPrimary
+    | path callArguments?                            # PathPrimary
     | LPAREN expr RPAREN                             # ParenPrimary
+    ;
+
+callArguments
+    : LPAREN (expr (COMMA expr)*)? RPAREN
     ;
 
 path
@@ -81,8 +94,7 @@ path
 
 literal
     : STRING_LIT                                     # StringLiteral
-    | MINUS? INT_LIT                                 # IntLiteral
-    | MINUS? FLOAT_LIT                               # FloatLiteral
+    | MINUS? number=(INT_LIT | FLOAT_LIT)            # NumberLiteral
     | KW_TRUE                                        # TrueLiteral
     | KW_FALSE                                       # FalseLiteral
     ;
@@ -95,6 +107,10 @@ value
 
 // ---------------------------------------------------------------------------
 // Tokens
+//
+// The frontend lexes with lib/Frontend/Ipe/Lexer.cpp, which implements these
+// rules by hand for speed; unittests/Frontend/IpeLexerTest.cpp requires both
+// to produce the same tokens, so a change here needs the same change there.
 // ---------------------------------------------------------------------------
 
 KW_POLICY    : 'policy' ;

@@ -1,12 +1,15 @@
 //===- Compiler.cpp - The compilation pipeline, stage by stage ------------===//
 
 #include "rune/Driver/Compiler.h"
+#include "rune/Analysis/IpeAnalysis.h"
 #include "rune/Conversion/Passes.h"
 #include "rune/Dialect/Rune/RuneDialect.h"
 #include "rune/Frontend/Cedar/Formatter.h"
 #include "rune/Frontend/Cedar/Parser.h"
 #include "rune/Frontend/Souffle/Parser.h"
 #include "rune/Frontend/Ipe/Parser.h"
+#include "rune/IRGen/IpeIRGen.h"
+#include "rune/Transforms/IpeTriggerIndex.h"
 #include "rune/IRGen/CedarIRGen.h"
 #include "rune/IRGen/SchemaIRGen.h"
 #include "rune/Schema/SchemaParser.h"
@@ -109,6 +112,41 @@ bool Compiler::checkIpeSource(llvm::StringRef path) {
   return ipe::checkPolicyFile(*file, diagnostics);
 }
 
+std::optional<unsigned> Compiler::analyzeIpeSource(llvm::StringRef path) {
+  unsigned bufferId;
+  if (!loadBuffer(path, bufferId))
+    return std::nullopt;
+  std::optional<ipe::PolicyFile> file =
+      ipe::parsePolicyFile(bufferId, diagnostics);
+  if (!file || diagnostics.hasErrors() ||
+      !ipe::checkPolicyFile(*file, diagnostics))
+    return std::nullopt;
+  return ipe::analyzePolicyFile(*file, diagnostics).findings();
+}
+
+mlir::OwningOpRef<mlir::ModuleOp>
+Compiler::loadIpeSource(llvm::StringRef path) {
+  unsigned bufferId;
+  if (!loadBuffer(path, bufferId))
+    return nullptr;
+  std::optional<ipe::PolicyFile> file =
+      ipe::parsePolicyFile(bufferId, diagnostics);
+  if (!file || diagnostics.hasErrors() ||
+      !ipe::checkPolicyFile(*file, diagnostics))
+    return nullptr;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      ipe::generateIR(context, *file, diagnostics);
+  if (!module || errorCount() != 0 || mlir::failed(mlir::verify(*module)))
+    return nullptr;
+  return module;
+}
+
+mlir::LogicalResult Compiler::indexIpeTriggers(mlir::ModuleOp module) {
+  mlir::PassManager passes(&context);
+  passes.addPass(createIpeTriggerIndexPass());
+  return passes.run(module);
+}
+
 void Compiler::reportUnknownLanguage(llvm::StringRef path) {
   diagnostics.error("'" + path +
                     "': unknown source language (expected .cedar, .ipe or .dl)");
@@ -117,14 +155,8 @@ void Compiler::reportUnknownLanguage(llvm::StringRef path) {
 mlir::OwningOpRef<mlir::ModuleOp>
 Compiler::loadSource(llvm::StringRef path, const SourceOptions &options,
                      std::optional<bool> *validated) {
-  if (languageOf(path) == SourceLanguage::Ipe) {
-    // Only checking is supported so far: report the file's own errors
-    // first, then that it cannot go further.
-    if (checkIpeSource(path))
-      diagnostics.error(
-          "IPE policies cannot be compiled to the rune dialect yet");
-    return nullptr;
-  }
+  if (languageOf(path) == SourceLanguage::Ipe)
+    return loadIpeSource(path);
   if (languageOf(path) == SourceLanguage::Souffle) {
     diagnostics.error("'" + path +
                       "': Datalog programs cannot be compiled to the rune "

@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - The rune optimization pipeline ----------------------===//
 
 #include "rune/Transforms/Pipeline.h"
+#include "rune/Transforms/IpeTriggerIndex.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -8,6 +9,8 @@
 void rune::buildOptimizationPipeline(mlir::OpPassManager &pm) {
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
+  // Only touches modules with IPE policies (docs/ipe.md).
+  pm.addPass(createIpeTriggerIndexPass());
 }
 
 void rune::registerOptimizationPipeline() {

@@ -35,6 +35,10 @@ std::string_view sectionName(SectionKind kind) {
     return "Code";
   case SectionKind::Schema:
     return "Schema";
+  case SectionKind::IpeModule:
+    return "IpeModule";
+  case SectionKind::IpeTriggerIndex:
+    return "IpeTriggerIndex";
   }
   return "unknown";
 }
@@ -52,7 +56,8 @@ public:
 
   bool read() {
     return readHeader() && readSectionTable() && readStrings() &&
-           readConstants() && readPolicies() && readCode() && readSchema();
+           readConstants() && readPolicies() && readCode() && readSchema() &&
+           readIpe();
   }
 
 private:
@@ -335,6 +340,32 @@ private:
     if (!decodeSchemaSection(data + section.offset, section.size,
                              out.schema.emplace(), message))
       return fail(message);
+    return true;
+  }
+
+  bool readIpe() {
+    uint32_t moduleKind = static_cast<uint32_t>(SectionKind::IpeModule);
+    uint32_t indexKind = static_cast<uint32_t>(SectionKind::IpeTriggerIndex);
+    if (!present[moduleKind]) {
+      if (present[indexKind])
+        return fail("IpeTriggerIndex section without an IpeModule section");
+      return true;
+    }
+    ipebc::Sections &sections = out.ipe.emplace();
+    const SectionEntry &module = sectionsByKind[moduleKind];
+    if (!ipebc::decodeModuleSection(data + module.offset, module.size,
+                                    sections, error))
+      return false;
+    if (present[indexKind]) {
+      const SectionEntry &index = sectionsByKind[indexKind];
+      if (!ipebc::decodeIndexSection(data + index.offset, index.size,
+                                     sections, error))
+        return false;
+    } else {
+      // No index: every policy is checked on every request.
+      for (uint32_t i = 0; i < sections.policies.size(); ++i)
+        sections.alwaysChecked.push_back(i);
+    }
     return true;
   }
 

@@ -38,7 +38,10 @@ std::pair<int64_t, int64_t> operandRange(OperandKind kind) {
     return {0, std::numeric_limits<uint16_t>::max()};
   case OperandKind::Const:
   case OperandKind::Str:
+  case OperandKind::Idx:
     return {0, std::numeric_limits<uint32_t>::max()};
+  case OperandKind::Byte:
+    return {0, std::numeric_limits<uint8_t>::max()};
   case OperandKind::Var:
     return {0, kNumVars - 1};
   case OperandKind::Ext:
@@ -105,10 +108,12 @@ void PolicyCode::emit(Opcode opcode, std::initializer_list<int64_t> operands) {
       break;
     case OperandKind::Const:
     case OperandKind::Str:
+    case OperandKind::Idx:
       putU32(bytes, static_cast<uint32_t>(v));
       break;
     case OperandKind::Var:
     case OperandKind::Ext:
+    case OperandKind::Byte:
       putU8(bytes, static_cast<uint8_t>(v));
       break;
     case OperandKind::Jump:
@@ -228,6 +233,12 @@ void ModuleWriter::setSchema(const SchemaInfo &schema) {
   schemaSection = encodeSchemaSection(schema);
 }
 
+void ModuleWriter::setIpeSections(std::vector<uint8_t> moduleSection,
+                                  std::vector<uint8_t> indexSection) {
+  ipeModuleSection = std::move(moduleSection);
+  ipeIndexSection = std::move(indexSection);
+}
+
 bool ModuleWriter::finish(std::vector<uint8_t> &out, std::string &error) {
   out.clear();
   std::vector<uint8_t> code;
@@ -307,6 +318,10 @@ bool ModuleWriter::finish(std::vector<uint8_t> &out, std::string &error) {
       {SectionKind::Code, &code}};
   if (schemaSection)
     sections.emplace_back(SectionKind::Schema, &*schemaSection);
+  if (ipeModuleSection) {
+    sections.emplace_back(SectionKind::IpeModule, &*ipeModuleSection);
+    sections.emplace_back(SectionKind::IpeTriggerIndex, &*ipeIndexSection);
+  }
   uint64_t total = kHeaderSize + sections.size() * kSectionEntrySize;
   for (const auto &section : sections)
     total += section.second->size();

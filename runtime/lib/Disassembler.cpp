@@ -31,6 +31,10 @@ std::string_view sectionName(SectionKind kind) {
     return "code";
   case SectionKind::Schema:
     return "schema";
+  case SectionKind::IpeModule:
+    return "ipe-module";
+  case SectionKind::IpeTriggerIndex:
+    return "ipe-trigger-index";
   }
   return "unknown";
 }
@@ -135,6 +139,12 @@ void listPolicy(const Module &module, size_t index, std::string &out) {
         break;
       case OperandKind::Jump:
         line += format("%04" PRId64, inst.jumpTarget);
+        break;
+      case OperandKind::Idx:
+        line += "#" + std::to_string(v);
+        break;
+      case OperandKind::Byte:
+        line += std::to_string(v);
         break;
       }
     }
@@ -261,6 +271,8 @@ std::string disassemble(const Module &module) {
     listPolicy(module, i, out);
   if (module.schema)
     listSchema(*module.schema, out);
+  if (module.ipe)
+    out += ipebc::listSections(module);
   return out;
 }
 

@@ -16,6 +16,11 @@ std::unique_ptr<LoadedModule> LoadedModule::load(std::shared_ptr<Engine> engine,
   std::unique_ptr<LoadedModule> module(new LoadedModule(std::move(engine)));
   if (!bc::readModule(data, size, module->image, error))
     return nullptr;
+  if (module->image.ipe) {
+    // IPE modules decide with their own engine (IpeEngine.h).
+    error = "bytecode: an IPE module (use `rune-run eval` or rune_ipe_*)";
+    return nullptr;
+  }
   module->prepare();
   return module;
 }

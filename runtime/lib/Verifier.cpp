@@ -49,7 +49,7 @@ public:
 
   bool verify() {
     return verifyStrings() && verifyConstants() && verifyPolicyTable() &&
-           verifyCode() && verifyModuleSchema();
+           verifyIpeSections() && verifyCode() && verifyModuleSchema();
   }
 
 private:
@@ -184,7 +184,94 @@ private:
     return true;
   }
 
+  bool verifyIpeSections() {
+    if (!module.ipe)
+      return true;
+    std::string problem = ipebc::checkSections(
+        *module.ipe, module.strings.size(), module.policies.size());
+    return problem.empty() || fail(problem);
+  }
+
+  /// The IPE rules of one instruction (IpeFormat.h): IPE modules use only
+  /// the IPE instructions and the jumps; a policy ends in ipe_return, a
+  /// filter in return; table indices are in range; a filter is only called
+  /// from code that comes before it in the Policies section.
+  std::string checkIpeInstruction(const DecodedInstruction &inst) {
+    Opcode op = inst.info->opcode;
+    bool isIpeOpcode = static_cast<uint8_t>(op) >= 0x70 &&
+                       static_cast<uint8_t>(op) <= 0x7F;
+    if (!module.ipe)
+      return isIpeOpcode ? format("%s in a module without an IpeModule "
+                                  "section",
+                                  std::string(inst.info->mnemonic).c_str())
+                         : "";
+    const ipebc::Sections &ipe = *module.ipe;
+    bool inFilter = currentEntry >= ipe.policies.size();
+    auto index = [&](int i) { return uint64_t(inst.operands[i]); };
+    switch (op) {
+    case Opcode::Jump:
+    case Opcode::JumpIfFalse:
+    case Opcode::JumpIfTrue:
+    case Opcode::Move:
+    case Opcode::IpeGetField:
+    case Opcode::IpeNot:
+      return "";
+    case Opcode::Return:
+      return inFilter ? "" : "return in an IPE policy (it ends in ipe_return)";
+    case Opcode::IpeReturn:
+      if (inFilter)
+        return "ipe_return in an aggregate filter (it ends in return)";
+      if (index(0) >= ipebc::kNumReturnOutcomes)
+        return format("invalid outcome %" PRIu64, index(0));
+      return "";
+    case Opcode::IpeLoadSlot:
+    case Opcode::IpeLoadCollection:
+      return index(1) < ipe.slots.size()
+                 ? ""
+                 : format("slot %" PRIu64 " out of range (module has %zu)",
+                          index(1), ipe.slots.size());
+    case Opcode::IpeLoadLiteral:
+      return index(1) < ipe.literals.size()
+                 ? ""
+                 : format("literal %" PRIu64 " out of range (module has %zu)",
+                          index(1), ipe.literals.size());
+    case Opcode::IpeCompare:
+    case Opcode::IpeIn:
+    case Opcode::IpeTruth: {
+      uint64_t cond = index(op == Opcode::IpeCompare ? 3 : 2);
+      if (cond >= ipe.conditions.size())
+        return format("condition %" PRIu64 " out of range (module has %zu)",
+                      cond, ipe.conditions.size());
+      ipebc::ConditionKind kind = ipe.conditions[cond].kind;
+      bool fits = op == Opcode::IpeCompare ? kind < ipebc::ConditionKind::In
+                  : op == Opcode::IpeIn    ? kind == ipebc::ConditionKind::In
+                                           : kind == ipebc::ConditionKind::Truth;
+      return fits ? ""
+                  : format("condition %" PRIu64 " does not fit %s", cond,
+                           std::string(inst.info->mnemonic).c_str());
+    }
+    case Opcode::IpeAggregate: {
+      if (index(3) >= ipebc::kNumAggregateModes)
+        return format("invalid aggregate mode %" PRIu64, index(3));
+      if (index(2) == ipebc::kNoIndex)
+        return "";
+      if (index(2) >= ipe.filters.size())
+        return format("filter %" PRIu64 " out of range (module has %zu)",
+                      index(2), ipe.filters.size());
+      if (ipe.filters[index(2)].policyEntry <= currentEntry)
+        return format("filter %" PRIu64 " called from itself or a later "
+                      "filter",
+                      index(2));
+      return "";
+    }
+    default:
+      return format("%s in an IPE module",
+                    std::string(inst.info->mnemonic).c_str());
+    }
+  }
+
   bool verifyPolicyCode(size_t index) {
+    currentEntry = index;
     const PolicyEntry &policy = module.policies[index];
     const uint8_t *code = module.policyCode(index);
     uint32_t size = policy.codeSize;
@@ -213,6 +300,8 @@ private:
         break;
       }
       std::string problem = checkOperands(inst, policy);
+      if (problem.empty())
+        problem = checkIpeInstruction(inst);
       if (!problem.empty())
         return fail(where() + problem);
       boundary[offset] = true;
@@ -243,7 +332,8 @@ private:
                                    target));
     }
     if (last.info->opcode != Opcode::Return &&
-        last.info->opcode != Opcode::Jump)
+        last.info->opcode != Opcode::Jump &&
+        last.info->opcode != Opcode::IpeReturn)
       return fail(format(
           "policy %zu: code falls off the end (last "
           "instruction `%s` at offset %" PRIu32 " is neither return nor jump)",
@@ -300,6 +390,11 @@ private:
         break;
       case OperandKind::Jump:
         break; // checked once all boundaries are known
+      case OperandKind::Idx:
+      case OperandKind::Byte:
+        // IPE table indices and immediates: their bounds depend on the
+        // IpeModule section, checked by verifyIpeModule (IpeVerifier.cpp).
+        break;
       }
     }
     auto constantKind = [&](int64_t index) {
@@ -352,6 +447,7 @@ private:
 
   const Module &module;
   std::string &error;
+  size_t currentEntry = 0;
 };
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "rune/Conversion/Passes.h"
 #include "rune/Dialect/Rune/RuneDialect.h"
+#include "rune/Transforms/IpeTriggerIndex.h"
 #include "rune/Transforms/Pipeline.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -14,6 +15,7 @@ int main(int argc, char **argv) {
   mlir::registerSymbolDCEPass();
   rune::registerConvertRuneToLLVM();
   rune::registerOptimizationPipeline();
+  rune::registerIpeTriggerIndexPass();
 
   mlir::DialectRegistry registry;
   registry.insert<rune::RuneDialect, mlir::LLVM::LLVMDialect>();

@@ -14,6 +14,8 @@
 #include "rune/Target/Bytecode/BytecodeEmitter.h"
 #include "AuthorizeCommand.h"
 #include "BenchCommand.h"
+#include "IpeBenchCommand.h"
+#include "IpeEvalCommand.h"
 #include "TestCommand.h"
 
 #include "llvm/Support/InitLLVM.h"
@@ -31,6 +33,8 @@ constexpr const char *kUsage =
     "'rune-run authorize --help')\n"
     "  test        run Cedar integration tests through both backends (see "
     "'rune-run test --help')\n"
+    "  eval        decide one request against IPE policies (see "
+    "'rune-run eval x.ipe --help')\n"
     "  bench       measure decision latency and throughput (see "
     "'rune-run bench --help')\n"
     "\n"
@@ -86,6 +90,10 @@ int main(int argc, char **argv) {
   if (command == "authorize")
     return rune::cli::runAuthorize(argc - 1, argv + 1, /*linked=*/nullptr,
                                    compileSource, compileSchema);
+  if (command == "eval" && rune::cli::isIpeEvalInput(argc - 1, argv + 1))
+    return rune::cli::runIpeEval(argc - 1, argv + 1);
+  if (command == "bench" && rune::cli::isIpeEvalInput(argc - 1, argv + 1))
+    return rune::cli::runIpeBench(argc - 1, argv + 1);
   if (command == "bench")
     return rune::cli::runBench(argc - 1, argv + 1);
   if (command == "test")

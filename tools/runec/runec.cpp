@@ -48,8 +48,8 @@ constexpr const char *kUsage =
     "Usage: runec <input> [options]\n"
     "\n"
     "Compiles a policy source (.cedar) through the rune MLIR dialect.\n"
-    "Exit codes: 0 success, 1 errors, 3 validation against --schema "
-    "failed.\n"
+    "Exit codes: 0 success, 1 errors, 2 --analyze findings, 3 validation "
+    "against --schema failed.\n"
     "\n"
     "Options";
 
@@ -108,6 +108,10 @@ int main(int argc, char **argv) {
       "format",
       "print the policies laid out as `cedar format` does (to stdout, or "
       "-o), comments kept")(
+      "analyze",
+      "IPE policy files: check, then report conflicting, never-triggering "
+      "and duplicate policies as warnings; write nothing. Exit 0 when "
+      "nothing is found, 2 when something is, 1 on errors")(
       "schema,s", po::value(&schemaPath),
       "a Cedar schema (.cedarschema or JSON): the policies are validated "
       "against it (exit code 3 when validation fails) and it is compiled "
@@ -162,6 +166,22 @@ int main(int argc, char **argv) {
   if (vm.count("format"))
     return formatFile(input, output, vm.count("check") != 0);
 
+  if (vm.count("analyze")) {
+    if (!rune::Compiler::isIpeSource(input))
+      return fail("--analyze applies to IPE policy files (.ipe)");
+    rune::Compiler compiler;
+    std::optional<unsigned> findings = compiler.analyzeIpeSource(input);
+    if (!findings)
+      return 1;
+    if (*findings == 0)
+      return 0;
+    // Findings fail the run, as a linter's do, so that CI can gate on
+    // them; 2 keeps them apart from errors in the file (1).
+    llvm::errs() << *findings << (*findings == 1 ? " finding" : " findings")
+                 << " in " << input << "\n";
+    return 2;
+  }
+
   // IPE policy files can only be checked so far.
   if (vm.count("check") && rune::Compiler::isIpeSource(input)) {
     rune::Compiler compiler;
@@ -192,6 +212,10 @@ int main(int argc, char **argv) {
     return 0;
   if (kind->kind != EmitKind::Mlir && optLevel > 0 &&
       mlir::failed(compiler.optimize(*module)))
+    return 1;
+  if (kind->kind != EmitKind::Mlir && optLevel == 0 &&
+      rune::Compiler::isIpeSource(input) &&
+      mlir::failed(compiler.indexIpeTriggers(*module)))
     return 1;
 
   if (output.empty()) {

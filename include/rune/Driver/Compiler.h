@@ -63,6 +63,15 @@ public:
   /// compile-time checks. Returns false after reporting the errors.
   bool checkIpeSource(llvm::StringRef path);
 
+  /// Runs only the IPE trigger index pass (what -O0 still needs: the index
+  /// is part of every compiled IPE module).
+  mlir::LogicalResult indexIpeTriggers(mlir::ModuleOp module);
+
+  /// `runec --analyze`: checks the IPE policy file at `path`, then reports
+  /// the findings of the analysis (docs/ipe-analysis.md) as warnings.
+  /// Returns nullopt after reporting errors, else the number of findings.
+  std::optional<unsigned> analyzeIpeSource(llvm::StringRef path);
+
   /// Whether `path` names a Soufflé Datalog program (`.dl`).
   static bool isSouffleSource(llvm::StringRef path);
 
@@ -105,6 +114,7 @@ public:
 private:
   bool loadBuffer(llvm::StringRef path, unsigned &bufferId);
   void reportUnknownLanguage(llvm::StringRef path);
+  mlir::OwningOpRef<mlir::ModuleOp> loadIpeSource(llvm::StringRef path);
 
   llvm::SourceMgr sourceMgr;
   DiagnosticEngine diagnostics;

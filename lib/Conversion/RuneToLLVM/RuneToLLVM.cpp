@@ -26,6 +26,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "rune/Conversion/Passes.h"
+
+#include "IpeToLLVM.h"
+#include "rune/Target/Bytecode/IpeBytecodeEmitter.h"
 #include "rune/Dialect/Rune/RuneOps.h"
 #include "rune/Runtime/BytecodeFormat.h"
 #include "rune/Target/Bytecode/BytecodeEmitter.h"
@@ -695,6 +698,11 @@ struct ConvertRuneToLLVMPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (isIpeModule(module)) {
+      if (failed(lowerIpeModule(module, symbolName)))
+        signalPassFailure();
+      return;
+    }
     std::vector<uint8_t> bytecode;
     BytecodeLayout layout;
     if (failed(emitBytecode(module, bytecode, &layout)))
@@ -717,3 +725,9 @@ struct ConvertRuneToLLVMPass
 };
 
 } // namespace
+
+void rune::emitNativeModuleDescriptor(ModuleOp module, StringRef symbol,
+                                      const std::vector<uint8_t> &bytecode,
+                                      ArrayRef<std::string> functionNames) {
+  emitDescriptor(module, symbol, bytecode, functionNames);
+}

@@ -2,6 +2,7 @@
 
 #include "rune/Dialect/Rune/RuneDialect.h"
 #include "rune/Dialect/Rune/RuneOps.h"
+#include "rune/Dialect/Rune/RuneIntentOps.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -24,6 +25,10 @@ void RuneDialect::initialize() {
 #define GET_OP_LIST
 #include "rune/Dialect/Rune/RuneOps.cpp.inc"
       >();
+  addOperations<
+#define GET_OP_LIST
+#include "rune/Dialect/Rune/RuneIntentOps.cpp.inc"
+      >();
   addTypes<
 #define GET_TYPEDEF_LIST
 #include "rune/Dialect/Rune/RuneOpsTypes.cpp.inc"
@@ -37,6 +42,9 @@ void RuneDialect::initialize() {
 Operation *RuneDialect::materializeConstant(OpBuilder &builder,
                                             Attribute value, Type type,
                                             Location loc) {
+  // IPE conditions are i1 (RuneIntentOps.td).
+  if (auto flag = dyn_cast<BoolAttr>(value); flag && type.isInteger(1))
+    return builder.create<IntentBoolOp>(loc, flag.getValue());
   if (!isa<ValueType>(type) || !ConstantOp::isValidValue(value))
     return nullptr;
   return builder.create<ConstantOp>(loc, type, value);

@@ -1,4 +1,5 @@
-//===- ASTBuilder.h - IPE parse tree to owned AST ----------------*- C++ -*-===//
+//===- ASTBuilder.h - IPE parse tree to owned AST ----------------*- C++
+//-*-===//
 //
 // Part of the rune project.
 //
@@ -26,6 +27,8 @@ public:
       : locator(locator), diags(diags) {}
 
   PolicyFile build(P::File_Context *tree);
+  /// Appends the policy or enum declaration of `item` to `file`.
+  void buildItem(P::ItemContext *item, PolicyFile &file);
 
 private:
   Policy buildPolicy(P::PolicyContext *ctx);
@@ -39,7 +42,7 @@ private:
   std::vector<std::string> buildPath(P::PathContext *ctx);
   Value buildLiteral(P::LiteralContext *ctx);
   Value buildValue(P::ValueContext *ctx);
-  std::string unquote(antlr4::tree::TerminalNode *node);
+  std::string unquote(antlr4::Token *token);
 
   ExprPtr binary(Expr::Kind kind, ExprPtr lhs, ExprPtr rhs);
 

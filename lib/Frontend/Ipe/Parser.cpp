@@ -4,29 +4,39 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Drives the ANTLR-generated IPE lexer and parser through the parse driver
-// shared with the Cedar parsers (rune/Frontend/Common/AntlrParseDriver.h),
-// words syntax errors on the shared SyntaxErrorStrategy, and hands a tree
-// without syntax errors to the ASTBuilder.
+// Lexes with the hand-written IpeTokenSource (Lexer.h), then parses with
+// the ANTLR-generated IpeParser in two stages, the usual way to make ANTLR
+// fast:
+//
+//  1. Fast path: SLL prediction, the bail-out error strategy (no recovery
+//     and no per-decision error bookkeeping), one top-level item at a time,
+//     each item's AST built and its parse tree freed before the next. Any
+//     syntax error, or any error found while building the AST, abandons
+//     this stage without a word.
+//  2. Slow path, only then: the whole file with full LL prediction and the
+//     IpeSyntaxErrorStrategy, which words the syntax errors (on the shared
+//     SyntaxErrorStrategy); a tree without syntax errors goes to the
+//     ASTBuilder, which reports its own errors. The diagnostics are exactly
+//     those of a single full parse.
 //
 //===----------------------------------------------------------------------===//
 
 #include "rune/Frontend/Ipe/Parser.h"
 
 #include "ASTBuilder.h"
+#include "Lexer.h"
 
 #include "rune/Frontend/Common/AntlrParseDriver.h"
 #include "rune/Frontend/Common/SyntaxErrorStrategy.h"
 
-#include "IpeLexer.h"
 #include "IpeParser.h"
 
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace rune;
 using namespace rune::ipe;
 using frontend::SourceLocator;
-using grammar::IpeLexer;
 using grammar::IpeParser;
 
 namespace {
@@ -74,8 +84,7 @@ protected:
     if (type == IpeParser::UNTERMINATED_STRING)
       return error(loc, "unterminated string literal");
     if (type == IpeParser::INVALID_CHAR)
-      return error(loc, "invalid character " + describeToken(offending),
-                   range);
+      return error(loc, "invalid character " + describeToken(offending), range);
     if (recognizer->getContext()->getRuleIndex() == IpeParser::RuleFile_ &&
         type != antlr4::Token::EOF)
       return error(loc,
@@ -127,11 +136,16 @@ protected:
 
   const char *tokenKindName(size_t type) const override {
     switch (type) {
-    case IpeParser::IDENT: return "identifier";
-    case IpeParser::STRING_LIT: return "string";
-    case IpeParser::INT_LIT: return "integer";
-    case IpeParser::FLOAT_LIT: return "number";
-    default: return nullptr;
+    case IpeParser::IDENT:
+      return "identifier";
+    case IpeParser::STRING_LIT:
+      return "string";
+    case IpeParser::INT_LIT:
+      return "integer";
+    case IpeParser::FLOAT_LIT:
+      return "number";
+    default:
+      return nullptr;
     }
   }
 
@@ -167,6 +181,51 @@ bool checkNesting(antlr4::CommonTokenStream &tokens,
   return true;
 }
 
+/// Stage 1 (see the file comment): the file's AST, or nullopt if it has
+/// any error, which stage 2 then reports. Each item has a token stream of
+/// its own (IpeTokenSource's item mode), so neither the tokens nor the
+/// parse tree of the whole file are ever in memory.
+std::optional<PolicyFile> parseFast(llvm::StringRef text,
+                                    const SourceLocator &locator,
+                                    llvm::SourceMgr &sourceMgr) {
+  llvm::raw_null_ostream nowhere;
+  DiagnosticEngine quiet(sourceMgr, nowhere);
+  detail::SourceCharStream input(text);
+  detail::IpeTokenSource source(text, &input);
+  source.setItemMode(true);
+  antlr4::CommonTokenStream noTokens(&source);
+  IpeParser parser(&noTokens);
+  parser.removeErrorListeners();
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  detail::ASTBuilder builder(locator, quiet);
+  PolicyFile file;
+  try {
+    while (source.beginItem()) {
+      antlr4::CommonTokenStream tokens(&source);
+      tokens.fill();
+      // Items start with brackets closed (the items before parsed), so
+      // the nesting of one item is the nesting of the file there.
+      if (!checkNesting(tokens, locator, quiet))
+        return std::nullopt;
+      parser.setTokenStream(&tokens);
+      IpeParser::ItemContext *item = parser.item();
+      if (tokens.LA(1) != antlr4::Token::EOF)
+        return std::nullopt;
+      builder.buildItem(item, file);
+      // The item's contexts and terminal nodes; the parser holds no
+      // reference to them once its top rule has returned.
+      parser.getTreeTracker().reset();
+      if (quiet.hasErrors())
+        return std::nullopt;
+    }
+  } catch (const antlr4::ParseCancellationException &) {
+    return std::nullopt;
+  }
+  return file;
+}
+
 } // namespace
 
 std::optional<PolicyFile> rune::ipe::parsePolicyFile(unsigned bufferId,
@@ -182,14 +241,21 @@ std::optional<PolicyFile> rune::ipe::parsePolicyFile(unsigned bufferId,
   unsigned errorsBefore = diags.errorCount();
   return frontend::runGuarded(
       locator, diags, "IPE parser", [&]() -> std::optional<PolicyFile> {
-        frontend::AntlrParse<IpeLexer, IpeParser> parse(text);
-        if (!checkNesting(parse.lex(), locator, diags))
+        if (std::optional<PolicyFile> file =
+                parseFast(text, locator, diags.getSourceMgr()))
+          return file;
+
+        detail::SourceCharStream input(text);
+        detail::IpeTokenSource source(text, &input);
+        antlr4::CommonTokenStream tokens(&source);
+        tokens.fill();
+        if (!checkNesting(tokens, locator, diags))
           return std::nullopt;
-        IpeParser::File_Context *tree =
-            parse
-                .parser(std::make_shared<IpeSyntaxErrorStrategy>(locator,
-                                                                 diags))
-                .file_();
+        IpeParser parser(&tokens);
+        parser.removeErrorListeners();
+        parser.setErrorHandler(
+            std::make_shared<IpeSyntaxErrorStrategy>(locator, diags));
+        IpeParser::File_Context *tree = parser.file_();
         // A tree with syntax errors has holes; build only a complete one.
         if (diags.errorCount() != errorsBefore)
           return std::nullopt;

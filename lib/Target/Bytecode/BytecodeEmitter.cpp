@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rune/Target/Bytecode/BytecodeEmitter.h"
+#include "rune/Target/Bytecode/IpeBytecodeEmitter.h"
 #include "rune/Dialect/Rune/RuneOps.h"
 #include "rune/Runtime/BytecodeFormat.h"
 #include "rune/Runtime/BytecodeWriter.h"
@@ -373,6 +374,8 @@ bc::SchemaInfo decodeSchema(SchemaOp op) { return SchemaDecoder().decode(op); }
 
 LogicalResult emitBytecode(ModuleOp module, std::vector<uint8_t> &out,
                            BytecodeLayout *layoutOut) {
+  if (isIpeModule(module))
+    return emitIpeBytecode(module, out);
   BytecodeLayout scratchLayout;
   BytecodeLayout &layout = layoutOut ? *layoutOut : scratchLayout;
   bc::ModuleWriter writer;

@@ -166,6 +166,60 @@ const char *rune_response_error_message(const rune_response *response,
                                         size_t index);
 void rune_response_free(rune_response *response);
 
+/* ---- IPE intent policies (docs/ipe.md) ----------------------------------
+ * An IPE module is compiled from an .ipe file. A request is one JSON
+ * document, parsed once per decision and resolved into the module's slots.
+ * A decision lists every policy that applied, with its outcome; the
+ * decision is Deny when any policy denied or failed, Allow when none did
+ * and at least one allowed, Deny ("no applicable policy") otherwise. */
+typedef struct rune_ipe_module rune_ipe_module;
+typedef struct rune_ipe_request rune_ipe_request;
+typedef struct rune_ipe_decision rune_ipe_decision;
+
+typedef enum rune_ipe_outcome {
+  RUNE_IPE_NOT_APPLICABLE = 0,
+  RUNE_IPE_ALLOW = 1,
+  RUNE_IPE_DENY = 2,
+  RUNE_IPE_ERROR = 3,
+} rune_ipe_outcome;
+
+rune_status rune_ipe_module_load(const uint8_t *data, size_t size,
+                                 rune_ipe_module **out, char **error);
+rune_status rune_ipe_module_load_native(const rune_native_module *native,
+                                        rune_ipe_module **out, char **error);
+void rune_ipe_module_free(rune_ipe_module *module);
+size_t rune_ipe_module_policy_count(const rune_ipe_module *module);
+const char *rune_ipe_module_policy_name(const rune_ipe_module *module,
+                                        size_t index);
+/* The intent sentence, and the `denies` reason (NULL when none). */
+const char *rune_ipe_module_policy_intent(const rune_ipe_module *module,
+                                          size_t index);
+const char *rune_ipe_module_policy_reason(const rune_ipe_module *module,
+                                          size_t index);
+
+/* Parses a request; a syntax error is reported as "line:col: message". */
+rune_status rune_ipe_request_parse(const rune_ipe_module *module,
+                                   const char *json, size_t size,
+                                   rune_ipe_request **out, char **error);
+void rune_ipe_request_free(rune_ipe_request *request);
+
+rune_status rune_ipe_decide(const rune_ipe_module *module,
+                            const rune_ipe_request *request,
+                            rune_ipe_decision **out, char **error);
+rune_decision rune_ipe_decision_result(const rune_ipe_decision *decision);
+/* The policies that applied, in module order. */
+size_t rune_ipe_decision_policy_count(const rune_ipe_decision *decision);
+size_t rune_ipe_decision_policy_index(const rune_ipe_decision *decision,
+                                      size_t index);
+rune_ipe_outcome
+rune_ipe_decision_policy_outcome(const rune_ipe_decision *decision,
+                                 size_t index);
+/* The reason people read: the error message for RUNE_IPE_ERROR, the
+ * `denies` reason or the intent sentence otherwise. */
+const char *rune_ipe_decision_policy_reason(const rune_ipe_decision *decision,
+                                            size_t index);
+void rune_ipe_decision_free(rune_ipe_decision *decision);
+
 #ifdef __cplusplus
 }
 #endif

@@ -66,8 +66,14 @@ enum class SectionKind : uint32_t {
   /// Optional: the Cedar schema entities, contexts and requests are read
   /// with (SchemaInfo.h). Layout below.
   Schema = 5,
+  /// Optional, IPE modules only (IpeFormat.h): the request paths the module
+  /// reads (its slots), literals, `in` lists, enumerations, conditions,
+  /// aggregate filters and each policy's kind, intent, reason and metadata.
+  IpeModule = 6,
+  /// Optional, IPE modules only (IpeFormat.h): the trigger index.
+  IpeTriggerIndex = 7,
 };
-inline constexpr uint32_t kNumSectionKinds = 5;
+inline constexpr uint32_t kNumSectionKinds = 7;
 
 enum class ConstantKind : uint8_t {
   Bool = 1,     ///< u8 value (0 or 1)
@@ -211,7 +217,20 @@ inline constexpr std::array<ExtFnInfo, kNumExtFns> kExtFnInfo = {{
 // not satisfied, and is reported in the response's errors.
 // ---------------------------------------------------------------------------
 
-enum class OperandKind : uint8_t { Reg, Const, Str, Var, Ext, Count, Jump };
+//   Idx    u32  an index into one of the IPE tables (slot, literal, condition
+//               or filter; which one and its bound are checked per opcode)
+//   Byte   u8   a small immediate, checked per opcode
+enum class OperandKind : uint8_t {
+  Reg,
+  Const,
+  Str,
+  Var,
+  Ext,
+  Count,
+  Jump,
+  Idx,
+  Byte
+};
 
 inline constexpr size_t operandSize(OperandKind kind) {
   switch (kind) {
@@ -221,9 +240,11 @@ inline constexpr size_t operandSize(OperandKind kind) {
   case OperandKind::Const:
   case OperandKind::Str:
   case OperandKind::Jump:
+  case OperandKind::Idx:
     return 4;
   case OperandKind::Var:
   case OperandKind::Ext:
+  case OperandKind::Byte:
     return 1;
   }
   return 0;
@@ -290,7 +311,29 @@ inline constexpr size_t operandSize(OperandKind kind) {
   X(Return, 0x64, "return", Reg)                                               \
   /* raises an evaluation error with the message strings[s] (e.g. an          \
      extension function called with the wrong number of arguments) */         \
-  X(Raise, 0x65, "raise", Str)
+  X(Raise, 0x65, "raise", Str)                                                 \
+  /* IPE (IpeFormat.h). Registers hold IPE values; the jumps above test IPE  \
+     booleans. dst <- request slot (error "missing field" when missing) */    \
+  X(IpeLoadSlot, 0x70, "ipe_load_slot", Reg, Idx)                              \
+  /* dst <- request slot, an empty array when missing (aggregates) */         \
+  X(IpeLoadCollection, 0x71, "ipe_load_collection", Reg, Idx)                  \
+  /* dst <- literals[i] */                                                     \
+  X(IpeLoadLiteral, 0x72, "ipe_load_literal", Reg, Idx)                        \
+  /* dst <- obj.key (error "missing field <display>" when missing) */         \
+  X(IpeGetField, 0x73, "ipe_get_field", Reg, Reg, Str, Str)                    \
+  /* dst <- a <op> b, op from conditions[i] (a comparison condition) */        \
+  X(IpeCompare, 0x74, "ipe_compare", Reg, Reg, Reg, Idx)                       \
+  /* dst <- a in the list of conditions[i] (an `in` condition) */              \
+  X(IpeIn, 0x75, "ipe_in", Reg, Reg, Idx)                                      \
+  /* dst <- a, which must be a boolean (conditions[i], a truth test) */        \
+  X(IpeTruth, 0x76, "ipe_truth", Reg, Reg, Idx)                                \
+  /* dst <- count/any/all (mode 0/1/2) of the array a, filtered by           \
+     filters[i] (0xFFFFFFFF: no filter) */                                     \
+  X(IpeAggregate, 0x77, "ipe_aggregate", Reg, Reg, Idx, Byte)                  \
+  /* dst <- not a (a boolean) */                                               \
+  X(IpeNot, 0x78, "ipe_not", Reg, Reg)                                         \
+  /* ends an IPE policy with outcome b (0 not applicable, 1 allow, 2 deny) */  \
+  X(IpeReturn, 0x79, "ipe_return", Byte)
 
 enum class Opcode : uint8_t {
 #define RUNE_BC_ENUM(Name, Value, Mnemonic, ...) Name = Value,

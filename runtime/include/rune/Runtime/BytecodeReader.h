@@ -17,6 +17,7 @@
 #define RUNE_RUNTIME_BYTECODEREADER_H
 
 #include "rune/Runtime/BytecodeFormat.h"
+#include "rune/Runtime/IpeFormat.h"
 #include "rune/Runtime/SchemaInfo.h"
 
 #include <cstdint>
@@ -92,6 +93,10 @@ public:
 
   /// The Schema section, decoded; absent when the module has none.
   std::optional<SchemaInfo> schema;
+
+  /// The IpeModule and IpeTriggerIndex sections, decoded; absent unless the
+  /// module was compiled from IPE policies.
+  std::optional<ipebc::Sections> ipe;
 
   /// A private copy of the file; everything above points into it.
   std::unique_ptr<uint8_t[]> bytes;

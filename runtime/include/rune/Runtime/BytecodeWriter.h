@@ -99,6 +99,11 @@ public:
   /// finish(), which verifies everything it wrote.
   void setSchema(const SchemaInfo &schema);
 
+  /// Stores the encoded IpeModule and IpeTriggerIndex sections of an IPE
+  /// module (IpeFormat.h); finish() verifies them with the rest.
+  void setIpeSections(std::vector<uint8_t> moduleSection,
+                      std::vector<uint8_t> indexSection);
+
   /// Resolves labels, lays out header and sections and computes the
   /// checksum. Returns false and sets `error` when something is inconsistent
   /// (an emit error, an unbound label, too few registers, a module the
@@ -121,6 +126,8 @@ private:
   std::map<std::vector<uint8_t>, uint32_t> constantIndex;
   std::vector<PolicyRecord> policies;
   std::optional<std::vector<uint8_t>> schemaSection;
+  std::optional<std::vector<uint8_t>> ipeModuleSection;
+  std::optional<std::vector<uint8_t>> ipeIndexSection;
 };
 
 } // namespace rune::bc

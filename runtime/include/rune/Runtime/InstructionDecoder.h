@@ -71,6 +71,7 @@ inline DecodeStatus decodeInstruction(const uint8_t *code, uint32_t size,
       break;
     case OperandKind::Const:
     case OperandKind::Str:
+    case OperandKind::Idx:
       out.operands[i] = loadU32(p);
       break;
     case OperandKind::Jump:
@@ -79,6 +80,7 @@ inline DecodeStatus decodeInstruction(const uint8_t *code, uint32_t size,
       break;
     case OperandKind::Var:
     case OperandKind::Ext:
+    case OperandKind::Byte:
       out.operands[i] = *p;
       break;
     }

@@ -1,0 +1,481 @@
+//===- IpeToLLVM.cpp - rune.ipe.* to LLVM dialect functions ---------------===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Each Policies entry of the IPE bytecode (policies, then aggregate
+// filters) becomes an LLVM function of type rune_ipe_policy_fn
+// (rune_ipe_native.h). Values are pointers to rune_ipe_value: request slots
+// and literals are read in place through the frame, never copied; results
+// of helpers live in stack slots. The common tests run inline:
+//   - `x == "literal"` / `!=`: kind is string and symbol equals the
+//     literal's symbol (the runtime interns request strings against the
+//     module's strings), one compare;
+//   - `x == 42`, `x < 42`, ...: kind is integer, then an integer compare;
+//   - `x == true`: kind is boolean, then the payload;
+//   - `x in ["a", "b"]` on a string: a chain of symbol compares;
+//   - a read of a present slot, a truth test of a boolean.
+// Everything else, and every error, calls the rune_ipe_rt_* helper that
+// the interpreter uses too, so messages and outcomes are the same.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IpeToLLVM.h"
+
+#include "rune/Dialect/Rune/RuneIntentOps.h"
+#include "rune/Runtime/BytecodeReader.h"
+#include "rune/Runtime/IpeFormat.h"
+#include "rune/Target/Bytecode/IpeBytecodeEmitter.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+
+using namespace mlir;
+using namespace rune;
+
+namespace {
+
+// rune_ipe_value layout (rune_ipe_native.h).
+constexpr int64_t kKindBool = 1, kKindInt = 2, kKindFloat = 3, kKindString = 4;
+constexpr int32_t kSymbolOffset = 4, kPayloadOffset = 16;
+constexpr int64_t kValueSize = 24;
+
+class EntryLowering {
+public:
+  EntryLowering(ModuleOp module, const IpeBytecodeLayout &layout,
+                const bc::Module &image)
+      : module(module), layout(layout), image(image),
+        context(module.getContext()), builder(context),
+        ptrType(LLVM::LLVMPointerType::get(context)),
+        i32Type(IntegerType::get(context, 32)),
+        i64Type(IntegerType::get(context, 64)),
+        i8Type(IntegerType::get(context, 8)),
+        i1Type(IntegerType::get(context, 1)) {}
+
+  LogicalResult lower(Operation *entryOp, StringRef name) {
+    Location loc = entryOp->getLoc();
+    builder.setInsertionPointToEnd(module.getBody());
+    auto fnType = LLVM::LLVMFunctionType::get(i32Type, {ptrType, ptrType});
+    function = builder.create<LLVM::LLVMFuncOp>(loc, name, fnType,
+                                                LLVM::Linkage::Internal);
+    entry = function.addEntryBlock(builder);
+    frame = function.getArgument(0);
+    values.clear();
+    conditions.clear();
+    builder.setInsertionPointToEnd(entry);
+    one = builder.create<LLVM::ConstantOp>(loc, i64Type,
+                                           builder.getI64IntegerAttr(1));
+    // rune_ipe_frame: { slots, literals }.
+    slots = builder.create<LLVM::LoadOp>(loc, ptrType, frame);
+    Value literalsField = builder.create<LLVM::GEPOp>(
+        loc, ptrType, ptrType, frame, ArrayRef<LLVM::GEPArg>{1});
+    literals = builder.create<LLVM::LoadOp>(loc, ptrType, literalsField);
+    errorBlock = function.addBlock();
+    builder.setInsertionPointToStart(errorBlock);
+    builder.create<LLVM::ReturnOp>(loc, constI32(loc, -1));
+
+    Block *body = function.addBlock();
+    builder.setInsertionPointToStart(body);
+    if (auto policy = dyn_cast<IntentPolicyOp>(entryOp)) {
+      FailureOr<Value> trigger = lowerBlock(policy.getTrigger().front());
+      if (failed(trigger))
+        return failure();
+      Block *applies = function.addBlock();
+      Block *notApplicable = function.addBlock();
+      builder.create<LLVM::CondBrOp>(loc, *trigger, applies, notApplicable);
+      builder.setInsertionPointToStart(notApplicable);
+      builder.create<LLVM::ReturnOp>(loc, constI32(loc, 0));
+      builder.setInsertionPointToStart(applies);
+      if (policy.getDenies()) {
+        builder.create<LLVM::ReturnOp>(loc, constI32(loc, 2));
+      } else {
+        FailureOr<Value> holds = lowerBlock(policy.getRequirement().front());
+        if (failed(holds))
+          return failure();
+        builder.create<LLVM::ReturnOp>(
+            loc, builder.create<LLVM::SelectOp>(loc, *holds, constI32(loc, 1),
+                                                constI32(loc, 2)));
+      }
+    } else {
+      auto aggregate = cast<IntentAggregateOp>(entryOp);
+      Block &block = aggregate.getFilter().front();
+      values[block.getArgument(0)] = function.getArgument(1); // regs[0]
+      FailureOr<Value> passes = lowerBlock(block);
+      if (failed(passes))
+        return failure();
+      builder.create<LLVM::ReturnOp>(
+          loc, builder.create<LLVM::ZExtOp>(loc, i32Type, *passes));
+    }
+    builder.setInsertionPointToEnd(entry);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), body);
+    return success();
+  }
+
+private:
+  Value constI32(Location loc, int64_t v) {
+    return builder.create<LLVM::ConstantOp>(loc, i32Type,
+                                            builder.getI32IntegerAttr(v));
+  }
+  Value constI64(Location loc, int64_t v) {
+    return builder.create<LLVM::ConstantOp>(loc, i64Type,
+                                            builder.getI64IntegerAttr(v));
+  }
+  Value constI1(Location loc, bool v) {
+    return builder.create<LLVM::ConstantOp>(loc, i1Type,
+                                            builder.getBoolAttr(v));
+  }
+
+  Value stackValue(Location loc) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToEnd(entry);
+    return builder.create<LLVM::AllocaOp>(
+        loc, ptrType, LLVM::LLVMArrayType::get(i8Type, kValueSize), one, 8);
+  }
+
+  Value element(Location loc, Value base, uint32_t index) {
+    return builder.create<LLVM::GEPOp>(
+        loc, ptrType, LLVM::LLVMArrayType::get(i8Type, kValueSize), base,
+        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(index)});
+  }
+
+  Value load(Location loc, Type type, Value ptr, int32_t offset) {
+    Value field =
+        offset == 0
+            ? ptr
+            : builder.create<LLVM::GEPOp>(loc, ptrType, i8Type, ptr,
+                                          ArrayRef<LLVM::GEPArg>{offset});
+    return builder.create<LLVM::LoadOp>(loc, type, field);
+  }
+  Value kindOf(Location loc, Value ptr) { return load(loc, i32Type, ptr, 0); }
+  Value isKind(Location loc, Value ptr, int64_t kind) {
+    return builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
+                                        kindOf(loc, ptr), constI32(loc, kind));
+  }
+
+  LLVM::LLVMFuncOp helper(StringRef name, ArrayRef<Type> argTypes) {
+    // A map, not module.lookupSymbol: that scans the module, and a module
+    // of 10,000 policies has 10,000 functions.
+    LLVM::LLVMFuncOp &function = helpers[name];
+    if (function)
+      return function;
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(module.getBody());
+    function = builder.create<LLVM::LLVMFuncOp>(
+        module.getLoc(), name,
+        LLVM::LLVMFunctionType::get(i32Type, SmallVector<Type>(argTypes)));
+    return function;
+  }
+
+  /// Calls rune_ipe_rt_<name>(frame, args...) and leaves through the error
+  /// exit on -1; returns the result (0/1 for tests).
+  Value call(Location loc, StringRef name, ArrayRef<Value> args) {
+    SmallVector<Value> operands{frame};
+    operands.append(args.begin(), args.end());
+    SmallVector<Type> types;
+    for (Value v : operands)
+      types.push_back(v.getType());
+    auto callee = helper(("rune_ipe_rt_" + name).str(), types);
+    Value result =
+        builder.create<LLVM::CallOp>(loc, callee, operands).getResult();
+    Value failed = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::slt,
+                                                result, constI32(loc, 0));
+    Block *next = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc, failed, errorBlock, next);
+    builder.setInsertionPointToStart(next);
+    return result;
+  }
+
+  Value isTrue(Location loc, Value status) {
+    return builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, status,
+                                        constI32(loc, 0));
+  }
+
+  /// Branches on `fast`: the fast block computes the result inline, the
+  /// slow block through `slowPath`; they meet in a block with the i1.
+  Value fastOrSlow(Location loc, Value fast,
+                   llvm::function_ref<Value()> fastPath,
+                   llvm::function_ref<Value()> slowPath) {
+    Block *fastBlock = function.addBlock();
+    Block *slowBlock = function.addBlock();
+    Block *merge = function.addBlock();
+    merge->addArgument(i1Type, loc);
+    builder.create<LLVM::CondBrOp>(loc, fast, fastBlock, slowBlock);
+    builder.setInsertionPointToStart(fastBlock);
+    Value fastResult = fastPath();
+    builder.create<LLVM::BrOp>(loc, ValueRange{fastResult}, merge);
+    builder.setInsertionPointToStart(slowBlock);
+    Value slowResult = slowPath();
+    builder.create<LLVM::BrOp>(loc, ValueRange{slowResult}, merge);
+    builder.setInsertionPointToStart(merge);
+    return merge->getArgument(0);
+  }
+
+  const ipebc::LiteralInfo *literalOf(Value v) {
+    Operation *def = v.getDefiningOp();
+    if (!def || !isa<IntentLiteralOp>(def))
+      return nullptr;
+    return &image.ipe->literals[layout.index.lookup(def)];
+  }
+
+  FailureOr<Value> lowerBlock(Block &block) {
+    for (Operation &op : block) {
+      if (auto yield = dyn_cast<IntentYieldOp>(op))
+        return conditions.lookup(yield.getValue());
+      if (failed(lowerOp(op)))
+        return failure();
+    }
+    return failure();
+  }
+
+  Value compare(IntentCompareOp cmp) {
+    Location loc = cmp.getLoc();
+    Value a = values.lookup(cmp.getLhs()), b = values.lookup(cmp.getRhs());
+    uint32_t cond = layout.index.lookup(cmp);
+    StringRef predicate = cmp.getPredicate();
+    auto slow = [&] {
+      return isTrue(loc, call(loc, "compare", {a, b, constI32(loc, cond)}));
+    };
+    // Put the literal on the right.
+    Value subject = a;
+    const ipebc::LiteralInfo *lit = literalOf(cmp.getRhs());
+    bool swapped = false;
+    if (!lit && (lit = literalOf(cmp.getLhs()))) {
+      subject = b;
+      swapped = true;
+    }
+    if (!lit)
+      return slow();
+    bool equality = predicate == "eq" || predicate == "ne";
+    auto finish = [&](Value equal) -> Value {
+      return predicate == "ne"
+                 ? builder.create<LLVM::XOrOp>(loc, equal, constI1(loc, true))
+                 : equal;
+    };
+    switch (lit->kind) {
+    case ipebc::LiteralKind::String: {
+      if (!equality)
+        return slow(); // enumerations and bytewise order: the helper
+      Value isString = isKind(loc, subject, kKindString);
+      Value symbol = load(loc, i32Type, subject, kSymbolOffset);
+      Value same =
+          builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, symbol,
+                                       constI32(loc, int64_t(lit->string)));
+      return finish(builder.create<LLVM::AndOp>(loc, isString, same));
+    }
+    case ipebc::LiteralKind::Bool: {
+      if (!equality)
+        return slow(); // ordering booleans is an error
+      Value isBool = isKind(loc, subject, kKindBool);
+      Value payload = load(loc, i64Type, subject, kPayloadOffset);
+      Value same =
+          builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, payload,
+                                       constI64(loc, lit->boolValue ? 1 : 0));
+      return finish(builder.create<LLVM::AndOp>(loc, isBool, same));
+    }
+    case ipebc::LiteralKind::Int: {
+      Value isInt = isKind(loc, subject, kKindInt);
+      auto fast = [&]() -> Value {
+        Value x = load(loc, i64Type, subject, kPayloadOffset);
+        Value y = constI64(loc, lit->intValue);
+        LLVM::ICmpPredicate p;
+        if (predicate == "eq")
+          p = LLVM::ICmpPredicate::eq;
+        else if (predicate == "ne")
+          p = LLVM::ICmpPredicate::ne;
+        else if (predicate == "lt")
+          p = swapped ? LLVM::ICmpPredicate::sgt : LLVM::ICmpPredicate::slt;
+        else if (predicate == "le")
+          p = swapped ? LLVM::ICmpPredicate::sge : LLVM::ICmpPredicate::sle;
+        else if (predicate == "gt")
+          p = swapped ? LLVM::ICmpPredicate::slt : LLVM::ICmpPredicate::sgt;
+        else
+          p = swapped ? LLVM::ICmpPredicate::sle : LLVM::ICmpPredicate::sge;
+        return builder.create<LLVM::ICmpOp>(loc, p, x, y);
+      };
+      return fastOrSlow(loc, isInt, fast, slow);
+    }
+    case ipebc::LiteralKind::Float:
+      return slow();
+    }
+    return slow();
+  }
+
+  Value inList(IntentInOp in) {
+    Location loc = in.getLoc();
+    Value subject = values.lookup(in.getValue());
+    uint32_t cond = layout.index.lookup(in);
+    auto slow = [&] {
+      return isTrue(loc, call(loc, "in", {subject, constI32(loc, cond)}));
+    };
+    const ipebc::ConditionInfo &info = image.ipe->conditions[cond];
+    SmallVector<uint32_t> symbols;
+    for (uint32_t lit : image.ipe->lists[info.list]) {
+      const ipebc::LiteralInfo &literal = image.ipe->literals[lit];
+      if (literal.kind != ipebc::LiteralKind::String)
+        return slow();
+      symbols.push_back(literal.string);
+    }
+    Value isString = isKind(loc, subject, kKindString);
+    auto fast = [&]() -> Value {
+      Value symbol = load(loc, i32Type, subject, kSymbolOffset);
+      Value any = constI1(loc, false);
+      for (uint32_t s : symbols)
+        any = builder.create<LLVM::OrOp>(
+            loc, any,
+            builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, symbol,
+                                         constI32(loc, int64_t(s))));
+      return any;
+    };
+    // Arrays (any element) and errors go through the helper.
+    return fastOrSlow(loc, isString, fast, slow);
+  }
+
+  LogicalResult lowerOp(Operation &op) {
+    Location loc = op.getLoc();
+    if (auto read = dyn_cast<IntentReadOp>(op)) {
+      uint32_t slot = layout.index.lookup(&op);
+      if (read.getCollection()) {
+        Value dst = stackValue(loc);
+        call(loc, "load_collection", {dst, constI32(loc, slot)});
+        values[read.getResult()] = dst;
+        return success();
+      }
+      Value ptr = element(loc, slots, slot);
+      Value missing = builder.create<LLVM::ICmpOp>(
+          loc, LLVM::ICmpPredicate::eq, kindOf(loc, ptr), constI32(loc, 0));
+      Block *present = function.addBlock();
+      Block *absent = function.addBlock();
+      builder.create<LLVM::CondBrOp>(loc, missing, absent, present);
+      builder.setInsertionPointToStart(absent);
+      call(loc, "missing", {constI32(loc, slot)});
+      // The helper always fails; this branch is never taken.
+      builder.create<LLVM::BrOp>(loc, ValueRange(), errorBlock);
+      builder.setInsertionPointToStart(present);
+      values[read.getResult()] = ptr;
+      return success();
+    }
+    if (auto lit = dyn_cast<IntentLiteralOp>(op)) {
+      values[lit.getResult()] =
+          element(loc, literals, layout.index.lookup(&op));
+      return success();
+    }
+    if (auto constant = dyn_cast<IntentBoolOp>(op)) {
+      conditions[constant.getResult()] = constI1(loc, constant.getValue());
+      return success();
+    }
+    if (auto get = dyn_cast<IntentGetOp>(op)) {
+      auto [key, display] = layout.strings.lookup(&op);
+      Value dst = stackValue(loc);
+      call(loc, "get_field",
+           {dst, values.lookup(get.getObject()), constI32(loc, key),
+            constI32(loc, display)});
+      values[get.getResult()] = dst;
+      return success();
+    }
+    if (auto cmp = dyn_cast<IntentCompareOp>(op)) {
+      conditions[cmp.getResult()] = compare(cmp);
+      return success();
+    }
+    if (auto in = dyn_cast<IntentInOp>(op)) {
+      conditions[in.getResult()] = inList(in);
+      return success();
+    }
+    if (auto truth = dyn_cast<IntentTruthOp>(op)) {
+      Value subject = values.lookup(truth.getValue());
+      uint32_t cond = layout.index.lookup(&op);
+      conditions[truth.getResult()] = fastOrSlow(
+          loc, isKind(loc, subject, kKindBool),
+          [&]() -> Value {
+            return builder.create<LLVM::ICmpOp>(
+                loc, LLVM::ICmpPredicate::ne,
+                load(loc, i64Type, subject, kPayloadOffset), constI64(loc, 0));
+          },
+          [&] {
+            return isTrue(loc,
+                          call(loc, "truth", {subject, constI32(loc, cond)}));
+          });
+      return success();
+    }
+    if (auto notOp = dyn_cast<IntentNotOp>(op)) {
+      conditions[notOp.getResult()] = builder.create<LLVM::XOrOp>(
+          loc, conditions.lookup(notOp.getValue()), constI1(loc, true));
+      return success();
+    }
+    if (isa<IntentAndOp, IntentOrOp>(op)) {
+      bool isAnd = isa<IntentAndOp>(op);
+      Value lhs = conditions.lookup(op.getOperand(0));
+      Block *rhsBlock = function.addBlock();
+      Block *merge = function.addBlock();
+      merge->addArgument(i1Type, loc);
+      Value shortValue = constI1(loc, !isAnd);
+      if (isAnd)
+        builder.create<LLVM::CondBrOp>(loc, lhs, rhsBlock, ValueRange(), merge,
+                                       ValueRange{shortValue});
+      else
+        builder.create<LLVM::CondBrOp>(loc, lhs, merge, ValueRange{shortValue},
+                                       rhsBlock, ValueRange());
+      builder.setInsertionPointToStart(rhsBlock);
+      FailureOr<Value> rhs = lowerBlock(op.getRegion(0).front());
+      if (failed(rhs))
+        return failure();
+      builder.create<LLVM::BrOp>(loc, ValueRange{*rhs}, merge);
+      builder.setInsertionPointToStart(merge);
+      conditions[op.getResult(0)] = merge->getArgument(0);
+      return success();
+    }
+    if (auto agg = dyn_cast<IntentAggregateOp>(op)) {
+      uint32_t mode = agg.getMode() == "count" ? 0
+                      : agg.getMode() == "any" ? 1
+                                               : 2;
+      Value dst = stackValue(loc);
+      call(loc, "aggregate",
+           {dst, values.lookup(agg.getCollection()),
+            constI32(loc, layout.index.lookup(&op)), constI32(loc, mode)});
+      values[agg.getResult()] = dst;
+      return success();
+    }
+    return op.emitError("cannot lower '") << op.getName() << "' to LLVM";
+  }
+
+  ModuleOp module;
+  const IpeBytecodeLayout &layout;
+  const bc::Module &image;
+  MLIRContext *context;
+  OpBuilder builder;
+  Type ptrType, i32Type, i64Type, i8Type, i1Type;
+  LLVM::LLVMFuncOp function;
+  Block *entry = nullptr, *errorBlock = nullptr;
+  Value frame, slots, literals, one;
+  /// !rune.value -> pointer to its rune_ipe_value; i1 -> the i1.
+  llvm::DenseMap<Value, Value> values, conditions;
+  llvm::StringMap<LLVM::LLVMFuncOp> helpers;
+};
+
+} // namespace
+
+LogicalResult rune::lowerIpeModule(ModuleOp module, StringRef symbol) {
+  std::vector<uint8_t> bytecode;
+  IpeBytecodeLayout layout;
+  if (failed(emitIpeBytecode(module, bytecode, &layout)))
+    return failure();
+  bc::Module image;
+  std::string error;
+  if (!bc::readModule(bytecode.data(), bytecode.size(), image, error))
+    return module.emitError("emitted bytecode does not verify: ") << error;
+  EntryLowering lowering(module, layout, image);
+  std::vector<std::string> names;
+  for (auto [i, op] : llvm::enumerate(layout.entries)) {
+    names.push_back((symbol + "_entry" + Twine(i)).str());
+    if (failed(lowering.lower(op, names.back())))
+      return failure();
+  }
+  // Everything but the LLVM functions goes: the tables travel in the
+  // embedded bytecode. Policies own their filters, so erase them first.
+  for (Operation &op : llvm::make_early_inc_range(*module.getBody()))
+    if (!isa<LLVM::LLVMFuncOp, LLVM::GlobalOp>(op))
+      op.erase();
+  emitNativeModuleDescriptor(module, symbol, bytecode, names);
+  return success();
+}

@@ -1,0 +1,350 @@
+//===- IpeIRGen.cpp - IPE policy files to the rune dialect ----------------===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rune/IRGen/IpeIRGen.h"
+
+#include "rune/Dialect/Rune/RuneIntentOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace rune;
+using namespace rune::ipe;
+
+namespace {
+
+bool isAggregateName(llvm::StringRef name) {
+  return name == "count" || name == "any" || name == "all";
+}
+
+/// "approvals" -> "approval": the noun -v counts with.
+std::string singular(llvm::StringRef collection) {
+  if (collection.size() > 1 && collection.ends_with("s"))
+    return collection.drop_back().str();
+  return collection.str();
+}
+
+class Generator {
+public:
+  Generator(MLIRContext &context, rune::DiagnosticEngine &diagnostics)
+      : context(context), diagnostics(diagnostics), builder(&context) {}
+
+  OwningOpRef<ModuleOp> run(const PolicyFile &file) {
+    OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
+    builder.setInsertionPointToEnd(module->getBody());
+    builder.create<IntentEnumOp>(
+        UnknownLoc::get(&context), "risk",
+        builder.getStrArrayAttr({"low", "medium", "high", "critical"}));
+    for (const EnumDecl &decl : file.enums) {
+      SmallVector<StringRef> members;
+      for (const EnumMember &member : decl.members)
+        members.push_back(member.name);
+      builder.create<IntentEnumOp>(loc(decl.nameRange.Start), decl.name,
+                                   builder.getStrArrayAttr(members));
+    }
+    for (const Policy &policy : file.policies)
+      generatePolicy(policy);
+    if (failed)
+      return nullptr;
+    return module;
+  }
+
+private:
+  Location loc(llvm::SMLoc sourceLoc) {
+    if (!sourceLoc.isValid())
+      return UnknownLoc::get(&context);
+    llvm::SourceMgr &sourceMgr = diagnostics.getSourceMgr();
+    unsigned buffer = sourceMgr.FindBufferContainingLoc(sourceLoc);
+    if (buffer == 0)
+      return UnknownLoc::get(&context);
+    auto [line, column] = diagnostics.getLineAndColumn(sourceLoc);
+    return FileLineColLoc::get(
+        &context, sourceMgr.getMemoryBuffer(buffer)->getBufferIdentifier(),
+        line, column);
+  }
+
+  void error(llvm::SMRange range, const llvm::Twine &message) {
+    diagnostics.error(range.Start, message, {range});
+    failed = true;
+  }
+
+  /// The expression as written, white space runs collapsed to one space.
+  static std::string sourceText(llvm::SMRange range) {
+    if (!range.isValid())
+      return "";
+    llvm::StringRef text(range.Start.getPointer(),
+                         range.End.getPointer() - range.Start.getPointer());
+    std::string out;
+    bool space = false;
+    for (char c : text) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        space = !out.empty();
+        continue;
+      }
+      if (space)
+        out += ' ';
+      space = false;
+      out += c;
+    }
+    return out;
+  }
+
+  Attribute literalAttr(const ipe::Value &value) {
+    switch (value.kind) {
+    case ipe::Value::Kind::String:
+      return builder.getStringAttr(value.string);
+    case ipe::Value::Kind::Int:
+      return builder.getI64IntegerAttr(value.intValue);
+    case ipe::Value::Kind::Float:
+      return builder.getF64FloatAttr(value.floatValue);
+    case ipe::Value::Kind::Bool:
+      return builder.getBoolAttr(value.boolValue);
+    case ipe::Value::Kind::List: {
+      SmallVector<Attribute> elements;
+      for (const ipe::Value &element : value.elements)
+        elements.push_back(literalAttr(element));
+      return builder.getArrayAttr(elements);
+    }
+    }
+    return {};
+  }
+
+  void generatePolicy(const Policy &policy) {
+    const Requirement &req = policy.requirement;
+    bool denies = req.kind == Requirement::Kind::Denies;
+    DictionaryAttr metadata;
+    if (!policy.metadata.empty()) {
+      SmallVector<NamedAttribute> entries;
+      for (const MetadataEntry &entry : policy.metadata)
+        entries.push_back(
+            builder.getNamedAttr(entry.key, literalAttr(entry.value)));
+      metadata = builder.getDictionaryAttr(entries);
+    }
+    auto op = builder.create<IntentPolicyOp>(
+        loc(policy.nameRange.Start), builder.getStringAttr(policy.name),
+        policy.isPredicate ? builder.getUnitAttr() : UnitAttr(),
+        denies ? builder.getUnitAttr() : UnitAttr(),
+        builder.getStringAttr(policy.intent),
+        denies && req.reason ? builder.getStringAttr(*req.reason)
+                             : StringAttr(),
+        metadata);
+    OpBuilder::InsertionGuard guard(builder);
+    {
+      builder.setInsertionPointToStart(&op.getTrigger().emplaceBlock());
+      mlir::Value trigger = condition(*policy.trigger);
+      builder.create<IntentYieldOp>(loc(policy.trigger->range.Start), trigger);
+    }
+    if (!denies) {
+      where = req.where.get();
+      builder.setInsertionPointToStart(&op.getRequirement().emplaceBlock());
+      mlir::Value requirement = condition(*req.condition);
+      builder.create<IntentYieldOp>(loc(req.condition->range.Start),
+                                    requirement);
+      where = nullptr;
+    }
+  }
+
+  Type i1() { return builder.getI1Type(); }
+  Type valueType() { return ValueType::get(&context); }
+
+  /// A placeholder condition after an error, so generation can go on and
+  /// report every error.
+  mlir::Value poison(Location location) {
+    return builder.create<IntentBoolOp>(location, false);
+  }
+
+  mlir::Value condition(const Expr &expr) {
+    Location location = loc(expr.range.Start);
+    switch (expr.kind) {
+    case Expr::Kind::Or:
+    case Expr::Kind::And: {
+      mlir::Value lhs = condition(*expr.operands[0]);
+      Operation *op;
+      Region *rhsRegion;
+      if (expr.kind == Expr::Kind::And) {
+        auto andOp = builder.create<IntentAndOp>(location, i1(), lhs);
+        op = andOp;
+        rhsRegion = &andOp.getRhs();
+      } else {
+        auto orOp = builder.create<IntentOrOp>(location, i1(), lhs);
+        op = orOp;
+        rhsRegion = &orOp.getRhs();
+      }
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(&rhsRegion->emplaceBlock());
+      mlir::Value rhs = condition(*expr.operands[1]);
+      builder.create<IntentYieldOp>(location, rhs);
+      return op->getResult(0);
+    }
+    case Expr::Kind::Not:
+      return builder.create<IntentNotOp>(location, i1(),
+                                         condition(*expr.operands[0]));
+    case Expr::Kind::Compare: {
+      static const char *const predicates[] = {"eq", "ne", "lt",
+                                               "le", "gt", "ge"};
+      const Expr &lhsExpr = *expr.operands[0], &rhsExpr = *expr.operands[1];
+      mlir::Value lhs = value(lhsExpr), rhs = value(rhsExpr);
+      std::string explainA = describe(lhsExpr, "a");
+      std::string explainB = describe(rhsExpr, "b");
+      std::string explain = explainA.empty()   ? explainB
+                            : explainB.empty() ? explainA
+                                               : explainA + ", " + explainB;
+      return builder.create<IntentCompareOp>(
+          location, i1(), predicates[static_cast<int>(expr.op)], lhs, rhs,
+          sourceText(expr.range), explain);
+    }
+    case Expr::Kind::In: {
+      mlir::Value tested = value(*expr.operands[0]);
+      SmallVector<Attribute> members;
+      for (const ipe::Value &member : expr.members) {
+        if (member.kind == ipe::Value::Kind::List) {
+          error(member.range, "an 'in' list holds strings, numbers and "
+                              "booleans, not lists");
+          continue;
+        }
+        members.push_back(literalAttr(member));
+      }
+      return builder.create<IntentInOp>(
+          location, i1(), tested, builder.getArrayAttr(members),
+          sourceText(expr.range), describe(*expr.operands[0], "a"));
+    }
+    case Expr::Kind::Path:
+    case Expr::Kind::Call:
+    case Expr::Kind::Literal: {
+      mlir::Value tested = value(expr);
+      std::string explain = describe(expr, "a");
+      if (explain.empty())
+        explain = sourceText(expr.range) + " is {a}";
+      return builder.create<IntentTruthOp>(location, i1(), tested,
+                                           sourceText(expr.range), explain);
+    }
+    }
+    return poison(location);
+  }
+
+  /// What -v says about one operand of a condition; "" for a literal.
+  std::string describe(const Expr &expr, llvm::StringRef placeholder) {
+    if (expr.kind == Expr::Kind::Literal)
+      return "";
+    if ((expr.kind == Expr::Kind::Path || expr.kind == Expr::Kind::Call) &&
+        expr.path.size() >= 2 && isAggregateName(expr.path.back())) {
+      std::string noun = singular(expr.path[expr.path.size() - 2]);
+      if (expr.path.back() == "count")
+        return "{" + placeholder.str() + ":" + noun + "}" +
+               (where || expr.kind == Expr::Kind::Call ? " matched the filter"
+                                                       : "");
+    }
+    return sourceText(expr.range) + " is {" + placeholder.str() + "}";
+  }
+
+  mlir::Value value(const Expr &expr) {
+    Location location = loc(expr.range.Start);
+    switch (expr.kind) {
+    case Expr::Kind::Literal:
+      return builder.create<IntentLiteralOp>(location, valueType(),
+                                             literalAttr(expr.literal));
+    case Expr::Kind::Path:
+      if (expr.path.size() >= 2 && isAggregateName(expr.path.back()))
+        return aggregate(expr, where);
+      return path(expr, expr.path, /*collection=*/false);
+    case Expr::Kind::Call:
+      if (expr.path.size() >= 2 && isAggregateName(expr.path.back()) &&
+          expr.operands.size() <= 1)
+        return aggregate(
+            expr, expr.operands.empty() ? where : expr.operands.front().get());
+      error(expr.range,
+            "unknown function '" + llvm::join(expr.path, ".") +
+                "' (the functions are '.count', '.any' and '.all' of a "
+                "collection, with at most one filter argument)");
+      return builder.create<IntentLiteralOp>(location, valueType(),
+                                             builder.getBoolAttr(false));
+    default:
+      error(expr.range, "a condition cannot be used as a value here; "
+                        "comparisons do not chain");
+      return builder.create<IntentLiteralOp>(location, valueType(),
+                                             builder.getBoolAttr(false));
+    }
+  }
+
+  /// Reads `components` of the request (or of the current aggregate
+  /// element when they start with its name).
+  mlir::Value path(const Expr &expr, llvm::ArrayRef<std::string> components,
+                   bool collection) {
+    Location location = loc(expr.range.Start);
+    if (element && components.front() == elementName) {
+      mlir::Value current = element;
+      std::string display = elementName;
+      for (const std::string &key : components.drop_front()) {
+        display += "." + key;
+        current = builder.create<IntentGetOp>(location, valueType(), current,
+                                              key, display);
+      }
+      return current;
+    }
+    SmallVector<std::string> resolved;
+    if (components.front() == "principal" ||
+        components.front() == "requester") {
+      resolved = {"request", "principal"};
+      resolved.append(components.begin() + 1, components.end());
+    } else {
+      resolved.assign(components.begin(), components.end());
+    }
+    return builder.create<IntentReadOp>(
+        location, valueType(), builder.getStringAttr(llvm::join(resolved, ".")),
+        collection ? builder.getUnitAttr() : UnitAttr());
+  }
+
+  mlir::Value aggregate(const Expr &expr, const Expr *filter) {
+    Location location = loc(expr.range.Start);
+    llvm::ArrayRef<std::string> collectionPath =
+        llvm::ArrayRef(expr.path).drop_back();
+    mlir::Value collection = path(expr, collectionPath, /*collection=*/true);
+    std::string name =
+        collectionPath.size() == 1 && collectionPath.front() == "approvals"
+            ? "approver"
+            : "item";
+    auto op = builder.create<IntentAggregateOp>(
+        location, valueType(), expr.path.back(), collection, name);
+    if (!filter)
+      return op;
+    OpBuilder::InsertionGuard guard(builder);
+    Block &block = op.getFilter().emplaceBlock();
+    block.addArgument(valueType(), location);
+    builder.setInsertionPointToStart(&block);
+    mlir::Value savedElement = element;
+    std::string savedName = elementName;
+    const Expr *savedWhere = where;
+    element = block.getArgument(0);
+    elementName = name;
+    where = nullptr; // a filter's own aggregates have no filter
+    mlir::Value passes = condition(*filter);
+    builder.create<IntentYieldOp>(loc(filter->range.Start), passes);
+    element = savedElement;
+    elementName = savedName;
+    where = savedWhere;
+    return op;
+  }
+
+  MLIRContext &context;
+  rune::DiagnosticEngine &diagnostics;
+  OpBuilder builder;
+  bool failed = false;
+  /// The `where` of the requirement being generated, or null.
+  const Expr *where = nullptr;
+  /// Inside a filter: the element and its name.
+  mlir::Value element;
+  std::string elementName;
+};
+
+} // namespace
+
+OwningOpRef<ModuleOp> rune::ipe::generateIR(MLIRContext &context,
+                                            const PolicyFile &file,
+                                            DiagnosticEngine &diagnostics) {
+  context.getOrLoadDialect<RuneDialect>();
+  return Generator(context, diagnostics).run(file);
+}

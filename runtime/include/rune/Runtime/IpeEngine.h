@@ -1,0 +1,165 @@
+//===- IpeEngine.h - Loading and running IPE modules ------------*- C++ -*-===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The runtime side of IPE policies (docs/ipe.md): a loaded module (verified
+// bytecode plus, for a native module, its policy functions), a request
+// parsed once and resolved into the module's slots, and the decision: the
+// trigger index picks the candidate policies, each candidate is evaluated
+// to NotApplicable / Allow / Deny / Error, and the outcomes are combined
+// fail-closed.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RUNE_RUNTIME_IPEENGINE_H
+#define RUNE_RUNTIME_IPEENGINE_H
+
+#include "rune/Runtime/BytecodeReader.h"
+#include "rune/Runtime/Json.h"
+#include "rune/rune_ipe_native.h"
+#include "rune/rune_native.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace rune::ipert {
+
+using Value = rune_ipe_value;
+
+enum class Outcome : uint8_t { NotApplicable, Allow, Deny, Error };
+std::string_view outcomeName(Outcome outcome);
+
+class Module {
+public:
+  /// Reads and verifies `size` bytes; fails unless they hold an IPE module.
+  static std::unique_ptr<Module> load(const uint8_t *data, size_t size,
+                                      std::string &error);
+  /// Verifies the embedded bytecode of a native IPE module and binds its
+  /// functions.
+  static std::unique_ptr<Module> loadNative(const rune_native_module *native,
+                                            std::string &error);
+
+  const bc::Module &bytecode() const { return image; }
+  const ipebc::Sections &tables() const { return *image.ipe; }
+  size_t policyCount() const { return tables().policies.size(); }
+  std::string_view policyName(size_t index) const {
+    return image.policyId(index);
+  }
+  std::string_view string(uint32_t index) const { return image.strings[index]; }
+  /// The symbol of `text`: the index of the equal module string, or -1.
+  int32_t symbolOf(std::string_view text) const;
+  const Value *literalValues() const { return literals.data(); }
+  const rune_ipe_policy_fn *nativeFunctions() const { return nativeFns; }
+  bool isNative() const { return nativeFns != nullptr; }
+  uint16_t maxRegisterCount() const { return maxRegisters; }
+
+  /// For ordering strings: the enumeration memberships of a symbol, as
+  /// (enum index, rank) pairs.
+  const std::vector<std::pair<uint32_t, uint32_t>> &
+  enumMemberships(int32_t symbol) const;
+
+  /// Appends to `out` (unsorted, without duplicates) the policies the
+  /// trigger index says a request with these slots can trigger.
+  void candidates(const Value *slots, std::vector<uint32_t> &out,
+                  std::vector<uint32_t> &stamps, uint32_t &generation) const;
+
+private:
+  Module() = default;
+  bool prepare(std::string &error);
+
+  /// One component of an index key: a string by its symbol, an integer,
+  /// or a boolean (kind is the RUNE_IPE_* kind).
+  struct KeyPart {
+    uint32_t kind;
+    int64_t value;
+    bool operator==(const KeyPart &) const = default;
+  };
+  struct GroupIndex {
+    std::vector<uint32_t> slots;
+    /// Tuple hash -> positions in `keys` (collisions are compared).
+    std::unordered_map<uint64_t, std::vector<uint32_t>> byHash;
+    std::vector<std::vector<KeyPart>> keys;
+    std::vector<const std::vector<uint32_t> *> postings;
+    const std::vector<uint32_t> *policies = nullptr;
+  };
+  static uint64_t hashKey(const std::vector<KeyPart> &key);
+
+  bc::Module image;
+  std::unordered_map<std::string_view, int32_t> symbols;
+  std::vector<Value> literals;
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> memberships;
+  std::vector<GroupIndex> groups;
+  const rune_ipe_policy_fn *nativeFns = nullptr;
+  uint16_t maxRegisters = 1;
+};
+
+/// A request: the JSON document, parsed once, and its slots.
+class Request {
+public:
+  static std::unique_ptr<Request>
+  parse(const Module &module, std::string_view json, std::string &error);
+  const Value *slots() const { return slotValues.data(); }
+  const json::Node &root() const { return document; }
+
+private:
+  json::Node document;
+  std::vector<Value> slotValues;
+};
+
+/// One evaluated condition, recorded when a decision is explained.
+struct TraceEvent {
+  uint32_t policy;
+  uint32_t condition;
+  bool result;
+  std::string a, b; // the operands, rendered
+};
+
+struct PolicyResult {
+  uint32_t policy;
+  Outcome outcome;
+  std::string message; // Error: what went wrong
+};
+
+struct Decision {
+  bool allow = false;
+  /// Every evaluated policy that applied (not NotApplicable), module order.
+  std::vector<PolicyResult> applicable;
+  /// Filled when explaining: the conditions evaluated at the top level of
+  /// each policy (not inside aggregate filters), in evaluation order.
+  std::vector<TraceEvent> trace;
+  /// Policies the index selected (for statistics and tests).
+  size_t candidateCount = 0;
+};
+
+/// Reusable per-thread scratch space for decisions.
+class Evaluator {
+public:
+  explicit Evaluator(const Module &module);
+  ~Evaluator();
+  /// Decides `request`. With `explain`, also records the trace (through the
+  /// bytecode, whichever backend decides).
+  void decide(const Request &request, Decision &out, bool explain = false);
+
+  /// The evaluation state; it starts with the rune_ipe_frame compiled code
+  /// sees.
+  struct State;
+
+private:
+  const Module &module;
+  std::unique_ptr<State> state;
+  std::vector<uint32_t> candidateList;
+  std::vector<uint32_t> stamps;
+  uint32_t generation = 0;
+};
+
+/// Renders a value for messages and explanations (strings quoted).
+std::string render(const Value &value);
+
+} // namespace rune::ipert
+
+#endif // RUNE_RUNTIME_IPEENGINE_H

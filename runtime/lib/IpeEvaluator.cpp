@@ -1,0 +1,686 @@
+//===- IpeEvaluator.cpp - Evaluating IPE policies and deciding ------------===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Every IPE operation is implemented once here: the bytecode interpreter
+// and the rune_ipe_rt_* helpers natively compiled policies call share these
+// functions, so both backends give the same outcomes and messages
+// (docs/ipe.md has the semantics).
+//
+//===----------------------------------------------------------------------===//
+
+#include "rune/Runtime/IpeEngine.h"
+
+#include "rune/Runtime/InstructionDecoder.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace rune::ipert {
+
+Value valueOf(const Module &module, const json::Node *node);
+
+namespace {
+
+using ipebc::ConditionKind;
+
+double asDouble(const Value &v) {
+  if (v.kind == RUNE_IPE_INT)
+    return double(int64_t(v.payload));
+  double d;
+  std::memcpy(&d, &v.payload, sizeof d);
+  return d;
+}
+
+std::string_view asString(const Value &v) {
+  return {reinterpret_cast<const char *>(v.payload), size_t(v.length)};
+}
+
+bool isNumber(const Value &v) {
+  return v.kind == RUNE_IPE_INT || v.kind == RUNE_IPE_FLOAT;
+}
+
+std::string_view kindName(uint32_t kind) {
+  switch (kind) {
+  case RUNE_IPE_MISSING:
+    return "missing";
+  case RUNE_IPE_BOOL:
+    return "boolean";
+  case RUNE_IPE_INT:
+    return "integer";
+  case RUNE_IPE_FLOAT:
+    return "float";
+  case RUNE_IPE_STRING:
+    return "string";
+  case RUNE_IPE_ARRAY:
+    return "array";
+  case RUNE_IPE_OBJECT:
+    return "object";
+  }
+  return "value";
+}
+
+const char *operatorSpelling(ConditionKind kind) {
+  static const char *const spellings[] = {"==", "!=", "<", "<=", ">", ">="};
+  return spellings[static_cast<int>(kind)];
+}
+
+void renderJson(const json::Node &node, std::string &out) {
+  switch (node.kind) {
+  case json::Kind::Null:
+    out += "null";
+    return;
+  case json::Kind::Bool:
+    out += node.boolean ? "true" : "false";
+    return;
+  case json::Kind::Number:
+    out += node.isInteger ? std::to_string(node.integer) : node.text;
+    return;
+  case json::Kind::String:
+    out += '"';
+    for (char c : node.text) {
+      if (c == '"' || c == '\\')
+        out += '\\';
+      out += c;
+    }
+    out += '"';
+    return;
+  case json::Kind::Array:
+    out += '[';
+    for (size_t i = 0; i < node.elements.size(); ++i) {
+      if (i)
+        out += ", ";
+      renderJson(node.elements[i], out);
+    }
+    out += ']';
+    return;
+  case json::Kind::Object:
+    out += '{';
+    for (size_t i = 0; i < node.members.size(); ++i) {
+      if (i)
+        out += ", ";
+      out += '"' + node.members[i].key + "\": ";
+      renderJson(node.members[i].value, out);
+    }
+    out += '}';
+    return;
+  }
+}
+
+} // namespace
+
+std::string render(const Value &v) {
+  switch (v.kind) {
+  case RUNE_IPE_MISSING:
+    return "missing";
+  case RUNE_IPE_BOOL:
+    return v.payload ? "true" : "false";
+  case RUNE_IPE_INT:
+    return std::to_string(int64_t(v.payload));
+  case RUNE_IPE_FLOAT: {
+    char buffer[64];
+    auto result = std::to_chars(buffer, buffer + sizeof buffer, asDouble(v));
+    std::string text(buffer, result.ptr);
+    if (text.find_first_of(".eEn") == std::string::npos)
+      text += ".0";
+    return text;
+  }
+  case RUNE_IPE_STRING: {
+    std::string out = "\"";
+    for (char c : asString(v)) {
+      if (c == '"' || c == '\\')
+        out += '\\';
+      out += c;
+    }
+    return out + '"';
+  }
+  case RUNE_IPE_ARRAY:
+  case RUNE_IPE_OBJECT: {
+    if (!v.payload)
+      return "[]";
+    std::string out;
+    renderJson(*reinterpret_cast<const json::Node *>(v.payload), out);
+    return out;
+  }
+  }
+  return "?";
+}
+
+struct Evaluator::State {
+  // Must stay first: compiled code and the helpers see only the frame.
+  rune_ipe_frame frame;
+  const Module *module = nullptr;
+  std::string error;
+  bool tracing = false;
+  uint32_t policy = 0;
+  unsigned depth = 0;
+  std::vector<TraceEvent> *trace = nullptr;
+  /// Register files, one per nesting depth of aggregate filters.
+  std::vector<std::unique_ptr<Value[]>> registerFiles;
+
+  Value *registers(unsigned level) {
+    while (registerFiles.size() <= level)
+      registerFiles.push_back(
+          std::make_unique<Value[]>(module->maxRegisterCount()));
+    return registerFiles[level].get();
+  }
+
+  int32_t fail(std::string message) {
+    if (error.empty())
+      error = std::move(message);
+    return -1;
+  }
+
+  const ipebc::Sections &tables() const { return module->tables(); }
+  std::string_view str(uint32_t index) const { return module->string(index); }
+
+  void record(uint32_t condition, bool result, const Value &a, std::string b) {
+    if (tracing && depth == 0)
+      trace->push_back({policy, condition, result, render(a), std::move(b)});
+  }
+};
+
+namespace {
+
+using State = Evaluator::State;
+
+State &stateOf(rune_ipe_frame *frame) {
+  return *reinterpret_cast<State *>(frame);
+}
+
+bool jsonEqual(const json::Node &a, const json::Node &b);
+
+/// `==` on two present values: numbers numerically, strings bytewise,
+/// booleans, and arrays/objects structurally; different kinds are unequal.
+bool valuesEqual(const Value &a, const Value &b) {
+  if (isNumber(a) && isNumber(b)) {
+    if (a.kind == RUNE_IPE_INT && b.kind == RUNE_IPE_INT)
+      return a.payload == b.payload;
+    return asDouble(a) == asDouble(b);
+  }
+  if (a.kind != b.kind)
+    return false;
+  switch (a.kind) {
+  case RUNE_IPE_BOOL:
+    return a.payload == b.payload;
+  case RUNE_IPE_STRING:
+    if (a.symbol >= 0 || b.symbol >= 0)
+      return a.symbol == b.symbol;
+    return asString(a) == asString(b);
+  case RUNE_IPE_ARRAY:
+  case RUNE_IPE_OBJECT: {
+    auto *x = reinterpret_cast<const json::Node *>(a.payload);
+    auto *y = reinterpret_cast<const json::Node *>(b.payload);
+    if (!x || !y) // an empty stand-in for a missing collection
+      return (x ? x->elements.size() : 0) == (y ? y->elements.size() : 0) &&
+             a.kind == RUNE_IPE_ARRAY;
+    return jsonEqual(*x, *y);
+  }
+  }
+  return false;
+}
+
+bool jsonEqual(const json::Node &a, const json::Node &b) {
+  if (a.kind == json::Kind::Number && b.kind == json::Kind::Number) {
+    if (a.isInteger && b.isInteger)
+      return a.integer == b.integer;
+    return std::strtod(a.text.c_str(), nullptr) ==
+           std::strtod(b.text.c_str(), nullptr);
+  }
+  if (a.kind != b.kind)
+    return false;
+  switch (a.kind) {
+  case json::Kind::Null:
+    return true;
+  case json::Kind::Bool:
+    return a.boolean == b.boolean;
+  case json::Kind::String:
+    return a.text == b.text;
+  case json::Kind::Array:
+    if (a.elements.size() != b.elements.size())
+      return false;
+    for (size_t i = 0; i < a.elements.size(); ++i)
+      if (!jsonEqual(a.elements[i], b.elements[i]))
+        return false;
+    return true;
+  case json::Kind::Object:
+    if (a.members.size() != b.members.size())
+      return false;
+    for (const json::Member &m : a.members) {
+      const json::Node *other = b.find(m.key);
+      if (!other || !jsonEqual(m.value, *other))
+        return false;
+    }
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Orders two strings: by rank when one enumeration holds both (the first
+/// such, built-in risk scale first), bytewise otherwise. Returns <0, 0, >0.
+int orderStrings(const Module &module, const Value &a, const Value &b) {
+  for (auto [enumA, rankA] : module.enumMemberships(a.symbol))
+    for (auto [enumB, rankB] : module.enumMemberships(b.symbol))
+      if (enumA == enumB)
+        return rankA < rankB ? -1 : rankA > rankB ? 1 : 0;
+  int c = asString(a).compare(asString(b));
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+int32_t compare(State &s, const Value &a, const Value &b, uint32_t cond) {
+  const ipebc::ConditionInfo &info = s.tables().conditions[cond];
+  ConditionKind kind = info.kind;
+  if (a.kind == RUNE_IPE_MISSING || b.kind == RUNE_IPE_MISSING)
+    return s.fail("'" + std::string(s.str(info.label)) +
+                  "': a missing value cannot be compared");
+  bool result;
+  if (kind == ConditionKind::Eq || kind == ConditionKind::Ne) {
+    result = valuesEqual(a, b) == (kind == ConditionKind::Eq);
+  } else {
+    int order;
+    if (isNumber(a) && isNumber(b)) {
+      if (a.kind == RUNE_IPE_INT && b.kind == RUNE_IPE_INT) {
+        int64_t x = int64_t(a.payload), y = int64_t(b.payload);
+        order = x < y ? -1 : x > y ? 1 : 0;
+      } else {
+        double x = asDouble(a), y = asDouble(b);
+        if (std::isnan(x) || std::isnan(y))
+          return s.fail("'" + std::string(s.str(info.label)) +
+                        "': NaN cannot be ordered");
+        order = x < y ? -1 : x > y ? 1 : 0;
+      }
+    } else if (a.kind == RUNE_IPE_STRING && b.kind == RUNE_IPE_STRING) {
+      order = orderStrings(*s.module, a, b);
+    } else if (a.kind == RUNE_IPE_BOOL || b.kind == RUNE_IPE_BOOL) {
+      return s.fail("'" + std::string(s.str(info.label)) +
+                    "': booleans cannot be ordered with '" +
+                    operatorSpelling(kind) + "'");
+    } else {
+      return s.fail("'" + std::string(s.str(info.label)) +
+                    "': cannot compare " + std::string(kindName(a.kind)) + " " +
+                    render(a) + " with " + std::string(kindName(b.kind)) + " " +
+                    render(b) + " using '" + operatorSpelling(kind) + "'");
+    }
+    switch (kind) {
+    case ConditionKind::Lt:
+      result = order < 0;
+      break;
+    case ConditionKind::Le:
+      result = order <= 0;
+      break;
+    case ConditionKind::Gt:
+      result = order > 0;
+      break;
+    default:
+      result = order >= 0;
+      break;
+    }
+  }
+  s.record(cond, result, a, render(b));
+  return result;
+}
+
+int32_t inList(State &s, const Value &a, uint32_t cond) {
+  const ipebc::ConditionInfo &info = s.tables().conditions[cond];
+  if (a.kind == RUNE_IPE_MISSING)
+    return s.fail("'" + std::string(s.str(info.label)) +
+                  "': a missing value cannot be tested");
+  const std::vector<uint32_t> &members = s.tables().lists[info.list];
+  const Value *literals = s.module->literalValues();
+  auto isMember = [&](const Value &v) {
+    for (uint32_t lit : members)
+      if (valuesEqual(v, literals[lit]))
+        return true;
+    return false;
+  };
+  bool result = false;
+  if (a.kind == RUNE_IPE_ARRAY) {
+    if (a.payload)
+      for (const json::Node &element :
+           reinterpret_cast<const json::Node *>(a.payload)->elements)
+        if (isMember(valueOf(*s.module, &element))) {
+          result = true;
+          break;
+        }
+  } else {
+    result = isMember(a);
+  }
+  if (s.tracing && s.depth == 0) {
+    std::string list = "[";
+    for (size_t i = 0; i < members.size(); ++i)
+      list += (i ? ", " : "") + render(literals[members[i]]);
+    s.record(cond, result, a, list + "]");
+  }
+  return result;
+}
+
+int32_t truth(State &s, const Value &a, uint32_t cond) {
+  const ipebc::ConditionInfo &info = s.tables().conditions[cond];
+  if (a.kind != RUNE_IPE_BOOL)
+    return s.fail("'" + std::string(s.str(info.label)) + "' is " +
+                  (a.kind == RUNE_IPE_MISSING
+                       ? std::string("missing")
+                       : std::string(kindName(a.kind)) + " " + render(a)) +
+                  ", not a boolean");
+  s.record(cond, a.payload != 0, a, "");
+  return a.payload != 0;
+}
+
+int32_t getField(State &s, Value &dst, const Value &object, uint32_t key,
+                 uint32_t display) {
+  if (object.kind != RUNE_IPE_OBJECT)
+    return s.fail(
+        "cannot read '" + std::string(s.str(display)) +
+        "': " + "the value is " + std::string(kindName(object.kind)) +
+        (object.kind == RUNE_IPE_MISSING ? "" : " " + render(object)) +
+        ", not an object");
+  const json::Node *node =
+      reinterpret_cast<const json::Node *>(object.payload)->find(s.str(key));
+  dst = valueOf(*s.module, node);
+  if (dst.kind == RUNE_IPE_MISSING)
+    return s.fail("missing field '" + std::string(s.str(display)) + "'");
+  return 0;
+}
+
+int32_t runCode(State &s, uint32_t entry, Value *regs);
+
+int32_t callFilter(State &s, uint32_t filter, const Value &element) {
+  uint32_t entry = s.tables().filters[filter].policyEntry;
+  ++s.depth;
+  Value *regs = s.registers(s.depth);
+  regs[0] = element;
+  int32_t result = s.module->isNative()
+                       ? s.module->nativeFunctions()[entry](&s.frame, regs)
+                       : runCode(s, entry, regs);
+  --s.depth;
+  return result;
+}
+
+int32_t aggregate(State &s, Value &dst, const Value &array, uint32_t filter,
+                  uint32_t mode) {
+  static const char *const names[] = {"count", "any", "all"};
+  if (array.kind != RUNE_IPE_ARRAY)
+    return s.fail(std::string("'.") + names[mode] +
+                  "' applies to an array, not to " +
+                  std::string(kindName(array.kind)) + " " + render(array));
+  auto aggregateMode = static_cast<ipebc::AggregateMode>(mode);
+  int64_t passed = 0;
+  bool decided = false;
+  if (array.payload) {
+    for (const json::Node &node :
+         reinterpret_cast<const json::Node *>(array.payload)->elements) {
+      int32_t pass = 1;
+      if (filter != ipebc::kNoIndex) {
+        pass = callFilter(s, filter, valueOf(*s.module, &node));
+        if (pass < 0)
+          return -1;
+      }
+      passed += pass;
+      if ((aggregateMode == ipebc::AggregateMode::Any && pass) ||
+          (aggregateMode == ipebc::AggregateMode::All && !pass)) {
+        decided = true;
+        break;
+      }
+    }
+  }
+  dst = Value{};
+  switch (aggregateMode) {
+  case ipebc::AggregateMode::Count:
+    dst.kind = RUNE_IPE_INT;
+    dst.payload = uint64_t(passed);
+    break;
+  case ipebc::AggregateMode::Any:
+    dst.kind = RUNE_IPE_BOOL;
+    dst.payload = decided;
+    break;
+  case ipebc::AggregateMode::All:
+    dst.kind = RUNE_IPE_BOOL;
+    dst.payload = !decided;
+    break;
+  }
+  return 0;
+}
+
+int32_t missing(State &s, uint32_t slot) {
+  return s.fail("missing field '" +
+                std::string(s.str(s.tables().slots[slot].display)) + "'");
+}
+
+/// Interprets one Policies entry (verified bytecode: operands are in
+/// range, jumps land on instructions, code ends in a return).
+int32_t runCode(State &s, uint32_t entry, Value *regs) {
+  using bc::loadI32;
+  using bc::loadU16;
+  using bc::loadU32;
+  const uint8_t *code = s.module->bytecode().policyCode(entry);
+  const Value *slots = s.frame.slots;
+  const Value *literals = s.frame.literals;
+  uint32_t pc = 0;
+  auto reg = [&](uint32_t at) -> Value & { return regs[loadU16(code + at)]; };
+  auto setBool = [](Value &v, bool b) {
+    v = Value{};
+    v.kind = RUNE_IPE_BOOL;
+    v.payload = b;
+  };
+  for (;;) {
+    switch (static_cast<bc::Opcode>(code[pc])) {
+    case bc::Opcode::IpeLoadSlot: {
+      uint32_t slot = loadU32(code + pc + 3);
+      if (slots[slot].kind == RUNE_IPE_MISSING)
+        return missing(s, slot);
+      reg(pc + 1) = slots[slot];
+      pc += 7;
+      break;
+    }
+    case bc::Opcode::IpeLoadCollection: {
+      const Value &v = slots[loadU32(code + pc + 3)];
+      Value &dst = reg(pc + 1);
+      if (v.kind == RUNE_IPE_MISSING) {
+        dst = Value{};
+        dst.kind = RUNE_IPE_ARRAY; // a missing collection is empty
+      } else {
+        dst = v;
+      }
+      pc += 7;
+      break;
+    }
+    case bc::Opcode::IpeLoadLiteral:
+      reg(pc + 1) = literals[loadU32(code + pc + 3)];
+      pc += 7;
+      break;
+    case bc::Opcode::IpeGetField: {
+      Value result;
+      if (getField(s, result, reg(pc + 3), loadU32(code + pc + 5),
+                   loadU32(code + pc + 9)) < 0)
+        return -1;
+      reg(pc + 1) = result;
+      pc += 13;
+      break;
+    }
+    case bc::Opcode::IpeCompare: {
+      int32_t r = compare(s, reg(pc + 3), reg(pc + 5), loadU32(code + pc + 7));
+      if (r < 0)
+        return -1;
+      setBool(reg(pc + 1), r);
+      pc += 11;
+      break;
+    }
+    case bc::Opcode::IpeIn: {
+      int32_t r = inList(s, reg(pc + 3), loadU32(code + pc + 5));
+      if (r < 0)
+        return -1;
+      setBool(reg(pc + 1), r);
+      pc += 9;
+      break;
+    }
+    case bc::Opcode::IpeTruth: {
+      int32_t r = truth(s, reg(pc + 3), loadU32(code + pc + 5));
+      if (r < 0)
+        return -1;
+      setBool(reg(pc + 1), r);
+      pc += 9;
+      break;
+    }
+    case bc::Opcode::IpeAggregate: {
+      Value result;
+      Value array = reg(pc + 3);
+      if (aggregate(s, result, array, loadU32(code + pc + 5), code[pc + 9]) < 0)
+        return -1;
+      reg(pc + 1) = result;
+      pc += 10;
+      break;
+    }
+    case bc::Opcode::IpeNot: {
+      const Value &v = reg(pc + 3);
+      if (v.kind != RUNE_IPE_BOOL)
+        return s.fail("'not' applies to a boolean");
+      setBool(reg(pc + 1), !v.payload);
+      pc += 5;
+      break;
+    }
+    case bc::Opcode::Move:
+      reg(pc + 1) = reg(pc + 3);
+      pc += 5;
+      break;
+    case bc::Opcode::IpeReturn:
+      return code[pc + 1];
+    case bc::Opcode::Return: {
+      const Value &v = reg(pc + 1);
+      if (v.kind != RUNE_IPE_BOOL)
+        return s.fail("a filter must produce a boolean");
+      return int32_t(v.payload);
+    }
+    case bc::Opcode::Jump:
+      pc += 5 + loadI32(code + pc + 1);
+      break;
+    case bc::Opcode::JumpIfFalse:
+    case bc::Opcode::JumpIfTrue: {
+      const Value &v = reg(pc + 1);
+      if (v.kind != RUNE_IPE_BOOL)
+        return s.fail("a condition must produce a boolean");
+      bool jumpWhen = code[pc] == uint8_t(bc::Opcode::JumpIfTrue);
+      pc += 7;
+      if (bool(v.payload) == jumpWhen)
+        pc += loadI32(code + pc - 4);
+      break;
+    }
+    default:
+      // Unreachable for verified code (the verifier admits only the
+      // opcodes above in an IPE module).
+      return s.fail("invalid instruction");
+    }
+  }
+}
+
+} // namespace
+
+Evaluator::Evaluator(const Module &module)
+    : module(module), state(std::make_unique<State>()) {
+  state->module = &module;
+  state->frame.literals = module.literalValues();
+}
+
+Evaluator::~Evaluator() = default;
+
+void Evaluator::decide(const Request &request, Decision &out, bool explain) {
+  out.allow = false;
+  out.applicable.clear();
+  out.trace.clear();
+  State &s = *state;
+  s.frame.slots = request.slots();
+  candidateList.clear();
+  module.candidates(request.slots(), candidateList, stamps, generation);
+  std::sort(candidateList.begin(), candidateList.end());
+  out.candidateCount = candidateList.size();
+  bool anyAllow = false, anyDeny = false;
+  Value *regs = s.registers(0);
+  for (uint32_t policy : candidateList) {
+    s.error.clear();
+    s.depth = 0;
+    s.tracing = false;
+    int32_t result = module.isNative()
+                         ? module.nativeFunctions()[policy](&s.frame, regs)
+                         : runCode(s, policy, regs);
+    Outcome outcome = result < 0    ? Outcome::Error
+                      : result == 1 ? Outcome::Allow
+                      : result == 2 ? Outcome::Deny
+                                    : Outcome::NotApplicable;
+    if (outcome == Outcome::NotApplicable)
+      continue;
+    anyAllow |= outcome == Outcome::Allow;
+    anyDeny |= outcome == Outcome::Deny || outcome == Outcome::Error;
+    out.applicable.push_back(
+        {policy, outcome, outcome == Outcome::Error ? s.error : ""});
+    if (explain) {
+      // The explanation comes from the bytecode (the same semantics): the
+      // native functions do not record conditions.
+      s.error.clear();
+      s.tracing = true;
+      s.policy = policy;
+      s.trace = &out.trace;
+      runCode(s, policy, regs);
+      s.tracing = false;
+    }
+  }
+  out.allow = anyAllow && !anyDeny;
+}
+
+} // namespace rune::ipert
+
+// The helpers natively compiled IPE policies call (rune_ipe_native.h).
+using rune::ipert::Value;
+
+extern "C" {
+
+int32_t rune_ipe_rt_missing(rune_ipe_frame *frame, uint32_t slot) {
+  return rune::ipert::missing(rune::ipert::stateOf(frame), slot);
+}
+
+int32_t rune_ipe_rt_load_collection(rune_ipe_frame *frame, Value *dst,
+                                    uint32_t slot) {
+  const Value &v = frame->slots[slot];
+  if (v.kind == RUNE_IPE_MISSING) {
+    *dst = Value{};
+    dst->kind = RUNE_IPE_ARRAY;
+  } else {
+    *dst = v;
+  }
+  return 0;
+}
+
+int32_t rune_ipe_rt_get_field(rune_ipe_frame *frame, Value *dst,
+                              const Value *object, uint32_t key,
+                              uint32_t display) {
+  return rune::ipert::getField(rune::ipert::stateOf(frame), *dst, *object, key,
+                               display);
+}
+
+int32_t rune_ipe_rt_compare(rune_ipe_frame *frame, const Value *a,
+                            const Value *b, uint32_t condition) {
+  return rune::ipert::compare(rune::ipert::stateOf(frame), *a, *b, condition);
+}
+
+int32_t rune_ipe_rt_in(rune_ipe_frame *frame, const Value *a,
+                       uint32_t condition) {
+  return rune::ipert::inList(rune::ipert::stateOf(frame), *a, condition);
+}
+
+int32_t rune_ipe_rt_truth(rune_ipe_frame *frame, const Value *a,
+                          uint32_t condition) {
+  return rune::ipert::truth(rune::ipert::stateOf(frame), *a, condition);
+}
+
+int32_t rune_ipe_rt_aggregate(rune_ipe_frame *frame, Value *dst,
+                              const Value *array, uint32_t filter,
+                              uint32_t mode) {
+  Value copy = *array;
+  return rune::ipert::aggregate(rune::ipert::stateOf(frame), *dst, copy, filter,
+                                mode);
+}
+
+} // extern "C"

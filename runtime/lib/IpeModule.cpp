@@ -1,0 +1,244 @@
+//===- IpeModule.cpp - A loaded IPE module and its trigger index ----------===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Loading verifies the bytecode (IPE sections included) and then builds the
+// tables evaluation reads: the string symbol map requests are interned
+// against, the literal values, each string's enumeration memberships, and
+// hash tables over the trigger index's keys.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rune/Runtime/IpeEngine.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace rune::ipert {
+
+std::string_view outcomeName(Outcome outcome) {
+  switch (outcome) {
+  case Outcome::NotApplicable:
+    return "not-applicable";
+  case Outcome::Allow:
+    return "allow";
+  case Outcome::Deny:
+    return "deny";
+  case Outcome::Error:
+    return "error";
+  }
+  return "error";
+}
+
+std::unique_ptr<Module> Module::load(const uint8_t *data, size_t size,
+                                     std::string &error) {
+  std::unique_ptr<Module> module(new Module());
+  if (!bc::readModule(data, size, module->image, error))
+    return nullptr;
+  if (!module->prepare(error))
+    return nullptr;
+  return module;
+}
+
+std::unique_ptr<Module> Module::loadNative(const rune_native_module *native,
+                                           std::string &error) {
+  if (!native) {
+    error = "no native module";
+    return nullptr;
+  }
+  if (native->abi_version != RUNE_NATIVE_ABI_VERSION) {
+    error = "native module has ABI version " +
+            std::to_string(native->abi_version) + ", the runtime expects " +
+            std::to_string(RUNE_NATIVE_ABI_VERSION);
+    return nullptr;
+  }
+  std::unique_ptr<Module> module =
+      load(native->bytecode, native->bytecode_size, error);
+  if (!module)
+    return nullptr;
+  if (native->policy_count != module->image.policies.size()) {
+    error = "native module has " + std::to_string(native->policy_count) +
+            " functions for " + std::to_string(module->image.policies.size()) +
+            " policies and filters";
+    return nullptr;
+  }
+  // The descriptor stores IPE functions as rune_policy_fn (the shared
+  // descriptor type); they are converted back before any call.
+  module->nativeFns =
+      reinterpret_cast<const rune_ipe_policy_fn *>(native->policy_fns);
+  return module;
+}
+
+int32_t Module::symbolOf(std::string_view text) const {
+  auto it = symbols.find(text);
+  return it == symbols.end() ? -1 : it->second;
+}
+
+const std::vector<std::pair<uint32_t, uint32_t>> &
+Module::enumMemberships(int32_t symbol) const {
+  static const std::vector<std::pair<uint32_t, uint32_t>> none;
+  if (symbol < 0 || size_t(symbol) >= memberships.size())
+    return none;
+  return memberships[size_t(symbol)];
+}
+
+bool Module::prepare(std::string &error) {
+  if (!image.ipe) {
+    error = "not an IPE module (it has no IpeModule section; Cedar modules "
+            "run with `rune-run authorize`)";
+    return false;
+  }
+  const ipebc::Sections &t = *image.ipe;
+  // The writer deduplicates strings, so one text has one symbol; a module
+  // written otherwise still gets a consistent map (the first index wins,
+  // and literals below use the map, not their own index).
+  for (size_t i = 0; i < image.strings.size(); ++i)
+    symbols.try_emplace(image.strings[i], int32_t(i));
+  for (const ipebc::LiteralInfo &lit : t.literals) {
+    Value v{};
+    switch (lit.kind) {
+    case ipebc::LiteralKind::Bool:
+      v.kind = RUNE_IPE_BOOL;
+      v.payload = lit.boolValue;
+      break;
+    case ipebc::LiteralKind::Int:
+      v.kind = RUNE_IPE_INT;
+      v.payload = static_cast<uint64_t>(lit.intValue);
+      break;
+    case ipebc::LiteralKind::Float:
+      v.kind = RUNE_IPE_FLOAT;
+      std::memcpy(&v.payload, &lit.floatValue, sizeof v.payload);
+      break;
+    case ipebc::LiteralKind::String: {
+      std::string_view text = image.strings[lit.string];
+      v.kind = RUNE_IPE_STRING;
+      v.symbol = symbolOf(text);
+      v.length = text.size();
+      v.payload = reinterpret_cast<uint64_t>(text.data());
+      break;
+    }
+    }
+    literals.push_back(v);
+  }
+  memberships.resize(image.strings.size());
+  for (uint32_t e = 0; e < t.enums.size(); ++e)
+    for (uint32_t rank = 0; rank < t.enums[e].members.size(); ++rank) {
+      int32_t symbol = symbolOf(image.strings[t.enums[e].members[rank]]);
+      auto &list = memberships[size_t(symbol)];
+      // A member listed twice in one enumeration keeps its first rank.
+      bool seen = false;
+      for (auto [otherEnum, otherRank] : list)
+        seen |= otherEnum == e;
+      if (!seen)
+        list.emplace_back(e, rank);
+    }
+  for (const ipebc::IndexGroup &group : t.indexGroups) {
+    GroupIndex index;
+    index.slots = group.slots;
+    index.policies = &group.policies;
+    for (const ipebc::IndexKey &key : group.keys) {
+      std::vector<KeyPart> parts;
+      for (uint32_t literal : key.literals) {
+        const Value &lit = literals[literal];
+        parts.push_back({lit.kind, lit.kind == RUNE_IPE_STRING
+                                       ? int64_t(lit.symbol)
+                                       : int64_t(lit.payload)});
+      }
+      uint32_t position = uint32_t(index.keys.size());
+      std::vector<uint32_t> &bucket = index.byHash[hashKey(parts)];
+      for (uint32_t other : bucket)
+        if (index.keys[other] == parts) {
+          error = "bytecode: IpeTriggerIndex section: duplicate key in a "
+                  "group";
+          return false;
+        }
+      bucket.push_back(position);
+      index.keys.push_back(std::move(parts));
+      index.postings.push_back(&key.policies);
+    }
+    groups.push_back(std::move(index));
+  }
+  for (const bc::PolicyEntry &entry : image.policies)
+    maxRegisters = std::max(maxRegisters, entry.registerCount);
+  return true;
+}
+
+void Module::candidates(const Value *slots, std::vector<uint32_t> &out,
+                        std::vector<uint32_t> &stamps,
+                        uint32_t &generation) const {
+  if (stamps.size() != policyCount())
+    stamps.assign(policyCount(), 0);
+  if (++generation == 0) {
+    std::fill(stamps.begin(), stamps.end(), 0);
+    generation = 1;
+  }
+  auto add = [&](const std::vector<uint32_t> &policies) {
+    for (uint32_t p : policies)
+      if (stamps[p] != generation) {
+        stamps[p] = generation;
+        out.push_back(p);
+      }
+  };
+  add(tables().alwaysChecked);
+  std::vector<KeyPart> parts;
+  for (const GroupIndex &group : groups) {
+    parts.clear();
+    bool scalar = true, matchable = true;
+    for (uint32_t slot : group.slots) {
+      const Value &v = slots[slot];
+      switch (v.kind) {
+      case RUNE_IPE_STRING:
+        // Keys are module strings: another string matches no key.
+        matchable &= v.symbol >= 0;
+        parts.push_back({RUNE_IPE_STRING, v.symbol});
+        break;
+      case RUNE_IPE_INT:
+      case RUNE_IPE_BOOL:
+        parts.push_back({v.kind, int64_t(v.payload)});
+        break;
+      case RUNE_IPE_FLOAT: {
+        double d;
+        std::memcpy(&d, &v.payload, sizeof d);
+        // An integral float equals the integer key of the same value;
+        // keys are never fractional.
+        bool integral = std::nearbyint(d) == d && std::fabs(d) < 9.0e18;
+        matchable &= integral;
+        parts.push_back({RUNE_IPE_INT, integral ? int64_t(d) : 0});
+        break;
+      }
+      default:
+        scalar = false;
+      }
+      if (!scalar)
+        break;
+    }
+    if (!scalar) {
+      // Missing, or an array/object: a leading test may raise an error or
+      // match an element, so the whole group is evaluated in full.
+      add(*group.policies);
+      continue;
+    }
+    if (!matchable)
+      continue;
+    auto it = group.byHash.find(hashKey(parts));
+    if (it == group.byHash.end())
+      continue;
+    for (uint32_t position : it->second)
+      if (group.keys[position] == parts)
+        add(*group.postings[position]);
+  }
+}
+
+uint64_t Module::hashKey(const std::vector<KeyPart> &key) {
+  uint64_t h = 0x9E3779B97F4A7C15ull;
+  for (const KeyPart &part : key) {
+    h ^= (uint64_t(part.kind) << 56) ^ uint64_t(part.value);
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+  }
+  return h;
+}
+
+} // namespace rune::ipert

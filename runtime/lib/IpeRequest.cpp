@@ -1,0 +1,107 @@
+//===- IpeRequest.cpp - A request resolved into the module's slots --------===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The request JSON is parsed once; every request path the module reads (its
+// slots, IpeFormat.h) is then walked once, so policies read slots instead of
+// searching the document, and strings carry their module symbol so that
+// equality with a literal is one integer comparison.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rune/Runtime/IpeEngine.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace rune::ipert {
+
+Value valueOf(const Module &module, const json::Node *node);
+
+Value valueOf(const Module &module, const json::Node *node) {
+  Value v{};
+  if (!node)
+    return v;
+  switch (node->kind) {
+  case json::Kind::Null:
+    break; // null is missing
+  case json::Kind::Bool:
+    v.kind = RUNE_IPE_BOOL;
+    v.payload = node->boolean;
+    break;
+  case json::Kind::Number:
+    if (node->isInteger) {
+      v.kind = RUNE_IPE_INT;
+      v.payload = static_cast<uint64_t>(node->integer);
+    } else {
+      double d = std::strtod(node->text.c_str(), nullptr);
+      v.kind = RUNE_IPE_FLOAT;
+      std::memcpy(&v.payload, &d, sizeof d);
+    }
+    break;
+  case json::Kind::String:
+    v.kind = RUNE_IPE_STRING;
+    v.symbol = module.symbolOf(node->text);
+    v.length = node->text.size();
+    v.payload = reinterpret_cast<uint64_t>(node->text.data());
+    break;
+  case json::Kind::Array:
+    v.kind = RUNE_IPE_ARRAY;
+    v.length = node->elements.size();
+    v.payload = reinterpret_cast<uint64_t>(node);
+    break;
+  case json::Kind::Object:
+    v.kind = RUNE_IPE_OBJECT;
+    v.payload = reinterpret_cast<uint64_t>(node);
+    break;
+  }
+  return v;
+}
+
+std::unique_ptr<Request> Request::parse(const Module &module,
+                                        std::string_view text,
+                                        std::string &error) {
+  std::unique_ptr<Request> request(new Request());
+  json::ParseError parseError;
+  if (!json::parse(text, request->document, parseError)) {
+    // Report line and column: requests are files people edit.
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i < parseError.offset && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    error = std::to_string(line) + ":" + std::to_string(column) + ": " +
+            parseError.message;
+    return nullptr;
+  }
+  if (request->document.kind != json::Kind::Object) {
+    error = "1:1: a request must be a JSON object, not " +
+            std::string(json::kindName(request->document.kind));
+    return nullptr;
+  }
+  const ipebc::Sections &tables = module.tables();
+  request->slotValues.resize(tables.slots.size());
+  for (size_t i = 0; i < tables.slots.size(); ++i) {
+    const json::Node *node = &request->document;
+    for (uint32_t component : tables.slots[i].components) {
+      if (node->kind != json::Kind::Object) {
+        node = nullptr;
+        break;
+      }
+      node = node->find(module.string(component));
+      if (!node)
+        break;
+    }
+    request->slotValues[i] = valueOf(module, node);
+  }
+  return request;
+}
+
+} // namespace rune::ipert

@@ -1,0 +1,269 @@
+//===- IpeRuntimeTest.cpp - The IPE sections, index and engine ------------===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Modules are written by hand with the ModuleWriter (no compiler), so the
+// runtime's data structures are tested on their own: the section codec and
+// its checks, truncated sections, the trigger index (groups, missing
+// fields, integral floats), slots with interned strings, and decisions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rune/Runtime/BytecodeWriter.h"
+#include "rune/Runtime/IpeEngine.h"
+#include "rune/Runtime/IpeFormat.h"
+#include "rune/rune.h"
+
+#include <gtest/gtest.h>
+
+using namespace rune;
+using namespace rune::ipebc;
+
+namespace {
+
+/// Policies `Type<i>`: `resource.type == "<types[i]>"` -> allow (policy
+/// kinds from `denies`), indexed on resource.type unless `indexed` is false.
+/// A last policy `Level` reads resource.level == 3 and is indexed on it.
+std::vector<uint8_t> buildModule(const std::vector<std::string> &types,
+                                 bool indexed, bool denies = false) {
+  bc::ModuleWriter writer;
+  Sections tables;
+  tables.slots.push_back(
+      {writer.internString("resource.type"),
+       {writer.internString("resource"), writer.internString("type")}});
+  tables.slots.push_back(
+      {writer.internString("resource.level"),
+       {writer.internString("resource"), writer.internString("level")}});
+  IndexGroup byType;
+  byType.slots = {0};
+  for (size_t i = 0; i < types.size() + 1; ++i) {
+    bool level = i == types.size();
+    std::string name = level ? "Level" : "Type" + std::to_string(i);
+    LiteralInfo literal;
+    if (level) {
+      literal.kind = LiteralKind::Int;
+      literal.intValue = 3;
+    } else {
+      literal.kind = LiteralKind::String;
+      literal.string = writer.internString(types[i]);
+    }
+    tables.literals.push_back(literal);
+    uint32_t lit = uint32_t(tables.literals.size() - 1);
+    tables.conditions.push_back({ConditionKind::Eq, 0,
+                                 writer.internString(name + " test"),
+                                 writer.internString("{a}")});
+    uint32_t cond = uint32_t(tables.conditions.size() - 1);
+    PolicyInfo info;
+    info.requirement = denies ? Requirement::Denies : Requirement::Requires;
+    info.intent = writer.internString("intent of " + name);
+    tables.policies.push_back(info);
+    bc::PolicyCode &code = writer.addPolicy(name, bc::Effect::Permit, {});
+    code.emit(bc::Opcode::IpeLoadSlot, {0, level ? 1 : 0});
+    code.emit(bc::Opcode::IpeLoadLiteral, {1, lit});
+    code.emit(bc::Opcode::IpeCompare, {2, 0, 1, cond});
+    bc::Label notApplicable = code.createLabel();
+    code.emit(bc::Opcode::JumpIfFalse, {2, notApplicable.id});
+    code.emit(bc::Opcode::IpeReturn, {denies ? 2 : 1});
+    code.bindLabel(notApplicable);
+    code.emit(bc::Opcode::IpeReturn, {0});
+    if (level) {
+      IndexGroup byLevel;
+      byLevel.slots = {1};
+      byLevel.keys.push_back({{lit}, {uint32_t(i)}});
+      byLevel.policies = {uint32_t(i)};
+      if (indexed)
+        tables.indexGroups.push_back(byLevel);
+      else
+        tables.alwaysChecked.push_back(uint32_t(i));
+    } else if (indexed) {
+      byType.keys.push_back({{lit}, {uint32_t(i)}});
+      byType.policies.push_back(uint32_t(i));
+    } else {
+      tables.alwaysChecked.push_back(uint32_t(i));
+    }
+  }
+  if (indexed)
+    tables.indexGroups.insert(tables.indexGroups.begin(), byType);
+  writer.setIpeSections(encodeModuleSection(tables),
+                        encodeIndexSection(tables));
+  std::vector<uint8_t> out;
+  std::string error;
+  EXPECT_TRUE(writer.finish(out, error)) << error;
+  return out;
+}
+
+struct Engine {
+  std::unique_ptr<ipert::Module> module;
+  explicit Engine(const std::vector<uint8_t> &bytes) {
+    std::string error;
+    module = ipert::Module::load(bytes.data(), bytes.size(), error);
+    EXPECT_TRUE(module) << error;
+  }
+  ipert::Decision decide(const std::string &json) {
+    std::string error;
+    auto request = ipert::Request::parse(*module, json, error);
+    EXPECT_TRUE(request) << error;
+    ipert::Evaluator evaluator(*module);
+    ipert::Decision decision;
+    evaluator.decide(*request, decision);
+    return decision;
+  }
+};
+
+TEST(IpeSections, RoundTrip) {
+  Sections s;
+  s.policies.push_back(
+      {Requirement::Denies, kPolicyFlagPredicate, 1, 2, {{3, 4}}});
+  s.slots.push_back({5, {6, 7}});
+  LiteralInfo f;
+  f.kind = LiteralKind::Float;
+  f.floatValue = 2.5;
+  s.literals.push_back(f);
+  s.lists.push_back({0});
+  s.enums.push_back({8, {9, 10}});
+  s.conditions.push_back({ConditionKind::In, 0, 11, 12});
+  s.indexGroups.push_back({{0}, {}, {0}});
+  s.alwaysChecked = {0};
+  std::vector<uint8_t> module = encodeModuleSection(s);
+  std::vector<uint8_t> index = encodeIndexSection(s);
+  Sections back;
+  std::string error;
+  ASSERT_TRUE(decodeModuleSection(module.data(), module.size(), back, error))
+      << error;
+  ASSERT_TRUE(decodeIndexSection(index.data(), index.size(), back, error))
+      << error;
+  EXPECT_EQ(back.policies[0].requirement, Requirement::Denies);
+  EXPECT_EQ(back.policies[0].flags, kPolicyFlagPredicate);
+  EXPECT_EQ(back.policies[0].metadata[0].second, 4u);
+  EXPECT_EQ(back.slots[0].components, (std::vector<uint32_t>{6, 7}));
+  EXPECT_EQ(back.literals[0].floatValue, 2.5);
+  EXPECT_EQ(back.enums[0].members.size(), 2u);
+  EXPECT_EQ(back.conditions[0].kind, ConditionKind::In);
+  EXPECT_EQ(back.indexGroups[0].policies, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(back.alwaysChecked, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(checkSections(back, 13, 1), "");
+  EXPECT_NE(checkSections(back, 12, 1), ""); // string 12 out of range
+  EXPECT_NE(checkSections(back, 13, 2), ""); // entry count mismatch
+}
+
+TEST(IpeSections, TruncatedSectionsAreRejected) {
+  std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);
+  Engine engine(bytes);
+  const bc::Module &image = engine.module->bytecode();
+  for (const bc::SectionEntry &section : image.sections) {
+    if (section.kind != bc::SectionKind::IpeModule &&
+        section.kind != bc::SectionKind::IpeTriggerIndex)
+      continue;
+    for (uint32_t size = 0; size < section.size; ++size) {
+      Sections out;
+      std::string error;
+      bool ok = section.kind == bc::SectionKind::IpeModule
+                    ? decodeModuleSection(bytes.data() + section.offset, size,
+                                          out, error)
+                    : decodeIndexSection(bytes.data() + section.offset, size,
+                                         out, error);
+      EXPECT_FALSE(ok) << "size " << size;
+      EXPECT_NE(error.find("section"), std::string::npos);
+    }
+  }
+}
+
+TEST(IpeEngine, CedarRuntimeRefusesIpeModules) {
+  std::vector<uint8_t> bytes = buildModule({"A"}, true);
+  rune_engine *engine = rune_engine_create();
+  rune_module *module = nullptr;
+  char *error = nullptr;
+  EXPECT_NE(
+      rune_module_load(engine, bytes.data(), bytes.size(), &module, &error),
+      RUNE_OK);
+  ASSERT_TRUE(error);
+  EXPECT_NE(std::string(error).find("IPE module"), std::string::npos);
+  rune_string_free(error);
+  rune_engine_free(engine);
+  // The IPE entry point loads it.
+  rune_ipe_module *ipe = nullptr;
+  ASSERT_EQ(rune_ipe_module_load(bytes.data(), bytes.size(), &ipe, nullptr),
+            RUNE_OK);
+  EXPECT_EQ(rune_ipe_module_policy_count(ipe), 2u);
+  EXPECT_STREQ(rune_ipe_module_policy_intent(ipe, 0), "intent of Type0");
+  rune_ipe_module_free(ipe);
+}
+
+TEST(IpeEngine, IndexSelectsOnlyMatchingPolicies) {
+  Engine engine(buildModule({"A", "B", "C"}, true));
+  ipert::Decision d =
+      engine.decide(R"({"resource": {"type": "B", "level": 1}})");
+  EXPECT_TRUE(d.allow);
+  EXPECT_EQ(d.candidateCount, 1u);
+  ASSERT_EQ(d.applicable.size(), 1u);
+  EXPECT_EQ(engine.module->policyName(d.applicable[0].policy), "Type1");
+}
+
+TEST(IpeEngine, IndexAgreesWithFullEvaluation) {
+  Engine indexed(buildModule({"A", "B"}, true));
+  Engine full(buildModule({"A", "B"}, false));
+  for (const char *json :
+       {R"({"resource": {"type": "A", "level": 3}})",
+        R"({"resource": {"type": "Z", "level": 3.0}})",
+        R"({"resource": {"type": "Z", "level": 3.5}})",
+        R"({"resource": {"level": 2}})", R"({"resource": {"type": "A"}})",
+        R"({"resource": {"type": ["A"], "level": 2}})",
+        R"({"resource": {"type": null, "level": true}})", R"({})"}) {
+    ipert::Decision a = indexed.decide(json), b = full.decide(json);
+    EXPECT_EQ(a.allow, b.allow) << json;
+    ASSERT_EQ(a.applicable.size(), b.applicable.size()) << json;
+    for (size_t i = 0; i < a.applicable.size(); ++i) {
+      EXPECT_EQ(a.applicable[i].policy, b.applicable[i].policy) << json;
+      EXPECT_EQ(a.applicable[i].outcome, b.applicable[i].outcome) << json;
+      EXPECT_EQ(a.applicable[i].message, b.applicable[i].message) << json;
+    }
+    EXPECT_LE(a.candidateCount, b.candidateCount) << json;
+  }
+}
+
+TEST(IpeEngine, MissingFieldIsAnErrorAndDenies) {
+  Engine engine(buildModule({"A"}, true));
+  ipert::Decision d = engine.decide(R"({"resource": {"level": 3}})");
+  EXPECT_FALSE(d.allow);
+  ASSERT_EQ(d.applicable.size(), 2u);
+  EXPECT_EQ(d.applicable[0].outcome, ipert::Outcome::Error);
+  EXPECT_EQ(d.applicable[0].message, "missing field 'resource.type'");
+  EXPECT_EQ(d.applicable[1].outcome, ipert::Outcome::Allow);
+}
+
+TEST(IpeEngine, DenyOverridesAndNothingApplicableDenies) {
+  Engine engine(buildModule({"A"}, true, /*denies=*/true));
+  EXPECT_FALSE(
+      engine.decide(R"({"resource": {"type": "A", "level": 0}})").allow);
+  ipert::Decision none =
+      engine.decide(R"({"resource": {"type": "Q", "level": 0}})");
+  EXPECT_FALSE(none.allow);
+  EXPECT_TRUE(none.applicable.empty());
+}
+
+TEST(IpeEngine, RequestStringsCarryModuleSymbols) {
+  Engine engine(buildModule({"A"}, true));
+  std::string error;
+  auto request = ipert::Request::parse(
+      *engine.module, R"({"resource": {"type": "A", "level": 7}})", error);
+  ASSERT_TRUE(request);
+  const rune_ipe_value &type = request->slots()[0];
+  EXPECT_EQ(type.kind, RUNE_IPE_STRING);
+  EXPECT_EQ(type.symbol, engine.module->symbolOf("A"));
+  EXPECT_GE(type.symbol, 0);
+  EXPECT_EQ(engine.module->symbolOf("not a module string"), -1);
+  EXPECT_EQ(request->slots()[1].kind, RUNE_IPE_INT);
+}
+
+TEST(IpeEngine, MalformedRequestsAreLocated) {
+  Engine engine(buildModule({"A"}, true));
+  std::string error;
+  EXPECT_FALSE(ipert::Request::parse(*engine.module, "{\n  \"a\": ,}", error));
+  EXPECT_EQ(error.substr(0, 4), "2:8:");
+  EXPECT_FALSE(ipert::Request::parse(*engine.module, "[1]", error));
+  EXPECT_EQ(error, "1:1: a request must be a JSON object, not an array");
+}
+
+} // namespace
