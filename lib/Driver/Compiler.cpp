@@ -3,11 +3,13 @@
 #include "rune/Driver/Compiler.h"
 #include "rune/Conversion/Passes.h"
 #include "rune/Dialect/Rune/RuneDialect.h"
+#include "rune/Dialect/Rune/RuneOps.h"
 #include "rune/Frontend/Cedar/Formatter.h"
 #include "rune/Frontend/Cedar/Parser.h"
 #include "rune/Frontend/Souffle/Parser.h"
 #include "rune/Frontend/Ipe/Parser.h"
 #include "rune/IRGen/CedarIRGen.h"
+#include "rune/IRGen/DatalogIRGen.h"
 #include "rune/IRGen/SchemaIRGen.h"
 #include "rune/Schema/SchemaParser.h"
 #include "rune/Sema/CedarValidator.h"
@@ -18,6 +20,7 @@
 #include "rune/Target/Bytecode/BytecodeEmitter.h"
 #include "rune/Target/Native/NativeEmitter.h"
 #include "rune/Transforms/Pipeline.h"
+#include "rune/Transforms/DatalogPasses.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Diagnostics.h"
@@ -32,6 +35,9 @@ Compiler::Compiler(llvm::raw_ostream &diagnosticStream)
     : diagnostics(sourceMgr, diagnosticStream),
       diagnosticStream(diagnosticStream) {
   context.loadDialect<RuneDialect, mlir::LLVM::LLVMDialect>();
+  // Diagnostics point at the source; the generic form of the operation
+  // behind them means nothing to a user.
+  context.printOpOnDiagnostic(false);
   // Print MLIR's diagnostics (verifiers, passes) against the same sources,
   // and count the errors among them.
   mlirDiagnostics = std::make_unique<mlir::SourceMgrDiagnosticHandler>(
@@ -65,7 +71,7 @@ bool Compiler::loadBuffer(llvm::StringRef path, unsigned &bufferId) {
 }
 
 namespace {
-enum class SourceLanguage { Cedar, Ipe, Souffle, Unknown };
+enum class SourceLanguage { Cedar, Ipe, Souffle, Rune, Unknown };
 
 SourceLanguage languageOf(llvm::StringRef path) {
   llvm::StringRef extension = llvm::sys::path::extension(path);
@@ -75,9 +81,15 @@ SourceLanguage languageOf(llvm::StringRef path) {
     return SourceLanguage::Ipe;
   if (extension == ".dl")
     return SourceLanguage::Souffle;
+  if (extension == ".rune")
+    return SourceLanguage::Rune;
   return SourceLanguage::Unknown;
 }
 } // namespace
+
+bool Compiler::isRuneSource(llvm::StringRef path) {
+  return languageOf(path) == SourceLanguage::Rune;
+}
 
 bool Compiler::isSouffleSource(llvm::StringRef path) {
   return languageOf(path) == SourceLanguage::Souffle;
@@ -111,7 +123,8 @@ bool Compiler::checkIpeSource(llvm::StringRef path) {
 
 void Compiler::reportUnknownLanguage(llvm::StringRef path) {
   diagnostics.error("'" + path +
-                    "': unknown source language (expected .cedar, .ipe or .dl)");
+                    "': unknown source language (expected .cedar, .ipe, .dl "
+                    "or .rune)");
 }
 
 mlir::OwningOpRef<mlir::ModuleOp>
@@ -126,11 +139,23 @@ Compiler::loadSource(llvm::StringRef path, const SourceOptions &options,
     return nullptr;
   }
   if (languageOf(path) == SourceLanguage::Souffle) {
-    diagnostics.error("'" + path +
-                      "': Datalog programs cannot be compiled to the rune "
-                      "dialect yet; only --check is supported");
-    return nullptr;
+    unsigned bufferId;
+    if (!loadBuffer(path, bufferId))
+      return nullptr;
+    std::optional<souffle::Program> program =
+        souffle::parseProgram(bufferId, diagnostics);
+    if (!program || diagnostics.hasErrors() ||
+        !souffle::checkProgram(*program, diagnostics))
+      return nullptr;
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        mlir::ModuleOp::create(mlir::UnknownLoc::get(&context));
+    if (!souffle::generateDatalogIR(*module, *program, diagnostics) ||
+        errorCount() != 0 || mlir::failed(mlir::verify(*module)))
+      return nullptr;
+    return module;
   }
+  if (languageOf(path) == SourceLanguage::Rune)
+    return loadRuneSource(path);
   if (languageOf(path) == SourceLanguage::Unknown) {
     reportUnknownLanguage(path);
     return nullptr;
@@ -209,6 +234,12 @@ mlir::LogicalResult Compiler::optimize(mlir::ModuleOp module) {
   return passes.run(module);
 }
 
+mlir::LogicalResult Compiler::planDatalog(mlir::ModuleOp module) {
+  mlir::PassManager passes(&context);
+  buildDatalogPipeline(passes);
+  return passes.run(module);
+}
+
 mlir::LogicalResult Compiler::emitBytecode(mlir::ModuleOp module,
                                            std::vector<uint8_t> &bytecode) {
   return rune::emitBytecode(module, bytecode);
@@ -217,6 +248,12 @@ mlir::LogicalResult Compiler::emitBytecode(mlir::ModuleOp module,
 std::unique_ptr<llvm::Module>
 Compiler::emitLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
                      unsigned optLevel, llvm::StringRef symbol) {
+  if (!module.getOps<DlProgramOp>().empty()) {
+    diagnostics.error("Datalog programs are compiled to bytecode only: the "
+                      "native backend does not lower the relational "
+                      "operations (use --emit=bytecode)");
+    return nullptr;
+  }
   mlir::OwningOpRef<mlir::ModuleOp> lowered = module.clone();
   mlir::PassManager passes(&context);
   ConvertRuneToLLVMOptions options;

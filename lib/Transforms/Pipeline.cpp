@@ -1,11 +1,15 @@
 //===- Pipeline.cpp - The rune optimization pipeline ----------------------===//
 
 #include "rune/Transforms/Pipeline.h"
+#include "rune/Transforms/DatalogPasses.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 void rune::buildOptimizationPipeline(mlir::OpPassManager &pm) {
+  // Datalog programs are stratified, planned and indexed first (nothing
+  // happens to modules without one); folding and CSE then clean up both.
+  buildDatalogPipeline(pm);
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
 }

@@ -11,6 +11,7 @@
 
 #include "rune/Runtime/InstructionDecoder.h"
 #include "rune/Runtime/SchemaSection.h"
+#include "rune/Runtime/Datalog/Program.h"
 #include "rune/Runtime/SectionCursor.h"
 #include "rune/Runtime/Verifier.h"
 
@@ -35,6 +36,10 @@ std::string_view sectionName(SectionKind kind) {
     return "Code";
   case SectionKind::Schema:
     return "Schema";
+  case SectionKind::DatalogRelations:
+    return "DatalogRelations";
+  case SectionKind::DatalogCode:
+    return "DatalogCode";
   }
   return "unknown";
 }
@@ -52,7 +57,8 @@ public:
 
   bool read() {
     return readHeader() && readSectionTable() && readStrings() &&
-           readConstants() && readPolicies() && readCode() && readSchema();
+           readConstants() && readPolicies() && readCode() && readSchema() &&
+           readDatalog();
   }
 
 private:
@@ -110,14 +116,14 @@ private:
   bool readSectionTable() {
     uint64_t tableEnd =
         kHeaderSize + uint64_t(sectionCount) * kSectionEntrySize;
-    const SectionEntry *byKind[kNumSectionKinds + 1] = {};
+    const SectionEntry *byKind[kMaxSectionKind + 1] = {};
     out.sections.reserve(sectionCount);
     for (uint32_t i = 0; i < sectionCount; ++i) {
       const uint8_t *entry = data + kHeaderSize + i * kSectionEntrySize;
       uint32_t kind = loadU32(entry);
       SectionEntry section{static_cast<SectionKind>(kind), loadU32(entry + 4),
                            loadU32(entry + 8)};
-      if (kind < 1 || kind > kNumSectionKinds)
+      if (kind < 1 || (kind > kNumSectionKinds && !isDatalogSection(kind)))
         return fail(format("section %u has unknown kind %" PRIu32, i, kind));
       std::string name(sectionName(section.kind));
       if (byKind[kind])
@@ -338,13 +344,33 @@ private:
     return true;
   }
 
+  /// A Datalog program: both sections or neither, decoded and verified
+  /// in full by the Datalog program verifier (Datalog/Program.h).
+  bool readDatalog() {
+    uint32_t relationsKind = uint32_t(SectionKind::DatalogRelations);
+    uint32_t codeKind = uint32_t(SectionKind::DatalogCode);
+    if (!present[relationsKind] && !present[codeKind])
+      return true;
+    if (!present[relationsKind] || !present[codeKind])
+      return fail("a Datalog program needs both the DatalogRelations and "
+                  "the DatalogCode sections");
+    out.datalogRelations = data + sectionsByKind[relationsKind].offset;
+    out.datalogRelationsSize = sectionsByKind[relationsKind].size;
+    out.datalogCode = data + sectionsByKind[codeKind].offset;
+    out.datalogCodeSize = sectionsByKind[codeKind].size;
+    std::string message;
+    if (!datalog::verifyProgram(out, message))
+      return fail(message);
+    return true;
+  }
+
   const uint8_t *data;
   size_t size;
   Module &out;
   std::string &error;
   uint32_t sectionCount = 0;
-  SectionEntry sectionsByKind[kNumSectionKinds + 1] = {};
-  bool present[kNumSectionKinds + 1] = {};
+  SectionEntry sectionsByKind[kMaxSectionKind + 1] = {};
+  bool present[kMaxSectionKind + 1] = {};
 };
 
 } // namespace

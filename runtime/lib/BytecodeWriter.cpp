@@ -307,6 +307,11 @@ bool ModuleWriter::finish(std::vector<uint8_t> &out, std::string &error) {
       {SectionKind::Code, &code}};
   if (schemaSection)
     sections.emplace_back(SectionKind::Schema, &*schemaSection);
+  if (datalogSections) {
+    sections.emplace_back(SectionKind::DatalogRelations,
+                          &datalogSections->first);
+    sections.emplace_back(SectionKind::DatalogCode, &datalogSections->second);
+  }
   uint64_t total = kHeaderSize + sections.size() * kSectionEntrySize;
   for (const auto &section : sections)
     total += section.second->size();

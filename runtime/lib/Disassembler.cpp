@@ -1,6 +1,7 @@
 //===- Disassembler.cpp - Readable listings of .rbc modules ---------------===//
 
 #include "rune/Runtime/Disassembler.h"
+#include "rune/Runtime/Datalog/Program.h"
 
 #include "rune/Runtime/BytecodeReader.h"
 #include "rune/Runtime/CedarSyntax.h"
@@ -31,6 +32,10 @@ std::string_view sectionName(SectionKind kind) {
     return "code";
   case SectionKind::Schema:
     return "schema";
+  case SectionKind::DatalogRelations:
+    return "datalog-relations";
+  case SectionKind::DatalogCode:
+    return "datalog-code";
   }
   return "unknown";
 }
@@ -261,6 +266,8 @@ std::string disassemble(const Module &module) {
     listPolicy(module, i, out);
   if (module.schema)
     listSchema(*module.schema, out);
+  if (module.datalogCode)
+    datalog::listProgram(module, out);
   return out;
 }
 

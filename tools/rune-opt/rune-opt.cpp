@@ -3,6 +3,7 @@
 #include "rune/Conversion/Passes.h"
 #include "rune/Dialect/Rune/RuneDialect.h"
 #include "rune/Transforms/Pipeline.h"
+#include "rune/Transforms/DatalogPasses.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -14,6 +15,7 @@ int main(int argc, char **argv) {
   mlir::registerSymbolDCEPass();
   rune::registerConvertRuneToLLVM();
   rune::registerOptimizationPipeline();
+  rune::registerDatalogPasses();
 
   mlir::DialectRegistry registry;
   registry.insert<rune::RuneDialect, mlir::LLVM::LLVMDialect>();

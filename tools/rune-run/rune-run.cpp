@@ -14,6 +14,8 @@
 #include "rune/Target/Bytecode/BytecodeEmitter.h"
 #include "AuthorizeCommand.h"
 #include "BenchCommand.h"
+#include "RuneEvalCommand.h"
+#include "QueryCommand.h"
 #include "TestCommand.h"
 
 #include "llvm/Support/InitLLVM.h"
@@ -33,6 +35,10 @@ constexpr const char *kUsage =
     "'rune-run test --help')\n"
     "  bench       measure decision latency and throughput (see "
     "'rune-run bench --help')\n"
+    "  eval        decide a request with a .rune file's policies and rules "
+    "(see\n              'rune-run eval x.rune --help')\n"
+    "  query       evaluate a Datalog program (.dl or compiled) over fact "
+    "files (see\n              'rune-run query --help')\n"
     "\n"
     "Policies may be given as compiled bytecode (.rbc) or as source, which\n"
     "is compiled first.\n";
@@ -90,6 +96,12 @@ int main(int argc, char **argv) {
     return rune::cli::runBench(argc - 1, argv + 1);
   if (command == "test")
     return rune::cli::runTest(argc - 1, argv + 1);
+  // `eval` of a .rune file: its Cedar policies and rules decide together.
+  if (command == "eval" &&
+      rune::cli::isRuneEvalCommandLine(argc - 1, argv + 1))
+    return rune::cli::runRuneEval(argc - 1, argv + 1);
+  if (command == "query")
+    return rune::cli::runQuery(argc - 1, argv + 1);
   std::cerr << "rune-run: error: unknown command '" << command
             << "' (see --help)\n";
   return 1;

@@ -47,7 +47,7 @@ constexpr EmitKindInfo kEmitKinds[] = {
 constexpr const char *kUsage =
     "Usage: runec <input> [options]\n"
     "\n"
-    "Compiles a policy source (.cedar) through the rune MLIR dialect.\n"
+    "Compiles a policy source (.cedar) or a Datalog program (.dl) through the rune MLIR dialect.\n"
     "Exit codes: 0 success, 1 errors, 3 validation against --schema "
     "failed.\n"
     "\n"
@@ -192,6 +192,10 @@ int main(int argc, char **argv) {
     return 0;
   if (kind->kind != EmitKind::Mlir && optLevel > 0 &&
       mlir::failed(compiler.optimize(*module)))
+    return 1;
+  // Datalog programs are always planned: the backends need the plan.
+  if (kind->kind != EmitKind::Mlir && optLevel == 0 &&
+      mlir::failed(compiler.planDatalog(*module)))
     return 1;
 
   if (output.empty()) {

@@ -63,6 +63,9 @@ public:
   /// compile-time checks. Returns false after reporting the errors.
   bool checkIpeSource(llvm::StringRef path);
 
+  /// Whether `path` names a .rune file (data, rules and Cedar policies).
+  static bool isRuneSource(llvm::StringRef path);
+
   /// Whether `path` names a Soufflé Datalog program (`.dl`).
   static bool isSouffleSource(llvm::StringRef path);
 
@@ -82,6 +85,10 @@ public:
 
   /// Runs the optimization pipeline on the rune dialect.
   mlir::LogicalResult optimize(mlir::ModuleOp module);
+
+  /// Runs only the Datalog passes (stratify, semi-naive, plan, indexes),
+  /// which every backend needs even without optimization (-O0).
+  mlir::LogicalResult planDatalog(mlir::ModuleOp module);
 
   mlir::LogicalResult emitBytecode(mlir::ModuleOp module,
                                    std::vector<uint8_t> &bytecode);
@@ -104,6 +111,9 @@ public:
 
 private:
   bool loadBuffer(llvm::StringRef path, unsigned &bufferId);
+  /// loadSource for .rune files (lib/Driver/RuneSource.cpp): the Cedar
+  /// policies with the [data] record compiled in, and the Datalog program.
+  mlir::OwningOpRef<mlir::ModuleOp> loadRuneSource(llvm::StringRef path);
   void reportUnknownLanguage(llvm::StringRef path);
 
   llvm::SourceMgr sourceMgr;

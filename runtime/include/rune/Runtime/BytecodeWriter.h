@@ -99,6 +99,14 @@ public:
   /// finish(), which verifies everything it wrote.
   void setSchema(const SchemaInfo &schema);
 
+  /// Stores a Datalog program's DatalogRelations and DatalogCode sections
+  /// (BytecodeFormat.h), encoded by the compiler's relational emitter;
+  /// finish() verifies them with the rest of the module.
+  void setDatalogSections(std::vector<uint8_t> relations,
+                          std::vector<uint8_t> code) {
+    datalogSections.emplace(std::move(relations), std::move(code));
+  }
+
   /// Resolves labels, lays out header and sections and computes the
   /// checksum. Returns false and sets `error` when something is inconsistent
   /// (an emit error, an unbound label, too few registers, a module the
@@ -121,6 +129,8 @@ private:
   std::map<std::vector<uint8_t>, uint32_t> constantIndex;
   std::vector<PolicyRecord> policies;
   std::optional<std::vector<uint8_t>> schemaSection;
+  std::optional<std::pair<std::vector<uint8_t>, std::vector<uint8_t>>>
+      datalogSections;
 };
 
 } // namespace rune::bc
