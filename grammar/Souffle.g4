@@ -40,6 +40,7 @@ term
   | MINUS term                            # negTerm
   | term (STAR | SLASH | PERCENT) term    # mulTerm
   | term (PLUS | MINUS) term              # addTerm
+  | (KW_MIN | KW_MAX) LPAREN term COMMA term RPAREN # minMaxTerm
   | aggregateOp term? COLON aggregateBody # aggregateTerm
   | IDENT LPAREN (term (COMMA term)*)? RPAREN # functorTerm
   | IDENT                                 # variableTerm

@@ -4,6 +4,7 @@
 #include "rune/Analysis/IpeAnalysis.h"
 #include "rune/Conversion/Passes.h"
 #include "rune/Dialect/Rune/RuneDialect.h"
+#include "rune/Dialect/Rune/RuneOps.h"
 #include "rune/Frontend/Cedar/Formatter.h"
 #include "rune/Frontend/Cedar/Parser.h"
 #include "rune/Frontend/Souffle/Parser.h"
@@ -11,6 +12,7 @@
 #include "rune/IRGen/IpeIRGen.h"
 #include "rune/Transforms/IpeTriggerIndex.h"
 #include "rune/IRGen/CedarIRGen.h"
+#include "rune/IRGen/DatalogIRGen.h"
 #include "rune/IRGen/SchemaIRGen.h"
 #include "rune/Schema/SchemaParser.h"
 #include "rune/Sema/CedarValidator.h"
@@ -21,6 +23,7 @@
 #include "rune/Target/Bytecode/BytecodeEmitter.h"
 #include "rune/Target/Native/NativeEmitter.h"
 #include "rune/Transforms/Pipeline.h"
+#include "rune/Transforms/DatalogPasses.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Diagnostics.h"
@@ -35,6 +38,9 @@ Compiler::Compiler(llvm::raw_ostream &diagnosticStream)
     : diagnostics(sourceMgr, diagnosticStream),
       diagnosticStream(diagnosticStream) {
   context.loadDialect<RuneDialect, mlir::LLVM::LLVMDialect>();
+  // Diagnostics point at the source; the generic form of the operation
+  // behind them means nothing to a user.
+  context.printOpOnDiagnostic(false);
   // Print MLIR's diagnostics (verifiers, passes) against the same sources,
   // and count the errors among them.
   mlirDiagnostics = std::make_unique<mlir::SourceMgrDiagnosticHandler>(
@@ -68,7 +74,7 @@ bool Compiler::loadBuffer(llvm::StringRef path, unsigned &bufferId) {
 }
 
 namespace {
-enum class SourceLanguage { Cedar, Ipe, Souffle, Unknown };
+enum class SourceLanguage { Cedar, Ipe, Souffle, Rune, Unknown };
 
 SourceLanguage languageOf(llvm::StringRef path) {
   llvm::StringRef extension = llvm::sys::path::extension(path);
@@ -78,9 +84,15 @@ SourceLanguage languageOf(llvm::StringRef path) {
     return SourceLanguage::Ipe;
   if (extension == ".dl")
     return SourceLanguage::Souffle;
+  if (extension == ".rune")
+    return SourceLanguage::Rune;
   return SourceLanguage::Unknown;
 }
 } // namespace
+
+bool Compiler::isRuneSource(llvm::StringRef path) {
+  return languageOf(path) == SourceLanguage::Rune;
+}
 
 bool Compiler::isSouffleSource(llvm::StringRef path) {
   return languageOf(path) == SourceLanguage::Souffle;
@@ -149,7 +161,8 @@ mlir::LogicalResult Compiler::indexIpeTriggers(mlir::ModuleOp module) {
 
 void Compiler::reportUnknownLanguage(llvm::StringRef path) {
   diagnostics.error("'" + path +
-                    "': unknown source language (expected .cedar, .ipe or .dl)");
+                    "': unknown source language (expected .cedar, .ipe, .dl "
+                    "or .rune)");
 }
 
 mlir::OwningOpRef<mlir::ModuleOp>
@@ -158,11 +171,23 @@ Compiler::loadSource(llvm::StringRef path, const SourceOptions &options,
   if (languageOf(path) == SourceLanguage::Ipe)
     return loadIpeSource(path);
   if (languageOf(path) == SourceLanguage::Souffle) {
-    diagnostics.error("'" + path +
-                      "': Datalog programs cannot be compiled to the rune "
-                      "dialect yet; only --check is supported");
-    return nullptr;
+    unsigned bufferId;
+    if (!loadBuffer(path, bufferId))
+      return nullptr;
+    std::optional<souffle::Program> program =
+        souffle::parseProgram(bufferId, diagnostics);
+    if (!program || diagnostics.hasErrors() ||
+        !souffle::checkProgram(*program, diagnostics))
+      return nullptr;
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        mlir::ModuleOp::create(mlir::UnknownLoc::get(&context));
+    if (!souffle::generateDatalogIR(*module, *program, diagnostics) ||
+        errorCount() != 0 || mlir::failed(mlir::verify(*module)))
+      return nullptr;
+    return module;
   }
+  if (languageOf(path) == SourceLanguage::Rune)
+    return loadRuneSource(path);
   if (languageOf(path) == SourceLanguage::Unknown) {
     reportUnknownLanguage(path);
     return nullptr;
@@ -243,6 +268,12 @@ mlir::LogicalResult Compiler::optimize(mlir::ModuleOp module) {
   return passes.run(module);
 }
 
+mlir::LogicalResult Compiler::planDatalog(mlir::ModuleOp module) {
+  mlir::PassManager passes(&context);
+  buildDatalogPipeline(passes);
+  return passes.run(module);
+}
+
 mlir::LogicalResult Compiler::emitBytecode(mlir::ModuleOp module,
                                            std::vector<uint8_t> &bytecode) {
   return rune::emitBytecode(module, bytecode);
@@ -251,6 +282,12 @@ mlir::LogicalResult Compiler::emitBytecode(mlir::ModuleOp module,
 std::unique_ptr<llvm::Module>
 Compiler::emitLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
                      unsigned optLevel, llvm::StringRef symbol) {
+  if (!module.getOps<DlProgramOp>().empty()) {
+    diagnostics.error("Datalog programs are compiled to bytecode only: the "
+                      "native backend does not lower the relational "
+                      "operations (use --emit=bytecode)");
+    return nullptr;
+  }
   mlir::OwningOpRef<mlir::ModuleOp> lowered = module.clone();
   mlir::PassManager passes(&context);
   ConvertRuneToLLVMOptions options;

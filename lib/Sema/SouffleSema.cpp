@@ -40,7 +40,7 @@ public:
 private:
   static bool isBuiltinType(llvm::StringRef name) {
     return name == "number" || name == "unsigned" || name == "float" ||
-           name == "symbol";
+           name == "symbol" || name == "any";
   }
 
   bool isKnownType(llvm::StringRef name) const {
@@ -74,8 +74,7 @@ private:
         diags.error(rel.nameRange.Start,
                     "redefinition of relation '" + rel.name + "'",
                     {rel.nameRange});
-        diags.note(it->second->nameRange.Start,
-                   "previous declaration is here");
+        diags.note(it->second->nameRange.Start, "previous declaration is here");
       }
       llvm::StringSet<> names;
       for (const Attribute &attr : rel.attributes) {
@@ -85,8 +84,8 @@ private:
                           rel.name + "'",
                       {attr.range});
         if (!isKnownType(attr.type))
-          diags.error(attr.typeRange.Start,
-                      "unknown type '" + attr.type + "'", {attr.typeRange});
+          diags.error(attr.typeRange.Start, "unknown type '" + attr.type + "'",
+                      {attr.typeRange});
       }
     }
   }
@@ -112,7 +111,57 @@ private:
       checkTerm(arg);
   }
 
+  /// The boolean tests and their arities.
+  void checkTest(const Term &test) {
+    static const std::pair<const char *, size_t> tests[] = {
+        {"contains", 2}, {"match", 2}, {"starts_with", 2}, {"ends_with", 2}};
+    bool known = false;
+    for (auto [name, arity] : tests) {
+      if (test.text != name)
+        continue;
+      known = true;
+      if (test.operands.size() != arity)
+        diags.error(test.range.Start,
+                    "'" + test.text + "' takes " + llvm::Twine(arity) +
+                        " arguments, not " + llvm::Twine(test.operands.size()),
+                    {test.range});
+    }
+    if (!known)
+      diags.error(test.range.Start, "unknown test '" + test.text + "'",
+                  {test.range});
+    for (const Term &operand : test.operands)
+      checkTerm(operand);
+  }
+
+  /// Functors and their arities (cat takes one or more arguments).
+  void checkFunctor(const Term &term) {
+    static const std::pair<const char *, size_t> functors[] = {
+        {"strlen", 1},    {"substr", 3}, {"to_number", 1},
+        {"to_string", 1}, {"min", 2},    {"max", 2}};
+    if (term.text == "cat") {
+      if (term.operands.empty())
+        diags.error(term.range.Start, "'cat' needs at least one argument",
+                    {term.range});
+      return;
+    }
+    for (auto [name, arity] : functors) {
+      if (term.text != name)
+        continue;
+      if (term.operands.size() != arity)
+        diags.error(term.range.Start,
+                    "'" + term.text + "' takes " + llvm::Twine(arity) +
+                        " argument" + (arity == 1 ? "" : "s") + ", not " +
+                        llvm::Twine(term.operands.size()),
+                    {term.range});
+      return;
+    }
+    diags.error(term.range.Start, "unknown functor '" + term.text + "'",
+                {term.range});
+  }
+
   void checkTerm(const Term &term) {
+    if (term.kind == Term::Kind::Functor)
+      checkFunctor(term);
     for (const Term &operand : term.operands)
       checkTerm(operand);
     for (const Literal &literal : term.body)
@@ -120,7 +169,9 @@ private:
   }
 
   void checkLiteral(const Literal &literal) {
-    if (literal.kind == Literal::Kind::Constraint) {
+    if (literal.kind == Literal::Kind::Test) {
+      checkTest(literal.sides[0]);
+    } else if (literal.kind == Literal::Kind::Constraint) {
       for (const Term &side : literal.sides)
         checkTerm(side);
     } else {
@@ -152,7 +203,8 @@ private:
   }
 
   static void collectVars(const Literal &literal, VarList &vars) {
-    if (literal.kind == Literal::Kind::Constraint) {
+    if (literal.kind == Literal::Kind::Constraint ||
+        literal.kind == Literal::Kind::Test) {
       for (const Term &side : literal.sides)
         collectVars(side, vars);
     } else {
@@ -241,7 +293,8 @@ private:
   void checkAggregatesIn(const std::vector<Literal> &body,
                          const llvm::StringSet<> &bound) {
     for (const Literal &literal : body) {
-      if (literal.kind == Literal::Kind::Constraint) {
+      if (literal.kind == Literal::Kind::Constraint ||
+          literal.kind == Literal::Kind::Test) {
         for (const Term &side : literal.sides)
           checkAggregates(side, bound);
       } else {
@@ -251,8 +304,24 @@ private:
     }
   }
 
+  /// Soufflé rejects `_` in a head: it would leave a column unbound.
+  void checkHeadWildcards(const Term &term) {
+    if (term.kind == Term::Kind::Wildcard) {
+      diags.error(term.range.Start,
+                  "the wildcard '_' cannot appear in the head of a clause",
+                  {term.range});
+      return;
+    }
+    if (term.kind == Term::Kind::Aggregate)
+      return;
+    for (const Term &operand : term.operands)
+      checkHeadWildcards(operand);
+  }
+
   void checkClause(const Clause &clause) {
     checkAtom(clause.head);
+    for (const Term &arg : clause.head.args)
+      checkHeadWildcards(arg);
     for (const Literal &literal : clause.body)
       checkLiteral(literal);
 

@@ -2,11 +2,15 @@
 
 #include "rune/Transforms/Pipeline.h"
 #include "rune/Transforms/IpeTriggerIndex.h"
+#include "rune/Transforms/DatalogPasses.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 void rune::buildOptimizationPipeline(mlir::OpPassManager &pm) {
+  // Datalog programs are stratified, planned and indexed first (nothing
+  // happens to modules without one); folding and CSE then clean up both.
+  buildDatalogPipeline(pm);
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
   // Only touches modules with IPE policies (docs/ipe.md).

@@ -11,6 +11,7 @@
 
 #include "rune/Runtime/InstructionDecoder.h"
 #include "rune/Runtime/SchemaSection.h"
+#include "rune/Runtime/Datalog/Program.h"
 #include "rune/Runtime/SectionCursor.h"
 #include "rune/Runtime/Verifier.h"
 
@@ -39,6 +40,10 @@ std::string_view sectionName(SectionKind kind) {
     return "IpeModule";
   case SectionKind::IpeTriggerIndex:
     return "IpeTriggerIndex";
+  case SectionKind::DatalogRelations:
+    return "DatalogRelations";
+  case SectionKind::DatalogCode:
+    return "DatalogCode";
   }
   return "unknown";
 }
@@ -57,7 +62,7 @@ public:
   bool read() {
     return readHeader() && readSectionTable() && readStrings() &&
            readConstants() && readPolicies() && readCode() && readSchema() &&
-           readIpe();
+           readIpe() && readDatalog();
   }
 
 private:
@@ -115,7 +120,7 @@ private:
   bool readSectionTable() {
     uint64_t tableEnd =
         kHeaderSize + uint64_t(sectionCount) * kSectionEntrySize;
-    const SectionEntry *byKind[kNumSectionKinds + 1] = {};
+    const SectionEntry *byKind[kMaxSectionKind + 1] = {};
     out.sections.reserve(sectionCount);
     for (uint32_t i = 0; i < sectionCount; ++i) {
       const uint8_t *entry = data + kHeaderSize + i * kSectionEntrySize;
@@ -369,13 +374,33 @@ private:
     return true;
   }
 
+  /// A Datalog program: both sections or neither, decoded and verified
+  /// in full by the Datalog program verifier (Datalog/Program.h).
+  bool readDatalog() {
+    uint32_t relationsKind = uint32_t(SectionKind::DatalogRelations);
+    uint32_t codeKind = uint32_t(SectionKind::DatalogCode);
+    if (!present[relationsKind] && !present[codeKind])
+      return true;
+    if (!present[relationsKind] || !present[codeKind])
+      return fail("a Datalog program needs both the DatalogRelations and "
+                  "the DatalogCode sections");
+    out.datalogRelations = data + sectionsByKind[relationsKind].offset;
+    out.datalogRelationsSize = sectionsByKind[relationsKind].size;
+    out.datalogCode = data + sectionsByKind[codeKind].offset;
+    out.datalogCodeSize = sectionsByKind[codeKind].size;
+    std::string message;
+    if (!datalog::verifyProgram(out, message))
+      return fail(message);
+    return true;
+  }
+
   const uint8_t *data;
   size_t size;
   Module &out;
   std::string &error;
   uint32_t sectionCount = 0;
-  SectionEntry sectionsByKind[kNumSectionKinds + 1] = {};
-  bool present[kNumSectionKinds + 1] = {};
+  SectionEntry sectionsByKind[kMaxSectionKind + 1] = {};
+  bool present[kMaxSectionKind + 1] = {};
 };
 
 } // namespace

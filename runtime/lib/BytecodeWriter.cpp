@@ -322,6 +322,11 @@ bool ModuleWriter::finish(std::vector<uint8_t> &out, std::string &error) {
     sections.emplace_back(SectionKind::IpeModule, &*ipeModuleSection);
     sections.emplace_back(SectionKind::IpeTriggerIndex, &*ipeIndexSection);
   }
+  if (datalogSections) {
+    sections.emplace_back(SectionKind::DatalogRelations,
+                          &datalogSections->first);
+    sections.emplace_back(SectionKind::DatalogCode, &datalogSections->second);
+  }
   uint64_t total = kHeaderSize + sections.size() * kSectionEntrySize;
   for (const auto &section : sections)
     total += section.second->size();

@@ -17,6 +17,7 @@
 #include "rune/Runtime/JsonData.h"
 #include "rune/Runtime/Module.h"
 #include "rune/Runtime/Request.h"
+#include "rune/Runtime/RuneDecision.h"
 #include "rune/Runtime/Schema.h"
 
 #include <cerrno>
@@ -481,3 +482,62 @@ void rune_response_free(rune_response *response) {
 }
 
 } // extern "C"
+
+//===----------------------------------------------------------------------===//
+// Modules compiled from .rune files (RuneDecision.h)
+//===----------------------------------------------------------------------===//
+
+struct rune_decider {
+  std::unique_ptr<rune::RuneDecider> decider;
+};
+
+rune_status rune_decider_create(const rune_module *module,
+                                const rune_entities *entities,
+                                rune_decider **out, char **error) {
+  return guarded(error, [&] {
+    if (!module || !entities || !out)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      "rune_decider_create: null argument");
+    *out = nullptr;
+    std::string message;
+    std::unique_ptr<rune::RuneDecider> decider =
+        rune::RuneDecider::create(*module->module, *entities->store, message);
+    if (!decider)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+    *out = new rune_decider{std::move(decider)};
+    return RUNE_OK;
+  });
+}
+
+void rune_decider_free(rune_decider *decider) { delete decider; }
+
+size_t rune_decider_strata_count(const rune_decider *decider) {
+  return decider ? decider->decider->strataCount() : 0;
+}
+
+size_t rune_decider_request_strata_count(const rune_decider *decider) {
+  return decider ? decider->decider->requestStrataCount() : 0;
+}
+
+rune_status rune_decide(const rune_decider *decider,
+                        const rune_request *request, rune_response **out,
+                        char **error) {
+  return guarded(error, [&] {
+    if (!decider || !request || !out)
+      return failWith(error, RUNE_ERROR_INVALID_INPUT,
+                      "rune_decide: null argument");
+    *out = nullptr;
+    std::unique_ptr<rune_response> response = takeCachedResponse();
+    std::string message;
+    auto &scratch = const_cast<rune_request *>(request)->scratch;
+    rune::RuneResponse combined;
+    if (!decider->decider->decide(*request->request, scratch, combined,
+                                  message))
+      return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+    response->response.decision = combined.decision;
+    response->response.reasons = std::move(combined.reasons);
+    response->response.errors = std::move(combined.cedar.errors);
+    *out = response.release();
+    return RUNE_OK;
+  });
+}

@@ -1,6 +1,7 @@
 //===- Disassembler.cpp - Readable listings of .rbc modules ---------------===//
 
 #include "rune/Runtime/Disassembler.h"
+#include "rune/Runtime/Datalog/Program.h"
 
 #include "rune/Runtime/BytecodeReader.h"
 #include "rune/Runtime/CedarSyntax.h"
@@ -35,6 +36,10 @@ std::string_view sectionName(SectionKind kind) {
     return "ipe-module";
   case SectionKind::IpeTriggerIndex:
     return "ipe-trigger-index";
+  case SectionKind::DatalogRelations:
+    return "datalog-relations";
+  case SectionKind::DatalogCode:
+    return "datalog-code";
   }
   return "unknown";
 }
@@ -273,6 +278,8 @@ std::string disassemble(const Module &module) {
     listSchema(*module.schema, out);
   if (module.ipe)
     out += ipebc::listSections(module);
+  if (module.datalogCode)
+    datalog::listProgram(module, out);
   return out;
 }
 

@@ -74,8 +74,12 @@ bool EntityStore::addEntity(const EntityUidData *uid, Value attributes,
   TagEntry *storedTags = storage.allocateArray<TagEntry>(tags.size());
   std::copy(tags.begin(), tags.end(), storedTags);
   nodes[node].entity = static_cast<uint32_t>(entities.size());
+  const EntityUidData **storedParents =
+      storage.allocateArray<const EntityUidData *>(parents.size());
+  std::copy(parents.begin(), parents.end(), storedParents);
   entities.push_back({nodes[node].uid, attributes, storedTags,
-                      static_cast<uint32_t>(tags.size())});
+                      static_cast<uint32_t>(tags.size()), storedParents,
+                      static_cast<uint32_t>(parents.size())});
   for (const EntityUidData *parent : parents) {
     uint32_t parentNode = internNode(parent);
     nodeParents[node].push_back(parentNode);

@@ -4,6 +4,7 @@
 #include "rune/Dialect/Rune/RuneDialect.h"
 #include "rune/Transforms/IpeTriggerIndex.h"
 #include "rune/Transforms/Pipeline.h"
+#include "rune/Transforms/DatalogPasses.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -16,6 +17,7 @@ int main(int argc, char **argv) {
   rune::registerConvertRuneToLLVM();
   rune::registerOptimizationPipeline();
   rune::registerIpeTriggerIndexPass();
+  rune::registerDatalogPasses();
 
   mlir::DialectRegistry registry;
   registry.insert<rune::RuneDialect, mlir::LLVM::LLVMDialect>();

@@ -16,6 +16,8 @@
 #include "BenchCommand.h"
 #include "IpeBenchCommand.h"
 #include "IpeEvalCommand.h"
+#include "RuneEvalCommand.h"
+#include "QueryCommand.h"
 #include "TestCommand.h"
 
 #include "llvm/Support/InitLLVM.h"
@@ -33,10 +35,13 @@ constexpr const char *kUsage =
     "'rune-run authorize --help')\n"
     "  test        run Cedar integration tests through both backends (see "
     "'rune-run test --help')\n"
-    "  eval        decide one request against IPE policies (see "
-    "'rune-run eval x.ipe --help')\n"
+    "  eval        decide one request against IPE policies or a .rune file's\n"
+    "              policies and rules (see 'rune-run eval x.ipe --help',\n"
+    "              'rune-run eval x.rune --help')\n"
     "  bench       measure decision latency and throughput (see "
     "'rune-run bench --help')\n"
+    "  query       evaluate a Datalog program (.dl or compiled) over fact "
+    "files (see\n              'rune-run query --help')\n"
     "\n"
     "Policies may be given as compiled bytecode (.rbc) or as source, which\n"
     "is compiled first.\n";
@@ -98,6 +103,12 @@ int main(int argc, char **argv) {
     return rune::cli::runBench(argc - 1, argv + 1);
   if (command == "test")
     return rune::cli::runTest(argc - 1, argv + 1);
+  // `eval` of a .rune file: its Cedar policies and rules decide together.
+  if (command == "eval" &&
+      rune::cli::isRuneEvalCommandLine(argc - 1, argv + 1))
+    return rune::cli::runRuneEval(argc - 1, argv + 1);
+  if (command == "query")
+    return rune::cli::runQuery(argc - 1, argv + 1);
   std::cerr << "rune-run: error: unknown command '" << command
             << "' (see --help)\n";
   return 1;

@@ -47,7 +47,8 @@ constexpr EmitKindInfo kEmitKinds[] = {
 constexpr const char *kUsage =
     "Usage: runec <input> [options]\n"
     "\n"
-    "Compiles a policy source (.cedar) through the rune MLIR dialect.\n"
+    "Compiles Cedar policies (.cedar), IPE policies (.ipe), Datalog programs\n"
+    "(.dl) and .rune files through the rune MLIR dialect.\n"
     "Exit codes: 0 success, 1 errors, 2 --analyze findings, 3 validation "
     "against --schema failed.\n"
     "\n"
@@ -216,6 +217,10 @@ int main(int argc, char **argv) {
   if (kind->kind != EmitKind::Mlir && optLevel == 0 &&
       rune::Compiler::isIpeSource(input) &&
       mlir::failed(compiler.indexIpeTriggers(*module)))
+    return 1;
+  // Datalog programs are always planned: the backends need the plan.
+  if (kind->kind != EmitKind::Mlir && optLevel == 0 &&
+      mlir::failed(compiler.planDatalog(*module)))
     return 1;
 
   if (output.empty()) {

@@ -290,6 +290,24 @@ TEST_F(EntityStoreTest, TransitiveClosure) {
   EXPECT_EQ(store.ancestorsOf(*uid("a")).size(), 4u);
 }
 
+TEST_F(EntityStoreTest, KeepsEntitiesAndDirectParentsInOrder) {
+  // The .rune facts entity(E) and parent(E, P) come from these.
+  add("a", {"b", "c"});
+  add("b", {"d"});
+  add("d", {});
+  store.finalize();
+  std::span<const EntityStore::Entity> entities = store.allEntities();
+  ASSERT_EQ(entities.size(), 3u);
+  EXPECT_EQ(entities[0].uid->id(), "a");
+  EXPECT_EQ(entities[2].uid->id(), "d");
+  ASSERT_EQ(entities[0].parentCount, 2u);
+  EXPECT_EQ(entities[0].parents[0]->id(), "b");
+  EXPECT_EQ(entities[0].parents[1]->id(), "c");
+  // Direct parents only: d is an ancestor of a, not a parent.
+  EXPECT_TRUE(ancestor("a", "d"));
+  EXPECT_EQ(entities[2].parentCount, 0u);
+}
+
 TEST_F(EntityStoreTest, CyclesMakeMembersMutualAncestors) {
   add("a", {"b"});
   add("b", {"c"});

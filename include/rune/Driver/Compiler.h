@@ -72,6 +72,9 @@ public:
   /// Returns nullopt after reporting errors, else the number of findings.
   std::optional<unsigned> analyzeIpeSource(llvm::StringRef path);
 
+  /// Whether `path` names a .rune file (data, rules and Cedar policies).
+  static bool isRuneSource(llvm::StringRef path);
+
   /// Whether `path` names a Soufflé Datalog program (`.dl`).
   static bool isSouffleSource(llvm::StringRef path);
 
@@ -91,6 +94,10 @@ public:
 
   /// Runs the optimization pipeline on the rune dialect.
   mlir::LogicalResult optimize(mlir::ModuleOp module);
+
+  /// Runs only the Datalog passes (stratify, semi-naive, plan, indexes),
+  /// which every backend needs even without optimization (-O0).
+  mlir::LogicalResult planDatalog(mlir::ModuleOp module);
 
   mlir::LogicalResult emitBytecode(mlir::ModuleOp module,
                                    std::vector<uint8_t> &bytecode);
@@ -113,6 +120,9 @@ public:
 
 private:
   bool loadBuffer(llvm::StringRef path, unsigned &bufferId);
+  /// loadSource for .rune files (lib/Driver/RuneSource.cpp): the Cedar
+  /// policies with the [data] record compiled in, and the Datalog program.
+  mlir::OwningOpRef<mlir::ModuleOp> loadRuneSource(llvm::StringRef path);
   void reportUnknownLanguage(llvm::StringRef path);
   mlir::OwningOpRef<mlir::ModuleOp> loadIpeSource(llvm::StringRef path);
 

@@ -137,6 +137,19 @@ Literal ASTBuilder::buildLiteral(SouffleParser::LiteralContext *ctx) {
                  dynamic_cast<SouffleParser::AtomLiteralContext *>(ctx)) {
     literal.kind = Literal::Kind::Atom;
     literal.atom = buildAtom(pos->atom());
+    // Soufflé's boolean functors look like atoms: `contains(a, b)` and
+    // `match(p, s)` hold or not (they are not relation names there).
+    if (literal.atom.relation == "contains" ||
+        literal.atom.relation == "match") {
+      Term test;
+      test.kind = Term::Kind::Functor;
+      test.text = literal.atom.relation;
+      test.range = literal.atom.range;
+      test.operands = std::move(literal.atom.args);
+      literal.kind = Literal::Kind::Test;
+      literal.atom = Atom();
+      literal.sides.push_back(std::move(test));
+    }
   } else {
     auto *cons = dynamic_cast<SouffleParser::ConstraintLiteralContext *>(ctx);
     literal.kind = Literal::Kind::Constraint;
@@ -210,6 +223,14 @@ Term ASTBuilder::buildTerm(SouffleParser::TermContext *ctx) {
       literal.atom = buildAtom(body->atom());
       term.body.push_back(std::move(literal));
     }
+  } else if (auto *minMax =
+                 dynamic_cast<SouffleParser::MinMaxTermContext *>(ctx)) {
+    // The binary functors min(a, b) and max(a, b) share their keywords
+    // with the aggregates.
+    term.kind = Term::Kind::Functor;
+    term.text = minMax->KW_MIN() ? "min" : "max";
+    term.operands.push_back(buildTerm(minMax->term(0)));
+    term.operands.push_back(buildTerm(minMax->term(1)));
   } else if (auto *fn = dynamic_cast<SouffleParser::FunctorTermContext *>(ctx)) {
     term.kind = Term::Kind::Functor;
     term.text = locator.textOf(fn->IDENT()).str();

@@ -10,6 +10,7 @@
 
 #include "rune/Target/Bytecode/BytecodeEmitter.h"
 #include "rune/Target/Bytecode/IpeBytecodeEmitter.h"
+#include "rune/Target/Bytecode/RelationalEmitter.h"
 #include "rune/Dialect/Rune/RuneOps.h"
 #include "rune/Runtime/BytecodeFormat.h"
 #include "rune/Runtime/BytecodeWriter.h"
@@ -386,6 +387,11 @@ LogicalResult emitBytecode(ModuleOp module, std::vector<uint8_t> &out,
         return schema.emitOpError("a module holds at most one schema");
       hasSchema = true;
       writer.setSchema(decodeSchema(schema));
+      continue;
+    }
+    if (auto program = dyn_cast<DlProgramOp>(op)) {
+      if (failed(emitDatalogProgram(program, writer)))
+        return failure();
       continue;
     }
     auto policy = dyn_cast<PolicyOp>(op);

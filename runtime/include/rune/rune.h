@@ -220,6 +220,70 @@ const char *rune_ipe_decision_policy_reason(const rune_ipe_decision *decision,
                                             size_t index);
 void rune_ipe_decision_free(rune_ipe_decision *decision);
 
+/* ---- Datalog programs (a module compiled from a .dl program) ----------- */
+
+/* A loaded Datalog program with its relations and symbol table. */
+typedef struct rune_datalog rune_datalog;
+
+/* Verifies the module completely and loads its Datalog program. */
+rune_status rune_datalog_load(const uint8_t *data, size_t size,
+                              rune_datalog **out, char **error);
+rune_status rune_datalog_load_file(const char *path, rune_datalog **out,
+                                   char **error);
+void rune_datalog_free(rune_datalog *program);
+/* Reads every .input relation from `facts_dir` (Souffle's fact files). */
+rune_status rune_datalog_load_facts(rune_datalog *program,
+                                    const char *facts_dir, char **error);
+/* Adds one tuple given as the text of its columns (as in a fact file). */
+rune_status rune_datalog_insert(rune_datalog *program, const char *relation,
+                                const char *const *columns, size_t count,
+                                char **error);
+/* Evaluates every stratum. */
+rune_status rune_datalog_run(rune_datalog *program, char **error);
+/* Writes the .output relations to `out_dir` ("-": standard output). */
+rune_status rune_datalog_write_outputs(rune_datalog *program,
+                                       const char *out_dir, char **error);
+size_t rune_datalog_relation_count(const rune_datalog *program);
+const char *rune_datalog_relation_name(const rune_datalog *program,
+                                       size_t index);
+/* The number of tuples of `relation`. */
+rune_status rune_datalog_relation_size(const rune_datalog *program,
+                                       const char *relation, size_t *out,
+                                       char **error);
+/* The tuples of `relation` in Souffle's output format (tab separated, one
+ * per line); free *out with rune_string_free. */
+rune_status rune_datalog_relation_text(const rune_datalog *program,
+                                       const char *relation, char **out,
+                                       char **error);
+
+/* --- Modules compiled from .rune files: Cedar policies and rules ---------
+ *
+ * A decider prepares the decisions of a module over an entity set: it
+ * evaluates once the rules that do not depend on the request (over the
+ * module's [data] facts and the entity facts), so that each decision only
+ * evaluates the rules that read the request. Decision (docs/rune-files.md):
+ * Deny if a Cedar forbid is satisfied or a `deny`/`deny_*` relation holds a
+ * tuple; otherwise Allow if a permit is satisfied or an `allow`/`allow_*`
+ * relation holds one; otherwise Deny. The response's reasons list the
+ * deciding policy ids, then the deciding relation names. A module without
+ * rules decides as rune_authorize does.
+ *
+ * The module and the entities must outlive the decider. A decider is
+ * immutable once created: threads may share it (each with its own
+ * requests). */
+typedef struct rune_decider rune_decider;
+
+rune_status rune_decider_create(const rune_module *module,
+                                const rune_entities *entities,
+                                rune_decider **out, char **error);
+void rune_decider_free(rune_decider *decider);
+/* Top-level strata of the module's rules, and how many run per decision. */
+size_t rune_decider_strata_count(const rune_decider *decider);
+size_t rune_decider_request_strata_count(const rune_decider *decider);
+rune_status rune_decide(const rune_decider *decider,
+                        const rune_request *request, rune_response **out,
+                        char **error);
+
 #ifdef __cplusplus
 }
 #endif

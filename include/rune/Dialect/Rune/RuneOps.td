@@ -304,4 +304,6 @@ def Rune_IfOp : Rune_Op<"if", [SingleBlock]> {
   let hasCanonicalizer = 1;
 }
 
+include "rune/Dialect/Rune/RuneRelationalOps.td"
+
 #endif // RUNE_DIALECT_RUNE_RUNEOPS_TD

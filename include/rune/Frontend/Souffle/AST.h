@@ -73,6 +73,7 @@ struct Term {
     Wildcard,  ///< `_`
     Number,    ///< `text` is the literal as written (hex, float, `u`)
     String,    ///< `text` is the unquoted contents
+    Bool,      ///< `text` is "true" or "false" (.rune rules, `any` columns)
     Negate,    ///< operands[0]
     Binary,    ///< binaryOp, operands[0..1]
     Functor,   ///< `text` is the functor name (cat, strlen, ...)

@@ -72,8 +72,20 @@ enum class SectionKind : uint32_t {
   IpeModule = 6,
   /// Optional, IPE modules only (IpeFormat.h): the trigger index.
   IpeTriggerIndex = 7,
+  /// Optional, with DatalogCode: the relations of a Datalog program
+  /// (layout under "Datalog programs" below).
+  DatalogRelations = 8,
+  /// Optional, with DatalogRelations: the program's statements.
+  DatalogCode = 9,
 };
-inline constexpr uint32_t kNumSectionKinds = 7;
+/// Section kinds are 1..kNumSectionKinds; a reader rejects any other.
+inline constexpr uint32_t kNumSectionKinds = 9;
+/// The highest section kind (sizes the per-kind tables of the reader).
+inline constexpr uint32_t kMaxSectionKind = kNumSectionKinds;
+inline constexpr bool isDatalogSection(uint32_t kind) {
+  return kind == uint32_t(SectionKind::DatalogRelations) ||
+         kind == uint32_t(SectionKind::DatalogCode);
+}
 
 enum class ConstantKind : uint8_t {
   Bool = 1,     ///< u8 value (0 or 1)
@@ -402,6 +414,118 @@ inline constexpr const OpcodeInfo *lookupOpcode(uint8_t byte) {
 inline constexpr const OpcodeInfo &opcodeInfo(Opcode opcode) {
   return *lookupOpcode(static_cast<uint8_t>(opcode));
 }
+
+// ---------------------------------------------------------------------------
+// Datalog programs (sections DatalogRelations and DatalogCode)
+//
+// A module holds at most one Datalog program; its Policies section may be
+// empty. Names and symbol constants are indices into the Strings section.
+//
+// DatalogRelations:
+//   u32 relation count; count x {
+//     u32 name string; u8 arity;
+//     arity x { u32 column name string; u8 DatalogColumnType };
+//     u8 flags (kDatalogInput | kDatalogOutput | kDatalogPrintSize |
+//               kDatalogOutputStdout);
+//     if input:  u32 filename string; u32 delimiter string
+//     if output: u32 filename string; u32 delimiter string
+//     u8 index count (>= 1); count x { arity x u8 column }  (each a
+//        permutation of the columns; lookups name an index by position) }
+//
+// DatalogCode:
+//   u32 register count (64-bit words; every register starts at 0)
+//   statements up to the end of the section.
+//
+// A body is `u32 size` followed by that many bytes of instructions; a body
+// must end exactly at its size. Statements (top level): Stratum (its body
+// holds Query and Fixpoint), Fixpoint (its body holds Query only), Query
+// (its body holds query instructions). Query instructions may nest through
+// the bodies of Scan, Lookup and Aggregate. Operands:
+//   rel u16 (< relation count), ver u8 (DatalogVersion; delta and new only
+//   inside a Fixpoint listing the relation), idx u8 (< the relation's index
+//   count), reg u16 (< register count; ranges [first, first + n) must fit),
+//   type u8 (DatalogColumnType), str u32 (< string count).
+// ---------------------------------------------------------------------------
+
+enum class DatalogOpcode : uint8_t {
+  /// body
+  Stratum = 0x80,
+  /// u16 n; n x rel; body. Semi-naive loop over the n relations.
+  Fixpoint = 0x81,
+  /// body
+  Query = 0x82,
+  /// rel, ver, reg first (arity registers receive each tuple), body
+  Scan = 0x90,
+  /// rel, ver, idx, reg keys, u8 key count (<= arity; the first key count
+  /// columns of the index order), reg first, body
+  Lookup = 0x91,
+  /// rel, ver, idx, reg keys, u8 key count: the rest of the enclosing body
+  /// is skipped when a tuple matches
+  NotExists = 0x92,
+  /// rel, ver (full or new), reg first (arity registers)
+  Insert = 0x93,
+  /// reg: the rest of the enclosing body is skipped when it holds 0
+  Filter = 0x94,
+  /// u8 DatalogAggregate, type, reg dst, body. min/max/mean of nothing:
+  /// the rest of the enclosing body is skipped
+  Aggregate = 0x95,
+  /// reg: adds the value to the innermost enclosing Aggregate (only inside
+  /// one; ignored by count)
+  Accumulate = 0x96,
+  /// reg dst, u64 word
+  ConstWord = 0xA0,
+  /// reg dst, str: the interned symbol id (a `symbol` word)
+  ConstSymbol = 0xA1,
+  /// reg dst, str: the interned symbol as an `any` word
+  ConstAnySymbol = 0xA2,
+  /// reg dst, reg src
+  Move = 0xA3,
+  /// u8 DatalogCompare, type, reg dst, reg a, reg b  (dst <- 0 or 1)
+  Compare = 0xA4,
+  /// u8 DatalogArith, type, reg dst, reg a, reg b
+  Arith = 0xA5,
+  /// u8 DatalogFunctor, type, reg dst, reg first, u8 count (the functor's
+  /// arity; cat: >= 1)
+  Functor = 0xA6,
+  /// u8 DatalogTest, type, reg dst, reg a, reg b  (dst <- 0 or 1)
+  Test = 0xA7,
+};
+
+enum class DatalogColumnType : uint8_t {
+  Number = 0,
+  Unsigned = 1,
+  Float = 2,
+  Symbol = 3,
+  Any = 4,
+};
+inline constexpr uint8_t kNumDatalogColumnTypes = 5;
+enum class DatalogVersion : uint8_t { Full = 0, Delta = 1, New = 2 };
+enum class DatalogCompare : uint8_t { Eq = 0, Ne, Lt, Le, Gt, Ge };
+inline constexpr uint8_t kNumDatalogCompares = 6;
+enum class DatalogArith : uint8_t { Add = 0, Sub, Mul, Div, Mod, Min, Max };
+inline constexpr uint8_t kNumDatalogAriths = 7;
+enum class DatalogAggregate : uint8_t { Count = 0, Sum, Min, Max, Mean };
+inline constexpr uint8_t kNumDatalogAggregates = 5;
+enum class DatalogFunctor : uint8_t {
+  Cat = 0,      // >= 1 arguments
+  Strlen = 1,   // 1
+  Substr = 2,   // 3
+  ToNumber = 3, // 1
+  ToString = 4, // 1
+};
+inline constexpr uint8_t kNumDatalogFunctors = 5;
+enum class DatalogTest : uint8_t {
+  Contains = 0,   // contains(needle, haystack)
+  Match = 1,      // match(pattern, text)
+  StartsWith = 2, // starts_with(text, prefix)
+  EndsWith = 3,   // ends_with(text, suffix)
+};
+inline constexpr uint8_t kNumDatalogTests = 4;
+
+inline constexpr uint8_t kDatalogInput = 0x01;
+inline constexpr uint8_t kDatalogOutput = 0x02;
+inline constexpr uint8_t kDatalogPrintSize = 0x04;
+inline constexpr uint8_t kDatalogOutputStdout = 0x08;
 
 /// CRC-32 (IEEE 802.3, reflected, init and final xor 0xFFFFFFFF), the same
 /// value zlib's crc32() gives.

@@ -97,6 +97,12 @@ public:
   /// The IpeModule and IpeTriggerIndex sections, decoded; absent unless the
   /// module was compiled from IPE policies.
   std::optional<ipebc::Sections> ipe;
+  /// The Datalog program's sections (verified; null when absent). The
+  /// program itself is decoded by datalog::Program::load.
+  const uint8_t *datalogRelations = nullptr;
+  uint32_t datalogRelationsSize = 0;
+  const uint8_t *datalogCode = nullptr;
+  uint32_t datalogCodeSize = 0;
 
   /// A private copy of the file; everything above points into it.
   std::unique_ptr<uint8_t[]> bytes;

@@ -103,6 +103,13 @@ public:
   /// module (IpeFormat.h); finish() verifies them with the rest.
   void setIpeSections(std::vector<uint8_t> moduleSection,
                       std::vector<uint8_t> indexSection);
+  /// Stores a Datalog program's DatalogRelations and DatalogCode sections
+  /// (BytecodeFormat.h), encoded by the compiler's relational emitter;
+  /// finish() verifies them with the rest of the module.
+  void setDatalogSections(std::vector<uint8_t> relations,
+                          std::vector<uint8_t> code) {
+    datalogSections.emplace(std::move(relations), std::move(code));
+  }
 
   /// Resolves labels, lays out header and sections and computes the
   /// checksum. Returns false and sets `error` when something is inconsistent
@@ -128,6 +135,8 @@ private:
   std::optional<std::vector<uint8_t>> schemaSection;
   std::optional<std::vector<uint8_t>> ipeModuleSection;
   std::optional<std::vector<uint8_t>> ipeIndexSection;
+  std::optional<std::pair<std::vector<uint8_t>, std::vector<uint8_t>>>
+      datalogSections;
 };
 
 } // namespace rune::bc

@@ -37,6 +37,9 @@ public:
     Value attributes;     // a record
     const TagEntry *tags; // sorted by key
     uint32_t tagCount;
+    /// The direct parents as given (the .rune `parent(E, P)` facts).
+    const EntityUidData *const *parents = nullptr;
+    uint32_t parentCount = 0;
   };
 
   explicit EntityStore(std::shared_ptr<Engine> engine);
@@ -66,6 +69,8 @@ public:
   static const Value *findTag(const Entity &entity, std::string_view key);
 
   size_t entityCount() const { return entities.size(); }
+  /// Every entity, in the order they were added.
+  std::span<const Entity> allEntities() const { return entities; }
   /// The ancestors of `uid` (empty when unknown), for tests and tools.
   std::vector<const EntityUidData *>
   ancestorsOf(const EntityUidData &uid) const;

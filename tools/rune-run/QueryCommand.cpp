@@ -1,0 +1,161 @@
+//===- QueryCommand.cpp - rune-run query: evaluate a Datalog program ------===//
+//
+// Soufflé's conventions: `.input` relations are read from the facts
+// directory (-F, default "."), `.output` relations are written to the
+// output directory (-D, default ".") as <name>.csv, or to standard output
+// with `-D -`. A source program (.dl) is compiled through the rune dialect
+// first; a compiled module (.rbc) is verified and run as it is.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QueryCommand.h"
+
+#include "rune/Driver/Compiler.h"
+#include "rune/Runtime/BytecodeReader.h"
+#include "rune/Runtime/Datalog/Program.h"
+
+#include <boost/program_options.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+namespace po = boost::program_options;
+
+using namespace rune;
+
+namespace {
+
+bool readFile(const std::string &path, std::vector<uint8_t> &bytes,
+              std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read '" + path + "'";
+    return false;
+  }
+  bytes.assign(std::istreambuf_iterator<char>(in),
+               std::istreambuf_iterator<char>());
+  return true;
+}
+
+/// The module bytes of `path`: compiled bytecode as it is, a source program
+/// compiled through the rune dialect (the compiler prints its own located
+/// diagnostics).
+bool loadModuleBytes(const std::string &path, std::vector<uint8_t> &bytes,
+                     std::string &error) {
+  if (!readFile(path, bytes, error))
+    return false;
+  if (bc::hasBytecodeMagic(bytes.data(), bytes.size()))
+    return true;
+  bytes.clear();
+  Compiler compiler;
+  mlir::OwningOpRef<mlir::ModuleOp> module = compiler.loadSource(path);
+  if (!module || mlir::failed(compiler.optimize(*module)) ||
+      mlir::failed(compiler.emitBytecode(*module, bytes))) {
+    error = "'" + path + "' did not compile";
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int rune::cli::runQuery(int argc, const char *const *argv) {
+  std::string programPath, factsDir = ".", outputDir = ".", backend;
+  std::vector<std::string> relations;
+  po::options_description options(
+      "Usage: rune-run query <program.dl|program.rbc> [options]\n\n"
+      "Evaluates a Datalog program as Souffle does: .input relations are "
+      "read\nfrom the facts directory, .output relations written to the "
+      "output\ndirectory (<name>.csv) or, with -D -, to standard output.\n\n"
+      "Options");
+  options.add_options()("help,h", "print this help and exit")(
+      "facts,F", po::value(&factsDir),
+      "directory of the input facts (default .)")(
+      "output,D", po::value(&outputDir),
+      "directory for the output relations, or - for stdout (default .)")(
+      "relation", po::value(&relations),
+      "write only this relation (repeatable; any relation, not only "
+      ".output ones)")("backend",
+                       po::value(&backend)->default_value("bytecode"),
+                       "bytecode (the runtime's interpreter)");
+  po::options_description hidden;
+  hidden.add_options()("program", po::value(&programPath));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("program", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv)
+                  .options(all)
+                  .positional(positional)
+                  .run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error &e) {
+    std::cerr << "rune-run query: error: " << e.what() << "\n";
+    return 1;
+  }
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return 0;
+  }
+  if (programPath.empty()) {
+    std::cerr << "rune-run query: error: no program given (see --help)\n";
+    return 1;
+  }
+  if (backend != "bytecode") {
+    std::cerr << "rune-run query: error: unknown backend '" << backend
+              << "' (Datalog programs run on the bytecode backend only)\n";
+    return 1;
+  }
+
+  std::string error;
+  std::vector<uint8_t> bytes;
+  if (!loadModuleBytes(programPath, bytes, error)) {
+    std::cerr << "rune-run query: error: " << error << "\n";
+    return 1;
+  }
+  bc::Module module;
+  if (!bc::readModule(bytes.data(), bytes.size(), module, error)) {
+    std::cerr << programPath << ": error: " << error << "\n";
+    return 1;
+  }
+  std::unique_ptr<datalog::Program> program =
+      datalog::Program::load(module, error);
+  if (!program) {
+    std::cerr << programPath << ": error: " << error << "\n";
+    return 1;
+  }
+  std::vector<unsigned> only;
+  for (const std::string &name : relations) {
+    std::optional<unsigned> slot = program->findRelation(name);
+    if (!slot) {
+      std::cerr << "rune-run query: error: the program has no relation '"
+                << name << "'\n";
+      return 1;
+    }
+    only.push_back(*slot);
+  }
+  if (!program->loadInputs(factsDir, error)) {
+    std::cerr << error << "\n";
+    return 1;
+  }
+  program->run();
+  if (outputDir != "-") {
+    std::error_code ec;
+    std::filesystem::create_directories(outputDir, ec);
+    if (ec) {
+      std::cerr << "rune-run query: error: cannot create '" << outputDir
+                << "': " << ec.message() << "\n";
+      return 1;
+    }
+  }
+  if (!program->writeOutputs(outputDir, std::cout, error, only)) {
+    std::cerr << error << "\n";
+    return 1;
+  }
+  return 0;
+}
