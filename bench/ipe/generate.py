@@ -91,14 +91,18 @@ def ipe_list(values):
 
 
 class Generator:
-    def __init__(self, policies, seed):
+    def __init__(self, policies, seed, first_type=0, with_unindexed=True,
+                 name_offset=0):
         self.rng = random.Random(seed)
         self.count = policies
+        self.with_unindexed = with_unindexed
+        self.name_offset = name_offset
         # About 40 policies per resource type: the policies a request can
         # trigger stay few as the set grows, as in a real estate where
         # more policies mean more kinds of resources.
         n_types = min(len(RESOURCE_TYPES), max(3, policies // 40))
-        self.types = RESOURCE_TYPES[:n_types]
+        n_types = min(len(RESOURCE_TYPES) - first_type, n_types)
+        self.types = RESOURCE_TYPES[first_type:first_type + n_types]
         n_services = max(4, policies // 4)
         self.services = []
         for i in range(n_services):
@@ -167,7 +171,8 @@ class Generator:
         if key in self.keys:
             return False
         self.keys.add(key)
-        policy["name"] = f"{policy['prefix']}{len(self.policies) + 1:05d}"
+        number = self.name_offset + len(self.policies) + 1
+        policy["name"] = f"{policy['prefix']}{number:05d}"
         self.policies.append(policy)
         return True
 
@@ -351,6 +356,8 @@ class Generator:
 
     def generate(self):
         n_unindexed = max(1, min(len(self.UNINDEXED), self.count // 200))
+        if not self.with_unindexed:
+            n_unindexed = 0
         for intent, trigger, requirement in self.UNINDEXED[:n_unindexed]:
             self.add({
                 "prefix": "Global", "cell": None, "intent": intent,
@@ -532,16 +539,35 @@ def main():
                         help="the .ipe file to write")
     parser.add_argument("--requests-out",
                         help="the JSON-lines request file to write")
+    parser.add_argument(
+        "--embed", type=int, metavar="N0",
+        help="the flat-cost set: its first N0 policies and its whole request "
+             "stream are exactly those of --policies N0 (same seed); the "
+             "other policies cover other resource types and have indexable "
+             "triggers, so the requests trigger the same policies as in the "
+             "N0 set and only the size of the set differs")
     args = parser.parse_args()
     if args.policies < 1 or args.requests < 0:
         parser.error("--policies must be positive, --requests not negative")
-    generator = Generator(args.policies, args.seed)
+    if args.embed is not None and not 1 <= args.embed < args.policies:
+        parser.error("--embed N0 needs 1 <= N0 < --policies")
+    base = args.embed if args.embed is not None else args.policies
+    generator = Generator(base, args.seed)
     generator.generate()
+    # The request stream comes from the base set alone, before any other
+    # policy exists, so it is the same stream `--policies N0` writes.
+    requests = (list(generator.requests(args.requests))
+                if args.requests_out else [])
+    if args.embed is not None:
+        filler = Generator(args.policies - base, args.seed + 1,
+                           first_type=len(generator.types),
+                           with_unindexed=False, name_offset=base)
+        generator.policies.extend(filler.generate())
     with open(args.output, "w") as out:
         generator.write_policies(out)
     if args.requests_out:
         with open(args.requests_out, "w") as out:
-            for request in generator.requests(args.requests):
+            for request in requests:
                 out.write(json.dumps(request, sort_keys=True) + "\n")
 
 

@@ -13,8 +13,10 @@
 
 #include "rune/Runtime/IpeEngine.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 
 namespace rune::ipert {
 
@@ -138,25 +140,31 @@ bool Module::prepare(std::string &error) {
     GroupIndex index;
     index.slots = group.slots;
     index.policies = &group.policies;
+    size_t width = group.slots.size();
+    size_t capacity = 4;
+    while (capacity < 2 * group.keys.size())
+      capacity *= 2;
+    index.table.resize(capacity);
     for (const ipebc::IndexKey &key : group.keys) {
-      std::vector<KeyPart> parts;
+      if (key.literals.size() != width) {
+        error = "bytecode: IpeTriggerIndex section: a key's length differs "
+                "from its group's path count";
+        return false;
+      }
+      uint32_t position = uint32_t(index.postings.size());
       for (uint32_t literal : key.literals) {
         const Value &lit = literals[literal];
-        parts.push_back({lit.kind, lit.kind == RUNE_IPE_STRING
-                                       ? int64_t(lit.symbol)
-                                       : int64_t(lit.payload)});
+        index.keyParts.push_back({lit.kind, lit.kind == RUNE_IPE_STRING
+                                                ? int64_t(lit.symbol)
+                                                : int64_t(lit.payload)});
       }
-      uint32_t position = uint32_t(index.keys.size());
-      std::vector<uint32_t> &bucket = index.byHash[hashKey(parts)];
-      for (uint32_t other : bucket)
-        if (index.keys[other] == parts) {
-          error = "bytecode: IpeTriggerIndex section: duplicate key in a "
-                  "group";
-          return false;
-        }
-      bucket.push_back(position);
-      index.keys.push_back(std::move(parts));
       index.postings.push_back(&key.policies);
+      if (!index.insert(position,
+                        hashKey(&index.keyParts[position * width], width))) {
+        error = "bytecode: IpeTriggerIndex section: duplicate key in a "
+                "group";
+        return false;
+      }
     }
     groups.push_back(std::move(index));
   }
@@ -182,9 +190,17 @@ void Module::candidates(const Value *slots, std::vector<uint32_t> &out,
       }
   };
   add(tables().alwaysChecked);
-  std::vector<KeyPart> parts;
+  // Keys are short (one part per path a trigger tests): no allocation.
+  KeyPart inlineParts[8];
+  std::vector<KeyPart> heapParts;
   for (const GroupIndex &group : groups) {
-    parts.clear();
+    size_t width = group.slots.size();
+    KeyPart *parts = inlineParts;
+    if (width > std::size(inlineParts)) {
+      heapParts.resize(width);
+      parts = heapParts.data();
+    }
+    size_t n = 0;
     bool scalar = true, matchable = true;
     for (uint32_t slot : group.slots) {
       const Value &v = slots[slot];
@@ -192,11 +208,11 @@ void Module::candidates(const Value *slots, std::vector<uint32_t> &out,
       case RUNE_IPE_STRING:
         // Keys are module strings: another string matches no key.
         matchable &= v.symbol >= 0;
-        parts.push_back({RUNE_IPE_STRING, v.symbol});
+        parts[n++] = KeyPart{RUNE_IPE_STRING, v.symbol};
         break;
       case RUNE_IPE_INT:
       case RUNE_IPE_BOOL:
-        parts.push_back({v.kind, int64_t(v.payload)});
+        parts[n++] = KeyPart{v.kind, int64_t(v.payload)};
         break;
       case RUNE_IPE_FLOAT: {
         double d;
@@ -205,7 +221,7 @@ void Module::candidates(const Value *slots, std::vector<uint32_t> &out,
         // keys are never fractional.
         bool integral = std::nearbyint(d) == d && std::fabs(d) < 9.0e18;
         matchable &= integral;
-        parts.push_back({RUNE_IPE_INT, integral ? int64_t(d) : 0});
+        parts[n++] = KeyPart{RUNE_IPE_INT, integral ? int64_t(d) : 0};
         break;
       }
       default:
@@ -222,19 +238,41 @@ void Module::candidates(const Value *slots, std::vector<uint32_t> &out,
     }
     if (!matchable)
       continue;
-    auto it = group.byHash.find(hashKey(parts));
-    if (it == group.byHash.end())
-      continue;
-    for (uint32_t position : it->second)
-      if (group.keys[position] == parts)
-        add(*group.postings[position]);
+    int64_t position = group.find(parts, hashKey(parts, width));
+    if (position >= 0)
+      add(*group.postings[size_t(position)]);
   }
 }
 
-uint64_t Module::hashKey(const std::vector<KeyPart> &key) {
+int64_t Module::GroupIndex::find(const KeyPart *key, uint64_t hash) const {
+  size_t width = slots.size();
+  size_t mask = table.size() - 1;
+  for (size_t i = size_t(hash) & mask;; i = (i + 1) & mask) {
+    const Entry &entry = table[i];
+    if (entry.position == 0)
+      return -1;
+    if (entry.hash == hash &&
+        std::equal(key, key + width,
+                   keyParts.begin() + (entry.position - 1) * width))
+      return entry.position - 1;
+  }
+}
+
+bool Module::GroupIndex::insert(uint32_t position, uint64_t hash) {
+  if (find(&keyParts[size_t(position) * slots.size()], hash) >= 0)
+    return false;
+  size_t mask = table.size() - 1;
+  size_t i = size_t(hash) & mask;
+  while (table[i].position != 0)
+    i = (i + 1) & mask;
+  table[i] = {hash, position + 1};
+  return true;
+}
+
+uint64_t Module::hashKey(const KeyPart *key, size_t width) {
   uint64_t h = 0x9E3779B97F4A7C15ull;
-  for (const KeyPart &part : key) {
-    h ^= (uint64_t(part.kind) << 56) ^ uint64_t(part.value);
+  for (size_t i = 0; i < width; ++i) {
+    h ^= (uint64_t(key[i].kind) << 56) ^ uint64_t(key[i].value);
     h *= 0xFF51AFD7ED558CCDull;
     h ^= h >> 33;
   }

@@ -79,15 +79,29 @@ private:
     int64_t value;
     bool operator==(const KeyPart &) const = default;
   };
+  /// The keys of one group of policies (those whose triggers test the same
+  /// paths) in a flat open-addressing table: a request probes every group,
+  /// so a probe must cost a few cache lines however large the set is.
   struct GroupIndex {
     std::vector<uint32_t> slots;
-    /// Tuple hash -> positions in `keys` (collisions are compared).
-    std::unordered_map<uint64_t, std::vector<uint32_t>> byHash;
-    std::vector<std::vector<KeyPart>> keys;
+    /// Power-of-two sized, at most half full; an entry holds a key's hash
+    /// and its position + 1 (0 = empty slot).
+    struct Entry {
+      uint64_t hash = 0;
+      uint32_t position = 0;
+    };
+    std::vector<Entry> table;
+    /// Key i is keyParts[i * slots.size(), (i + 1) * slots.size()).
+    std::vector<KeyPart> keyParts;
     std::vector<const std::vector<uint32_t> *> postings;
     const std::vector<uint32_t> *policies = nullptr;
+
+    /// The position of `key` (slots.size() parts), or -1.
+    int64_t find(const KeyPart *key, uint64_t hash) const;
+    /// Adds key number `position`; false if it is there already.
+    bool insert(uint32_t position, uint64_t hash);
   };
-  static uint64_t hashKey(const std::vector<KeyPart> &key);
+  static uint64_t hashKey(const KeyPart *key, size_t width);
 
   bc::Module image;
   std::unordered_map<std::string_view, int32_t> symbols;
