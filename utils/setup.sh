@@ -21,3 +21,10 @@ build/bin/runec examples/photos.cedar --emit=obj -o build/photos.o
 c++ -o build/photos-authorizer build/photos.o -Lbuild/lib \
   -lrune_native_main -lrune_cli -l:librune_runtime.a -lboost_program_options -lfmt
 build/photos-authorizer "${request[@]}"
+echo "== An IPE intent policy decision, with the condition that decided"
+build/bin/rune-run eval examples/deployments.ipe \
+  --request examples/deployment-approved.json -v
+echo "== A .rune decision (TOML data, Datalog rules, Cedar policies) and why"
+build/bin/rune-run eval examples/rbac.rune \
+  --entities examples/rbac.entities.json \
+  -l 'User::"alice"' -a 'Action::"view"' -r 'Document::"plan"' -v
