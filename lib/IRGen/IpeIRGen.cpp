@@ -61,11 +61,17 @@ private:
     unsigned buffer = sourceMgr.FindBufferContainingLoc(sourceLoc);
     if (buffer == 0)
       return UnknownLoc::get(&context);
-    auto [line, column] = diagnostics.getLineAndColumn(sourceLoc);
-    return FileLineColLoc::get(
-        &context, sourceMgr.getMemoryBuffer(buffer)->getBufferIdentifier(),
-        line, column);
+    auto [line, column] = sourceMgr.getLineAndColumn(sourceLoc, buffer);
+    // A policy file makes a location per operation: unique its name once.
+    if (buffer != fileNameBuffer) {
+      fileNameBuffer = buffer;
+      fileName = StringAttr::get(
+          &context, sourceMgr.getMemoryBuffer(buffer)->getBufferIdentifier());
+    }
+    return FileLineColLoc::get(fileName, line, column);
   }
+  unsigned fileNameBuffer = 0;
+  StringAttr fileName;
 
   void error(llvm::SMRange range, const llvm::Twine &message) {
     diagnostics.error(range.Start, message, {range});
