@@ -109,6 +109,22 @@ int main(int argc, char **argv) {
     return rune::cli::runRuneEval(argc - 1, argv + 1);
   if (command == "query")
     return rune::cli::runQuery(argc - 1, argv + 1);
+  if (command == "eval") {
+    // Neither kind of input: say what `eval` decides with.
+    bool help = argc > 2 && (!std::strcmp(argv[2], "--help") ||
+                             !std::strcmp(argv[2], "-h"));
+    std::ostream &os = help ? std::cout : std::cerr;
+    if (!help)
+      os << "rune-run eval: error: expected an IPE policy file (.ipe, or an "
+            ".rbc compiled from one) or a .rune file\n";
+    os << "Usage: rune-run eval <policies.ipe|policies.rbc> --request "
+          "<request.json> [-v] [--format json] [--backend bytecode|native]\n"
+          "       rune-run eval <file.rune> -l <principal> -a <action> -r "
+          "<resource> [-c <context>] [--entities <file>] [-v]\n"
+          "See 'rune-run eval x.ipe --help' and 'rune-run eval x.rune "
+          "--help' for every option.\n";
+    return help ? 0 : 1;
+  }
   std::cerr << "rune-run: error: unknown command '" << command
             << "' (see --help)\n";
   return 1;
