@@ -11,7 +11,8 @@
 using namespace rune;
 using namespace rune::frontend;
 
-std::string rune::frontend::joinAlternatives(llvm::ArrayRef<std::string> names) {
+std::string
+rune::frontend::joinAlternatives(llvm::ArrayRef<std::string> names) {
   std::string result;
   for (size_t i = 0, e = names.size(); i != e; ++i) {
     if (i != 0)
@@ -109,4 +110,20 @@ void SyntaxErrorStrategy::reportMissingToken(antlr4::Parser *recognizer) {
   if (expectation.empty())
     expectation = "unexpected token " + describeToken(current);
   error(loc, expectation);
+}
+
+void rune::frontend::SyntaxErrorStrategy::reportMismatch(
+    antlr4::Parser *recognizer, antlr4::Token *offending,
+    const antlr4::misc::IntervalSet &expected) {
+  if (const char *message = missingTerminator(recognizer, expected)) {
+    size_t index = offending->getTokenIndex();
+    if (index > 0 && index != size_t(-1))
+      return error(locator.endOf(recognizer->getTokenStream()->get(index - 1)),
+                   message);
+  }
+  std::string message = unexpectedToken(offending);
+  std::string wanted = describeExpected(recognizer, expected);
+  if (!wanted.empty())
+    message += "; " + wanted;
+  error(locator.startOf(offending), message, locator.rangeOf(offending));
 }

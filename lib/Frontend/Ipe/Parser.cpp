@@ -99,11 +99,7 @@ protected:
                        " is a reserved word and cannot be used as an "
                        "identifier",
                    range);
-    std::string message = unexpectedToken(offending);
-    std::string expectation = describeExpected(recognizer, expected);
-    if (!expectation.empty())
-      message += "; " + expectation;
-    error(loc, message, range);
+    reportMismatch(recognizer, offending, expected);
   }
 
   void error(llvm::SMLoc loc, const std::string &message,

@@ -44,20 +44,7 @@ protected:
       return error(loc, "invalid character " + describeToken(offending),
                    locator.rangeOf(offending));
     }
-    if (const char *message = missingTerminator(recognizer, expected)) {
-      // Reported right after the clause's last token, as clang does.
-      antlr4::TokenStream *tokens = recognizer->getTokenStream();
-      size_t index = offending->getTokenIndex();
-      if (index > 0) {
-        antlr4::Token *previous = tokens->get(index - 1);
-        return error(locator.endOf(previous), message);
-      }
-    }
-    std::string message = unexpectedToken(offending);
-    std::string wanted = describeExpected(recognizer, expected);
-    if (!wanted.empty())
-      message += "; " + wanted;
-    error(loc, message, locator.rangeOf(offending));
+    reportMismatch(recognizer, offending, expected);
   }
 
   void error(llvm::SMLoc loc, const std::string &message,

@@ -1,4 +1,5 @@
-//===- SyntaxErrorStrategy.h - ANTLR syntax errors as diagnostics -*- C++ -*-===//
+//===- SyntaxErrorStrategy.h - ANTLR syntax errors as diagnostics -*- C++
+//-*-===//
 //
 // Part of the rune project.
 //
@@ -81,6 +82,13 @@ protected:
   virtual const char *tokenKindName(size_t type) const { return nullptr; }
 
   //===--- Shared wording -------------------------------------------------===//
+
+  /// The report most grammars want for a token that does not fit: the
+  /// missing terminator right after the previous token (as clang puts
+  /// "expected ';' after ..."), or else "unexpected X; expected Y" at
+  /// `offending`.
+  void reportMismatch(antlr4::Parser *recognizer, antlr4::Token *offending,
+                      const antlr4::misc::IntervalSet &expected);
 
   /// Describes `expected` as "expected X, Y or Z", or returns "" if the set
   /// is too large to be helpful.
