@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "IpeBenchCommand.h"
+#include "CommandLine.h"
 
 #include "IpeModuleLoader.h"
 
@@ -95,15 +96,9 @@ int runIpeBench(int argc, char **argv) {
       "repeat", po::value(&repeat), "timed passes over the stream (5)")(
       "format", po::value(&format), "text (default) or json")(
       "policies", po::value(&policies)->required(), "");
-  po::positional_options_description positional;
-  positional.add("policies", 1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv)
-                  .options(options)
-                  .positional(positional)
-                  .run(),
-              vm);
+    storeCommandLine(argc, argv, options, "policies", vm);
     if (vm.count("help")) {
       std::cout << options;
       return 0;

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "IpeEvalCommand.h"
+#include "CommandLine.h"
 
 #include "IpeModuleLoader.h"
 
@@ -172,15 +173,9 @@ int runIpeEval(int argc, char **argv) {
       "backend", po::value(&backendName),
       "bytecode (default) or native (compiled in process)")(
       "policies", po::value(&policies)->required(), "");
-  po::positional_options_description positional;
-  positional.add("policies", 1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv)
-                  .options(options)
-                  .positional(positional)
-                  .run(),
-              vm);
+    storeCommandLine(argc, argv, options, "policies", vm);
     if (vm.count("help")) {
       std::cout << options << "\nExit codes: 0 allow, 2 deny, 1 error.\n";
       return 0;

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "QueryCommand.h"
+#include "CommandLine.h"
 
 #include "rune/Driver/Compiler.h"
 #include "rune/Runtime/BytecodeReader.h"
@@ -84,15 +85,9 @@ int rune::cli::runQuery(int argc, const char *const *argv) {
   hidden.add_options()("program", po::value(&programPath));
   po::options_description all;
   all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("program", 1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv)
-                  .options(all)
-                  .positional(positional)
-                  .run(),
-              vm);
+    storeCommandLine(argc, argv, all, "program", vm);
     po::notify(vm);
   } catch (const po::error &e) {
     std::cerr << "rune-run query: error: " << e.what() << "\n";

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "RuneEvalCommand.h"
+#include "CommandLine.h"
 #include "RuneExplain.h"
 
 #include "rune/Driver/Compiler.h"
@@ -97,15 +98,9 @@ int rune::cli::runRuneEval(int argc, const char *const *argv) {
   hidden.add_options()("file", po::value(&file));
   po::options_description all;
   all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", 1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv)
-                  .options(all)
-                  .positional(positional)
-                  .run(),
-              vm);
+    storeCommandLine(argc, argv, all, "file", vm);
     po::notify(vm);
   } catch (const po::error &e) {
     return fail(e.what());
