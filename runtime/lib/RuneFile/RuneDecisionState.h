@@ -12,7 +12,7 @@
 #ifndef RUNE_RUNTIME_LIB_RUNEDECISIONSTATE_H
 #define RUNE_RUNTIME_LIB_RUNEDECISIONSTATE_H
 
-#include "Datalog/ProgramImage.h"
+#include "../Datalog/ProgramImage.h"
 
 #include "rune/Runtime/CedarSyntax.h"
 #include "rune/Runtime/Datalog/Word.h"
