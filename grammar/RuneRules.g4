@@ -7,6 +7,33 @@
 // checks names (methods, aggregates) and constants, Sema the rest.
 grammar RuneRules;
 
+@lexer::members {
+  // Whether each open '(' starts a parenthesized term (true) or the
+  // arguments of a relation, aggregate or method (false), and whether the
+  // last ')' closed a parenthesized term: only then may a method follow it.
+  std::vector<bool> openParenIsGroup;
+  size_t previousTokenType = 0;
+  bool closedGroup = false;
+
+  std::unique_ptr<antlr4::Token> nextToken() override {
+    std::unique_ptr<antlr4::Token> token = antlr4::Lexer::nextToken();
+    size_t type = token->getType();
+    if (type == LPAREN)
+      openParenIsGroup.push_back(previousTokenType != NAME);
+    else if (type == METHOD)
+      openParenIsGroup.push_back(false);
+    if (type == RPAREN) {
+      closedGroup = !openParenIsGroup.empty() && openParenIsGroup.back();
+      if (!openParenIsGroup.empty())
+        openParenIsGroup.pop_back();
+    } else {
+      closedGroup = false;
+    }
+    previousTokenType = type;
+    return token;
+  }
+}
+
 program : clause* EOF ;
 
 clause : atom (IF body)? DOT ;
@@ -47,9 +74,11 @@ term
 
 IF : ':-' ;
 NOT : 'not' ;
-// `.name(` right after a term: a method call. A '.' after ')' always ends a
-// clause, so that `p(a).q(b).` on one line reads as two facts.
-METHOD : {_input->LA(-1) != ')'}? '.' [a-z_] [a-zA-Z0-9_]* '(' ;
+// `.name(` right after a term: a method call. A '.' right after the ')' of
+// a relation (or of an aggregate or method call) ends a clause, so that
+// `p(a).q(b).` on one line reads as two facts; after the ')' of a
+// parenthesized term it calls a method: `(X + Y).len()`.
+METHOD : {_input->LA(-1) != ')' || closedGroup}? '.' [a-z_] [a-zA-Z0-9_]* '(' ;
 LE : '<=' ;
 GE : '>=' ;
 NE : '!=' ;

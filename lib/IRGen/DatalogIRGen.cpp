@@ -180,7 +180,8 @@ private:
         loc(decl.nameRange.Start), builder.getStringAttr(decl.name),
         builder.getArrayAttr(names), builder.getArrayAttr(types),
         input.value_or(nullptr), output.value_or(nullptr),
-        printsize ? builder.getUnitAttr() : nullptr, nullptr);
+        printsize ? builder.getUnitAttr() : nullptr,
+        decl.auxiliary ? builder.getUnitAttr() : nullptr, nullptr);
     (void)op;
   }
 

@@ -328,8 +328,10 @@ private:
       const RelationInfo &info = relations[name];
       program.relations.push_back(declaration(name, info.arity, info.firstUse));
     }
-    for (const auto &[name, arity] : auxiliaries)
+    for (const auto &[name, arity] : auxiliaries) {
       program.relations.push_back(declaration(name, arity, {}));
+      program.relations.back().auxiliary = true;
+    }
     for (const std::string &name : order) {
       const RelationInfo &info = relations[name];
       if (info.origin != Origin::Rules || !info.defined)

@@ -96,9 +96,15 @@ struct StratifyPass
     }
 
     if (std::optional<std::vector<size_t>> cycle = graph.findNegativeCycle()) {
+      // Auxiliary relations (what a .rune aggregate ranges over) are not in
+      // the source; the error points at the aggregate itself.
       std::string path;
-      for (size_t i = 0; i < cycle->size(); ++i)
-        path += (i ? " -> " : "") + relations[(*cycle)[i]].getSymName().str();
+      for (size_t node : *cycle) {
+        if (relations[node].getAuxiliary())
+          continue;
+        path +=
+            (path.empty() ? "" : " -> ") + relations[node].getSymName().str();
+      }
       Operation *at = negativeReads.at({(*cycle)[1], (*cycle)[0]});
       at->emitError("the program cannot be stratified: ")
           << path << " (a relation depends on itself through "

@@ -105,3 +105,10 @@ rune.dl.program {
   // expected-error @below {{relations must be declared before the program's statements}}
   rune.dl.relation @r(a: number)
 }
+
+// -----
+
+rune.dl.program {
+  // expected-error @below {{an auxiliary relation is never input or output}}
+  rune.dl.relation @r(a: number) output {IO = "stdout"} auxiliary
+}

@@ -9,6 +9,7 @@
 #include "rune/Runtime/Datalog/Word.h"
 #include "rune/Runtime/RuneDecision.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
@@ -479,7 +480,9 @@ struct DerivationExplainer::Impl {
         });
         if (found)
           return true;
-        premises.push_back({literal.atom.relation, 0, {},
+        premises.push_back({literal.atom.relation,
+                            0,
+                            {},
                             formatNegation(literal.atom, env),
                             "no such tuple"});
         bool more = solve(body, rest, env, premises, fn);
@@ -514,7 +517,9 @@ struct DerivationExplainer::Impl {
           if (literal.sides[side].kind != Term::Kind::Aggregate)
             continue;
           premises.push_back(
-              {"", 0, {},
+              {"",
+               0,
+               {},
                describeAggregate(literal.sides[side], env, side ? *b : *a),
                "aggregate"});
           bool more = solve(body, rest, env, premises, fn);
@@ -589,7 +594,13 @@ struct DerivationExplainer::Impl {
                     prove(premise.relation, premise.slot, premise.tuple, path);
                 if (!sub)
                   return true;
-                derivation.premises.push_back(std::move(*sub));
+                // An auxiliary relation (what a .rune aggregate ranges
+                // over) is not in the source: show what it came from.
+                if (isAuxiliary(premise.relation))
+                  for (Derivation &inner : sub->premises)
+                    derivation.premises.push_back(std::move(inner));
+                else
+                  derivation.premises.push_back(std::move(*sub));
               }
               found = std::move(derivation);
               return false;
@@ -599,6 +610,12 @@ struct DerivationExplainer::Impl {
     }
     path.erase(key);
     return found;
+  }
+
+  bool isAuxiliary(const std::string &relation) const {
+    return llvm::any_of(program.relations, [&](const RelationDecl &decl) {
+      return decl.auxiliary && decl.name == relation;
+    });
   }
 
   void print(const Derivation &derivation, unsigned depth,

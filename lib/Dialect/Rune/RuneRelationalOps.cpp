@@ -181,6 +181,8 @@ LogicalResult DlRelationOp::verify() {
                                  << "' must be a string";
     return success();
   };
+  if (getAuxiliary() && (getInput() || getOutput()))
+    return emitOpError("an auxiliary relation is never input or output");
   if (failed(checkParams(getInput(), "input")) ||
       failed(checkParams(getOutput(), "output")))
     return failure();
@@ -188,7 +190,7 @@ LogicalResult DlRelationOp::verify() {
 }
 
 // rune.dl.relation @name(col: type, ...) [input {..}] [output {..}]
-//     [printsize] [indexes [..]] attr-dict
+//     [printsize] [auxiliary] [indexes [..]] attr-dict
 ParseResult DlRelationOp::parse(OpAsmParser &parser, OperationState &result) {
   Builder &builder = parser.getBuilder();
   StringAttr name;
@@ -234,6 +236,9 @@ ParseResult DlRelationOp::parse(OpAsmParser &parser, OperationState &result) {
   if (succeeded(parser.parseOptionalKeyword("printsize")))
     result.addAttribute(getPrintsizeAttrName(result.name),
                         builder.getUnitAttr());
+  if (succeeded(parser.parseOptionalKeyword("auxiliary")))
+    result.addAttribute(getAuxiliaryAttrName(result.name),
+                        builder.getUnitAttr());
   if (succeeded(parser.parseOptionalKeyword("indexes"))) {
     llvm::SmallVector<Attribute> indexes;
     auto parseIndex = [&]() -> ParseResult {
@@ -277,6 +282,8 @@ void DlRelationOp::print(OpAsmPrinter &printer) {
     printer << " output " << *getOutput();
   if (getPrintsize())
     printer << " printsize";
+  if (getAuxiliary())
+    printer << " auxiliary";
   if (getIndexes()) {
     printer << " indexes [";
     llvm::interleaveComma(getIndexOrders(), printer,
@@ -291,7 +298,7 @@ void DlRelationOp::print(OpAsmPrinter &printer) {
                                 {getSymNameAttrName(), getColumnNamesAttrName(),
                                  getColumnTypesAttrName(), getInputAttrName(),
                                  getOutputAttrName(), getPrintsizeAttrName(),
-                                 getIndexesAttrName()});
+                                 getAuxiliaryAttrName(), getIndexesAttrName()});
 }
 
 LogicalResult DlFixpointOp::verify() {

@@ -120,6 +120,8 @@ private:
     }
     if (rel.getPrintsize())
       flags |= bc::kDatalogPrintSize;
+    if (rel.getAuxiliary())
+      flags |= bc::kDatalogAuxiliary;
     put8(out, flags);
     if (input) {
       put32(out, writer.internString(param(

@@ -53,6 +53,8 @@ public:
                    : " output " + syntax::quoteString(rel.io.outputFile);
       if (rel.io.printSize)
         out += " printsize";
+      if (rel.io.auxiliary)
+        out += " auxiliary";
       out += " indexes";
       for (const IndexOrder &order : rel.indexes) {
         out += " [";

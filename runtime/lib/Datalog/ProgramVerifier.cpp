@@ -154,9 +154,14 @@ private:
       }
       if (!u8(flags))
         return false;
-      if (flags & ~(bc::kDatalogInput | bc::kDatalogOutput |
-                    bc::kDatalogPrintSize | bc::kDatalogOutputStdout))
+      if (flags &
+          ~(bc::kDatalogInput | bc::kDatalogOutput | bc::kDatalogPrintSize |
+            bc::kDatalogOutputStdout | bc::kDatalogAuxiliary))
         return fail("unknown relation flags");
+      rel.io.auxiliary = flags & bc::kDatalogAuxiliary;
+      if (rel.io.auxiliary &&
+          (flags & (bc::kDatalogInput | bc::kDatalogOutput)))
+        return fail("an auxiliary relation with the input or output flag");
       rel.io.input = flags & bc::kDatalogInput;
       rel.io.output = flags & bc::kDatalogOutput;
       rel.io.printSize = flags & bc::kDatalogPrintSize;

@@ -136,7 +136,10 @@ def Rune_DlRelationOp : Rune_Op<"dl.relation", [Symbol,
     `float`, `symbol`, or `any` for .rune rules) and Soufflé's IO directives:
     `input` (facts read from a file; keys `filename`, `delimiter`), `output`
     (written to `<name>.csv` or `filename`, or to standard output when `IO`
-    is `stdout`), and `printsize` (its size is printed).
+    is `stdout`), and `printsize` (its size is printed). An `auxiliary`
+    relation was introduced by the compiler, not written in the source (the
+    values a `.rune` aggregate ranges over): it is never input or output,
+    and diagnostics and explanations leave it out.
 
     `indexes`, set by the `rune-dl-select-indexes` pass, lists the column
     orders the relation is stored in: each lookup reads one of them by a
@@ -151,7 +154,7 @@ def Rune_DlRelationOp : Rune_Op<"dl.relation", [Symbol,
                        ArrayAttr:$column_types,
                        OptionalAttr<DictionaryAttr>:$input,
                        OptionalAttr<DictionaryAttr>:$output,
-                       UnitAttr:$printsize,
+                       UnitAttr:$printsize, UnitAttr:$auxiliary,
                        OptionalAttr<ArrayAttr>:$indexes);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;

@@ -51,6 +51,9 @@ struct RelationDecl {
   std::vector<Attribute> attributes;
   llvm::SMRange range;
   llvm::SMRange nameRange;
+  /// Introduced by the compiler (the values a .rune aggregate ranges over),
+  /// not written by the user: diagnostics and explanations leave it out.
+  bool auxiliary = false;
 };
 
 /// `.input R(IO=file, filename="r.csv")`, `.output`, `.printsize`.

@@ -426,7 +426,8 @@ inline constexpr const OpcodeInfo &opcodeInfo(Opcode opcode) {
 //     u32 name string; u8 arity;
 //     arity x { u32 column name string; u8 DatalogColumnType };
 //     u8 flags (kDatalogInput | kDatalogOutput | kDatalogPrintSize |
-//               kDatalogOutputStdout);
+//               kDatalogOutputStdout | kDatalogAuxiliary; an auxiliary
+//               relation is neither input nor output);
 //     if input:  u32 filename string; u32 delimiter string
 //     if output: u32 filename string; u32 delimiter string
 //     u8 index count (>= 1); count x { arity x u8 column }  (each a
@@ -526,6 +527,9 @@ inline constexpr uint8_t kDatalogInput = 0x01;
 inline constexpr uint8_t kDatalogOutput = 0x02;
 inline constexpr uint8_t kDatalogPrintSize = 0x04;
 inline constexpr uint8_t kDatalogOutputStdout = 0x08;
+/// Introduced by the compiler (the values a .rune aggregate ranges over):
+/// explanations show what it was derived from instead of the relation.
+inline constexpr uint8_t kDatalogAuxiliary = 0x10;
 
 /// CRC-32 (IEEE 802.3, reflected, init and final xor 0xFFFFFFFF), the same
 /// value zlib's crc32() gives.

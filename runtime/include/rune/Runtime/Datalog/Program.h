@@ -57,6 +57,8 @@ struct RelationIO {
   std::string outputFile; ///< relative to the output directory
   std::string outputDelimiter;
   bool printSize = false;
+  /// Introduced by the compiler for a .rune aggregate (kDatalogAuxiliary).
+  bool auxiliary = false;
 };
 
 class Program {
