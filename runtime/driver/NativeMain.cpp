@@ -1,4 +1,4 @@
-//===- NativeMain.cpp - main() of natively compiled authorizers -----------===//
+//===- NativeMain.cpp - main() of natively compiled policy programs -------===//
 //
 // Link with an object file produced by `runec --emit=obj`, which defines
 // rune_linked_module:
@@ -6,13 +6,30 @@
 //   c++ policy.o -L<build>/lib -lrune_native_main -lrune_cli -lrune_runtime \
 //       -lboost_program_options -lfmt
 //
+// The program takes the command line of what the module holds: IPE
+// policies decide a request like `rune-run eval` (IpeEvalCommand.h), Cedar
+// policies authorize like `rune-run authorize` (AuthorizeCommand.h).
+//
 //===----------------------------------------------------------------------===//
 
 #include "AuthorizeCommand.h"
+#include "IpeEvalCommand.h"
+
+#include <iostream>
 
 extern "C" const rune_native_module rune_linked_module;
 
 int main(int argc, char **argv) {
+  unsigned contents = rune_bytecode_contents(rune_linked_module.bytecode,
+                                             rune_linked_module.bytecode_size);
+  if (contents == 0) {
+    std::cerr << (argc > 0 ? argv[0] : "rune")
+              << ": error: the linked module's bytecode is invalid\n";
+    return 1;
+  }
+  if (contents & RUNE_HOLDS_IPE)
+    return rune::cli::runIpeEval(argc, argv, &rune_linked_module,
+                                 /*load=*/nullptr);
   return rune::cli::runAuthorize(argc, argv, &rune_linked_module,
                                  /*compile=*/nullptr,
                                  /*compileSchema=*/nullptr);

@@ -13,6 +13,7 @@
 #pragma GCC visibility pop
 
 #include "rune/Runtime/Authorizer.h"
+#include "rune/Runtime/BytecodeReader.h"
 #include "rune/Runtime/EntityStore.h"
 #include "rune/Runtime/JsonData.h"
 #include "rune/Runtime/Module.h"
@@ -250,6 +251,28 @@ rune_status rune_module_load_file(rune_engine *engine, const char *path,
     *out = new rune_module(std::move(module));
     return RUNE_OK;
   });
+}
+
+unsigned rune_bytecode_contents(const uint8_t *data, size_t size) {
+  if (!data)
+    return 0;
+  try {
+    rune::bc::Module module;
+    std::string error;
+    if (!rune::bc::readModule(data, size, module, error))
+      return 0;
+    bool datalog = module.datalogCode != nullptr;
+    unsigned contents = 0;
+    if (module.ipe)
+      contents |= RUNE_HOLDS_IPE;
+    if (datalog)
+      contents |= RUNE_HOLDS_DATALOG;
+    if (!module.ipe && (!module.policies.empty() || !datalog))
+      contents |= RUNE_HOLDS_CEDAR;
+    return contents;
+  } catch (...) {
+    return 0; // allocation failure
+  }
 }
 
 rune_status rune_module_load_native(rune_engine *engine,

@@ -14,6 +14,7 @@
 #ifndef RUNE_TOOLS_RUNE_RUN_IPEMODULELOADER_H
 #define RUNE_TOOLS_RUNE_RUN_IPEMODULELOADER_H
 
+#include "IpeEvalCommand.h"
 #include "rune/Runtime/IpeEngine.h"
 
 #include <memory>
@@ -31,6 +32,10 @@ enum class IpeBackend { Bytecode, Native };
 /// compiled module whose sections say it is IPE).
 bool isIpeInput(const std::string &path);
 
+/// Whether the arguments of `eval` or `bench` name an IPE input; other
+/// inputs go to their own command.
+bool isIpeEvalInput(int argc, char **argv);
+
 struct LoadedIpeModule {
   std::unique_ptr<ipert::Module> module;
   std::unique_ptr<NativeJIT> jit; // keeps native code alive
@@ -43,6 +48,10 @@ struct LoadedIpeModule {
 /// one-line message.
 bool loadIpeModule(const std::string &path, IpeBackend backend,
                    LoadedIpeModule &out, std::string &diagnostics);
+
+/// loadIpeModule for the eval command (IpeEvalCommand.h).
+IpeModuleRef loadIpeModuleRef(const std::string &path, bool native,
+                              std::string &diagnostics);
 
 } // namespace rune::cli
 

@@ -16,6 +16,7 @@
 #include "BenchCommand.h"
 #include "IpeBenchCommand.h"
 #include "IpeEvalCommand.h"
+#include "IpeModuleLoader.h"
 #include "RuneEvalCommand.h"
 #include "QueryCommand.h"
 #include "TestCommand.h"
@@ -96,7 +97,8 @@ int main(int argc, char **argv) {
     return rune::cli::runAuthorize(argc - 1, argv + 1, /*linked=*/nullptr,
                                    compileSource, compileSchema);
   if (command == "eval" && rune::cli::isIpeEvalInput(argc - 1, argv + 1))
-    return rune::cli::runIpeEval(argc - 1, argv + 1);
+    return rune::cli::runIpeEval(argc - 1, argv + 1, /*linked=*/nullptr,
+                                 rune::cli::loadIpeModuleRef);
   if (command == "bench" && rune::cli::isIpeEvalInput(argc - 1, argv + 1))
     return rune::cli::runIpeBench(argc - 1, argv + 1);
   if (command == "bench")

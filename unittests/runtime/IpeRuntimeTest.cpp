@@ -267,3 +267,50 @@ TEST(IpeEngine, MalformedRequestsAreLocated) {
 }
 
 } // namespace
+
+TEST(IpeEngine, CApiExplainsDecisions) {
+  std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);
+  EXPECT_EQ(rune_bytecode_contents(bytes.data(), bytes.size()),
+            RUNE_HOLDS_IPE);
+  std::vector<uint8_t> damaged = bytes;
+  damaged[damaged.size() / 2] ^= 0xFF;
+  EXPECT_EQ(rune_bytecode_contents(damaged.data(), damaged.size()), 0u);
+
+  rune_ipe_module *module = nullptr;
+  ASSERT_EQ(rune_ipe_module_load(bytes.data(), bytes.size(), &module, nullptr),
+            RUNE_OK);
+  EXPECT_EQ(rune_ipe_module_policy_metadata_count(module, 0), 0u);
+  EXPECT_EQ(rune_ipe_module_policy_metadata_key(module, 0, 0), nullptr);
+  std::string json = R"({"resource": {"type": "B", "level": 1}})";
+  rune_ipe_request *request = nullptr;
+  ASSERT_EQ(rune_ipe_request_parse(module, json.data(), json.size(), &request,
+                                   nullptr),
+            RUNE_OK);
+
+  // A plain decision records no conditions.
+  rune_ipe_decision *plain = nullptr;
+  ASSERT_EQ(rune_ipe_decide(module, request, &plain, nullptr), RUNE_OK);
+  ASSERT_EQ(rune_ipe_decision_policy_count(plain), 1u);
+  EXPECT_EQ(rune_ipe_decision_evaluated_count(plain), 1u);
+  EXPECT_EQ(rune_ipe_decision_policy_condition(plain, 0), nullptr);
+  EXPECT_EQ(rune_ipe_decision_policy_explanation(plain, 0), nullptr);
+  rune_ipe_decision_free(plain);
+
+  // An explained one names the condition that decided policy Type1, with
+  // the request's value filled into its explanation template ("{a}").
+  rune_ipe_decision *explained = nullptr;
+  ASSERT_EQ(rune_ipe_decide_explained(module, request, &explained, nullptr),
+            RUNE_OK);
+  EXPECT_EQ(rune_ipe_decision_result(explained), RUNE_ALLOW);
+  ASSERT_EQ(rune_ipe_decision_policy_count(explained), 1u);
+  EXPECT_EQ(rune_ipe_decision_policy_index(explained, 0), 1u);
+  EXPECT_STREQ(rune_ipe_decision_policy_condition(explained, 0), "Type1 test");
+  EXPECT_EQ(rune_ipe_decision_policy_condition_result(explained, 0), 1);
+  const char *explanation = rune_ipe_decision_policy_explanation(explained, 0);
+  ASSERT_NE(explanation, nullptr);
+  EXPECT_NE(std::string(explanation).find('B'), std::string::npos);
+  EXPECT_EQ(rune_ipe_decision_policy_condition(explained, 1), nullptr);
+  rune_ipe_decision_free(explained);
+  rune_ipe_request_free(request);
+  rune_ipe_module_free(module);
+}

@@ -21,6 +21,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Everything declared here is exported by the shared runtime, which builds
+ * the rest of its code with hidden visibility. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -64,6 +70,16 @@ void rune_engine_free(rune_engine *engine);
 /* Verifies `size` bytes of bytecode completely (header, checksum, tables,
  * every instruction) and loads them. On failure returns non-zero, stores
  * nothing in *out and, if `error` is not NULL, a message in *error. */
+/* What a compiled module holds: RUNE_HOLDS_* bits, found by verifying its
+ * bytecode completely (for a native module, its embedded bytecode); 0 when
+ * the bytecode is invalid. A Cedar module holds Cedar policies, an IPE
+ * module IPE policies, a Soufflé program a Datalog program, a .rune module
+ * Cedar policies and a Datalog program. */
+#define RUNE_HOLDS_CEDAR 1u
+#define RUNE_HOLDS_IPE 2u
+#define RUNE_HOLDS_DATALOG 4u
+unsigned rune_bytecode_contents(const uint8_t *data, size_t size);
+
 rune_status rune_module_load(rune_engine *engine, const uint8_t *data,
                              size_t size, rune_module **out, char **error);
 rune_status rune_module_load_file(rune_engine *engine, const char *path,
@@ -196,6 +212,14 @@ const char *rune_ipe_module_policy_intent(const rune_ipe_module *module,
                                           size_t index);
 const char *rune_ipe_module_policy_reason(const rune_ipe_module *module,
                                           size_t index);
+/* The policy's `metadata` entries in source order: each a key and its value
+ * as JSON text (a string value is quoted). */
+size_t rune_ipe_module_policy_metadata_count(const rune_ipe_module *module,
+                                             size_t index);
+const char *rune_ipe_module_policy_metadata_key(const rune_ipe_module *module,
+                                                size_t index, size_t entry);
+const char *rune_ipe_module_policy_metadata_value(const rune_ipe_module *module,
+                                                  size_t index, size_t entry);
 
 /* Parses a request; a syntax error is reported as "line:col: message". */
 rune_status rune_ipe_request_parse(const rune_ipe_module *module,
@@ -206,6 +230,12 @@ void rune_ipe_request_free(rune_ipe_request *request);
 rune_status rune_ipe_decide(const rune_ipe_module *module,
                             const rune_ipe_request *request,
                             rune_ipe_decision **out, char **error);
+/* rune_ipe_decide, also recording for each applicable policy the condition
+ * that decided it (rune_ipe_decision_policy_condition). Costs more: meant
+ * for explanations, not for every decision. */
+rune_status rune_ipe_decide_explained(const rune_ipe_module *module,
+                                      const rune_ipe_request *request,
+                                      rune_ipe_decision **out, char **error);
 rune_decision rune_ipe_decision_result(const rune_ipe_decision *decision);
 /* The policies that applied, in module order. */
 size_t rune_ipe_decision_policy_count(const rune_ipe_decision *decision);
@@ -218,6 +248,22 @@ rune_ipe_decision_policy_outcome(const rune_ipe_decision *decision,
  * `denies` reason or the intent sentence otherwise. */
 const char *rune_ipe_decision_policy_reason(const rune_ipe_decision *decision,
                                             size_t index);
+/* How many policies the trigger index selected for evaluation. */
+size_t rune_ipe_decision_evaluated_count(const rune_ipe_decision *decision);
+/* For a decision of rune_ipe_decide_explained, the condition that decided
+ * applicable policy `index` (the last one evaluated at its top level: `and`
+ * and `or` stop at the operand that decides them): its source text, whether
+ * it held, and why in words ("1 approval matched the filter"). NULL (and
+ * 0) when none was recorded: an error outcome, or a decision that was not
+ * explained. */
+const char *
+rune_ipe_decision_policy_condition(const rune_ipe_decision *decision,
+                                   size_t index);
+int rune_ipe_decision_policy_condition_result(
+    const rune_ipe_decision *decision, size_t index);
+const char *
+rune_ipe_decision_policy_explanation(const rune_ipe_decision *decision,
+                                     size_t index);
 void rune_ipe_decision_free(rune_ipe_decision *decision);
 
 /* ---- Datalog programs (a module compiled from a .dl program) ----------- */
@@ -286,6 +332,10 @@ rune_status rune_decide(const rune_decider *decider,
 
 #ifdef __cplusplus
 }
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif /* RUNE_RUNE_H */

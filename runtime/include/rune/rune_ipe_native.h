@@ -20,6 +20,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Everything declared here is exported by the shared runtime, which builds
+ * the rest of its code with hidden visibility. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -94,6 +100,10 @@ int32_t rune_ipe_rt_aggregate(rune_ipe_frame *frame, rune_ipe_value *dst,
 
 #ifdef __cplusplus
 }
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif /* RUNE_RUNE_IPE_NATIVE_H */

@@ -21,6 +21,12 @@
 
 #include "rune/rune.h"
 
+/* Everything declared here is exported by the shared runtime, which builds
+ * the rest of its code with hidden visibility. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -190,6 +196,10 @@ int32_t rune_rt_to_bool(rune_eval_state *state, const rune_value *value,
 
 #ifdef __cplusplus
 }
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif /* RUNE_RUNE_NATIVE_H */

@@ -14,15 +14,27 @@ struct rune_ipe_module {
   std::unique_ptr<rune::ipert::Module> module;
   /// Policy names, intents and reasons as NUL-terminated strings.
   std::vector<std::string> names, intents, reasons;
+  /// Per policy, its metadata keys and values (JSON text).
+  std::vector<std::vector<std::pair<std::string, std::string>>> metadata;
 };
 
 struct rune_ipe_request {
   std::unique_ptr<rune::ipert::Request> request;
 };
 
+/// What decided one applicable policy (rune_ipe_decide_explained).
+struct DecidingCondition {
+  bool recorded = false;
+  std::string condition;
+  bool result = false;
+  std::string explanation;
+};
+
 struct rune_ipe_decision {
   rune::ipert::Decision decision;
   std::vector<std::string> reasons;
+  /// One per applicable policy when explained, else empty.
+  std::vector<DecidingCondition> deciding;
 };
 
 namespace {
@@ -35,9 +47,80 @@ void setError(char **error, const std::string &message) {
     std::memcpy(*error, message.c_str(), message.size() + 1);
 }
 
+/// Fills an explanation template: {a}, {b} and {a:noun} (a count, the noun
+/// made plural unless it is 1).
+std::string fillTemplate(const std::string &text, const std::string &a,
+                         const std::string &b) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '{') {
+      out += text[i];
+      continue;
+    }
+    size_t close = text.find('}', i);
+    if (close == std::string::npos) {
+      out += text.substr(i);
+      break;
+    }
+    std::string field = text.substr(i + 1, close - i - 1);
+    std::string name = field.substr(0, field.find(':'));
+    const std::string &value = name == "b" ? b : a;
+    if (size_t colon = field.find(':'); colon != std::string::npos) {
+      std::string noun = field.substr(colon + 1);
+      out += value + " " + noun + (value == "1" ? "" : "s");
+    } else {
+      out += value;
+    }
+    i = close;
+  }
+  return out;
+}
+
+/// The condition that decided `policy`: the last one its evaluation
+/// recorded at its top level.
+DecidingCondition decidingCondition(const rune::ipert::Module &module,
+                                    const rune::ipert::Decision &decision,
+                                    uint32_t policy) {
+  const rune::ipert::TraceEvent *last = nullptr;
+  for (const rune::ipert::TraceEvent &event : decision.trace)
+    if (event.policy == policy)
+      last = &event;
+  if (!last)
+    return {};
+  const auto &condition = module.tables().conditions[last->condition];
+  return {true, std::string(module.string(condition.label)), last->result,
+          fillTemplate(std::string(module.string(condition.explanation)),
+                       last->a, last->b)};
+}
+
+rune_status decide(const rune_ipe_module *module,
+                   const rune_ipe_request *request, bool explain,
+                   rune_ipe_decision **out) {
+  auto *result = new rune_ipe_decision;
+  rune::ipert::Evaluator evaluator(*module->module);
+  evaluator.decide(*request->request, result->decision, explain);
+  const auto &tables = module->module->tables();
+  for (const rune::ipert::PolicyResult &r : result->decision.applicable) {
+    if (r.outcome == rune::ipert::Outcome::Error)
+      result->reasons.push_back(r.message);
+    else if (r.outcome == rune::ipert::Outcome::Deny &&
+             tables.policies[r.policy].reason != rune::ipebc::kNoIndex)
+      result->reasons.push_back(module->reasons[r.policy]);
+    else
+      result->reasons.push_back(module->intents[r.policy]);
+    if (explain)
+      result->deciding.push_back(
+          r.outcome == rune::ipert::Outcome::Error
+              ? DecidingCondition{}
+              : decidingCondition(*module->module, result->decision, r.policy));
+  }
+  *out = result;
+  return RUNE_OK;
+}
+
 rune_status wrap(std::unique_ptr<rune::ipert::Module> module,
                  rune_ipe_module **out) {
-  auto *result = new rune_ipe_module{std::move(module), {}, {}, {}};
+  auto *result = new rune_ipe_module{std::move(module), {}, {}, {}, {}};
   const rune::ipebc::Sections &tables = result->module->tables();
   for (size_t i = 0; i < tables.policies.size(); ++i) {
     result->names.emplace_back(result->module->policyName(i));
@@ -46,6 +129,10 @@ rune_status wrap(std::unique_ptr<rune::ipert::Module> module,
     uint32_t reason = tables.policies[i].reason;
     result->reasons.emplace_back(
         reason == rune::ipebc::kNoIndex ? "" : result->module->string(reason));
+    auto &metadata = result->metadata.emplace_back();
+    for (auto [key, value] : tables.policies[i].metadata)
+      metadata.emplace_back(result->module->string(key),
+                            result->module->string(value));
   }
   *out = result;
   return RUNE_OK;
@@ -102,6 +189,27 @@ const char *rune_ipe_module_policy_reason(const rune_ipe_module *module,
   return module->reasons[index].c_str();
 }
 
+size_t rune_ipe_module_policy_metadata_count(const rune_ipe_module *module,
+                                             size_t index) {
+  return index < module->metadata.size() ? module->metadata[index].size() : 0;
+}
+
+const char *rune_ipe_module_policy_metadata_key(const rune_ipe_module *module,
+                                                size_t index, size_t entry) {
+  if (index >= module->metadata.size() ||
+      entry >= module->metadata[index].size())
+    return nullptr;
+  return module->metadata[index][entry].first.c_str();
+}
+
+const char *rune_ipe_module_policy_metadata_value(const rune_ipe_module *module,
+                                                  size_t index, size_t entry) {
+  if (index >= module->metadata.size() ||
+      entry >= module->metadata[index].size())
+    return nullptr;
+  return module->metadata[index][entry].second.c_str();
+}
+
 rune_status rune_ipe_request_parse(const rune_ipe_module *module,
                                    const char *json, size_t size,
                                    rune_ipe_request **out, char **error) {
@@ -122,21 +230,14 @@ rune_status rune_ipe_decide(const rune_ipe_module *module,
                             const rune_ipe_request *request,
                             rune_ipe_decision **out, char **error) {
   (void)error; // deciding cannot fail: errors are per-policy outcomes
-  auto *result = new rune_ipe_decision;
-  rune::ipert::Evaluator evaluator(*module->module);
-  evaluator.decide(*request->request, result->decision);
-  const auto &tables = module->module->tables();
-  for (const rune::ipert::PolicyResult &r : result->decision.applicable) {
-    if (r.outcome == rune::ipert::Outcome::Error)
-      result->reasons.push_back(r.message);
-    else if (r.outcome == rune::ipert::Outcome::Deny &&
-             tables.policies[r.policy].reason != rune::ipebc::kNoIndex)
-      result->reasons.push_back(module->reasons[r.policy]);
-    else
-      result->reasons.push_back(module->intents[r.policy]);
-  }
-  *out = result;
-  return RUNE_OK;
+  return decide(module, request, /*explain=*/false, out);
+}
+
+rune_status rune_ipe_decide_explained(const rune_ipe_module *module,
+                                      const rune_ipe_request *request,
+                                      rune_ipe_decision **out, char **error) {
+  (void)error;
+  return decide(module, request, /*explain=*/true, out);
 }
 
 rune_decision rune_ipe_decision_result(const rune_ipe_decision *decision) {
@@ -162,6 +263,31 @@ rune_ipe_decision_policy_outcome(const rune_ipe_decision *decision,
 const char *rune_ipe_decision_policy_reason(const rune_ipe_decision *decision,
                                             size_t index) {
   return decision->reasons[index].c_str();
+}
+
+size_t rune_ipe_decision_evaluated_count(const rune_ipe_decision *decision) {
+  return decision->decision.candidateCount;
+}
+
+const char *
+rune_ipe_decision_policy_condition(const rune_ipe_decision *decision,
+                                   size_t index) {
+  if (index >= decision->deciding.size() || !decision->deciding[index].recorded)
+    return nullptr;
+  return decision->deciding[index].condition.c_str();
+}
+
+int rune_ipe_decision_policy_condition_result(const rune_ipe_decision *decision,
+                                              size_t index) {
+  return index < decision->deciding.size() && decision->deciding[index].result;
+}
+
+const char *
+rune_ipe_decision_policy_explanation(const rune_ipe_decision *decision,
+                                     size_t index) {
+  if (index >= decision->deciding.size() || !decision->deciding[index].recorded)
+    return nullptr;
+  return decision->deciding[index].explanation.c_str();
 }
 
 void rune_ipe_decision_free(rune_ipe_decision *decision) { delete decision; }

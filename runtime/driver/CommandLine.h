@@ -1,17 +1,17 @@
-//===- CommandLine.h - Parsing a rune-run subcommand's arguments -*- C++
-//-*-===//
+//===- CommandLine.h - A command's options and its input --------*- C++ -*-===//
 //
 // Part of the rune project.
 //
 //===----------------------------------------------------------------------===//
 //
 // Every rune-run subcommand takes options plus one positional input (the
-// policy file, program or .rune file); this is that parse, once.
+// policy file, program or .rune file); this is that parse, once. Header
+// only, so the tools and the command lines of rune_cli share it.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef RUNE_TOOLS_RUNE_RUN_COMMANDLINE_H
-#define RUNE_TOOLS_RUNE_RUN_COMMANDLINE_H
+#ifndef RUNE_CLI_COMMANDLINE_H
+#define RUNE_CLI_COMMANDLINE_H
 
 #include <boost/program_options.hpp>
 
@@ -38,4 +38,4 @@ storeCommandLine(int argc, const char *const *argv,
 
 } // namespace rune::cli
 
-#endif // RUNE_TOOLS_RUNE_RUN_COMMANDLINE_H
+#endif // RUNE_CLI_COMMANDLINE_H
