@@ -118,6 +118,15 @@ rune_status decide(const rune_ipe_module *module,
   return RUNE_OK;
 }
 
+/// Entry `entry` of policy `index`'s metadata, or null.
+const std::pair<std::string, std::string> *
+metadataEntry(const rune_ipe_module *module, size_t index, size_t entry) {
+  if (index >= module->metadata.size() ||
+      entry >= module->metadata[index].size())
+    return nullptr;
+  return &module->metadata[index][entry];
+}
+
 rune_status wrap(std::unique_ptr<rune::ipert::Module> module,
                  rune_ipe_module **out) {
   auto *result = new rune_ipe_module{std::move(module), {}, {}, {}, {}};
@@ -196,18 +205,14 @@ size_t rune_ipe_module_policy_metadata_count(const rune_ipe_module *module,
 
 const char *rune_ipe_module_policy_metadata_key(const rune_ipe_module *module,
                                                 size_t index, size_t entry) {
-  if (index >= module->metadata.size() ||
-      entry >= module->metadata[index].size())
-    return nullptr;
-  return module->metadata[index][entry].first.c_str();
+  const auto *found = metadataEntry(module, index, entry);
+  return found ? found->first.c_str() : nullptr;
 }
 
 const char *rune_ipe_module_policy_metadata_value(const rune_ipe_module *module,
                                                   size_t index, size_t entry) {
-  if (index >= module->metadata.size() ||
-      entry >= module->metadata[index].size())
-    return nullptr;
-  return module->metadata[index][entry].second.c_str();
+  const auto *found = metadataEntry(module, index, entry);
+  return found ? found->second.c_str() : nullptr;
 }
 
 rune_status rune_ipe_request_parse(const rune_ipe_module *module,
