@@ -17,6 +17,7 @@ config.substitutions.append(("%not", config.not_tool))
 config.substitutions.append(("%rune_libdir", config.rune_lib_dir))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+config.substitutions.append(("%rune_include", os.path.join(config.rune_source_dir, "runtime", "include")))
 config.substitutions.append(("%examples", os.path.join(config.rune_source_dir, "examples")))
 # Link line for an authorizer built from a native policy object.
 config.substitutions.append((

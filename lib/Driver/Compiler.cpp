@@ -301,12 +301,6 @@ mlir::LogicalResult Compiler::emitBytecode(mlir::ModuleOp module,
 std::unique_ptr<llvm::Module>
 Compiler::emitLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
                      unsigned optLevel, llvm::StringRef symbol) {
-  if (!module.getOps<DlProgramOp>().empty()) {
-    diagnostics.error("Datalog programs are compiled to bytecode only: the "
-                      "native backend does not lower the relational "
-                      "operations (use --emit=bytecode)");
-    return nullptr;
-  }
   mlir::OwningOpRef<mlir::ModuleOp> lowered = module.clone();
   mlir::PassManager passes(&context);
   ConvertRuneToLLVMOptions options;

@@ -32,9 +32,11 @@ LoadedModule::loadNative(std::shared_ptr<Engine> engine,
     error = "native module: null descriptor";
     return nullptr;
   }
-  if (native->abi_version != RUNE_NATIVE_ABI_VERSION) {
+  if (native->abi_version < RUNE_NATIVE_ABI_VERSION_MIN ||
+      native->abi_version > RUNE_NATIVE_ABI_VERSION) {
     error = "native module: ABI version " +
             std::to_string(native->abi_version) + " (this runtime supports " +
+            std::to_string(RUNE_NATIVE_ABI_VERSION_MIN) + " to " +
             std::to_string(RUNE_NATIVE_ABI_VERSION) + ")";
     return nullptr;
   }
@@ -67,6 +69,18 @@ LoadedModule::loadNative(std::shared_ptr<Engine> engine,
     }
   }
   module->nativeFns = native->policy_fns;
+  // The Datalog stratum functions (ABI 3) are checked against the program
+  // by whoever decodes it (the .rune decider).
+  if (native->abi_version >= 3) {
+    if (native->datalog_stratum_count != 0 && !module->image.datalogCode) {
+      error = "native module: Datalog stratum functions but no Datalog "
+              "program in the bytecode";
+      return nullptr;
+    }
+    module->nativeDatalogProgram = module->image.datalogCode != nullptr;
+    module->datalogFns = native->datalog_stratum_fns;
+    module->datalogFnCount = native->datalog_stratum_count;
+  }
   return module;
 }
 

@@ -16,8 +16,11 @@
 #include "rune/Runtime/Request.h"
 #include "rune/Runtime/RuneDecision.h"
 #include "rune/Sema/RuneSema.h"
+#include "rune/Target/Native/NativeJIT.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -77,6 +80,7 @@ bool rune::cli::isRuneEvalCommandLine(int argc, const char *const *argv) {
 
 int rune::cli::runRuneEval(int argc, const char *const *argv) {
   std::string file, principal, action, resource, context, entitiesPath;
+  std::string backend = "bytecode";
   po::options_description options(
       "rune-run eval <file.rune> --principal P --action A --resource R "
       "[options]");
@@ -90,6 +94,9 @@ int rune::cli::runRuneEval(int argc, const char *const *argv) {
       "entities", po::value(&entitiesPath), "Cedar entities JSON file")(
       "verbose,v", po::bool_switch(),
       "also print what decided and why (one derivation per relation)")(
+      "backend", po::value(&backend),
+      "bytecode (default) or native: the policies and rules compiled to "
+      "native code in process")(
       "bench", po::value<unsigned>()->default_value(0),
       "decide the request N more times and print the per-request latency "
       "(median, p99, mean) of the decision (policies, rules, combination), "
@@ -118,20 +125,43 @@ int rune::cli::runRuneEval(int argc, const char *const *argv) {
     return fail("--principal, --action and --resource are required");
   bool verbose = vm["verbose"].as<bool>();
 
-  // Compile through the rune dialect to bytecode.
-  std::vector<uint8_t> bytecode;
-  {
-    Compiler compiler;
-    mlir::OwningOpRef<mlir::ModuleOp> module = compiler.loadSource(file);
-    if (!module || mlir::failed(compiler.optimize(*module)) ||
-        mlir::failed(compiler.emitBytecode(*module, bytecode)))
-      return fail("'" + file + "' did not compile");
-  }
+  if (backend != "bytecode" && backend != "native")
+    return fail("unknown backend '" + backend + "' (bytecode or native)");
 
+  // Compile through the rune dialect to bytecode, or to native code whose
+  // descriptor embeds the bytecode (rune_native.h).
   std::string error;
   auto engine = std::make_shared<Engine>();
-  std::unique_ptr<LoadedModule> module =
-      LoadedModule::load(engine, bytecode.data(), bytecode.size(), error);
+  std::unique_ptr<LoadedModule> module;
+  std::unique_ptr<NativeJIT> jit;
+  {
+    Compiler compiler;
+    mlir::OwningOpRef<mlir::ModuleOp> source = compiler.loadSource(file);
+    if (!source || mlir::failed(compiler.optimize(*source)))
+      return fail("'" + file + "' did not compile");
+    if (backend == "native") {
+      auto llvmContext = std::make_unique<llvm::LLVMContext>();
+      std::unique_ptr<llvm::Module> llvmModule =
+          compiler.emitLLVMIR(*source, *llvmContext, /*optLevel=*/2);
+      if (!llvmModule)
+        return fail("'" + file + "' did not compile to native code");
+      llvm::Expected<std::unique_ptr<NativeJIT>> created = NativeJIT::create();
+      if (!created)
+        return fail(llvm::toString(created.takeError()));
+      jit = std::move(*created);
+      llvm::Expected<const rune_native_module *> native = jit->load(
+          std::move(llvmModule), std::move(llvmContext), "rune_linked_module");
+      if (!native)
+        return fail(llvm::toString(native.takeError()));
+      module = LoadedModule::loadNative(engine, *native, error);
+    } else {
+      std::vector<uint8_t> bytecode;
+      if (mlir::failed(compiler.emitBytecode(*source, bytecode)))
+        return fail("'" + file + "' did not compile");
+      module =
+          LoadedModule::load(engine, bytecode.data(), bytecode.size(), error);
+    }
+  }
   if (!module)
     return fail(error);
 

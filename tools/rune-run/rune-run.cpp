@@ -41,8 +41,9 @@ constexpr const char *kUsage =
     "              'rune-run eval x.rune --help')\n"
     "  bench       measure decision latency and throughput (see "
     "'rune-run bench --help')\n"
-    "  query       evaluate a Datalog program (.dl or compiled) over fact "
-    "files (see\n              'rune-run query --help')\n"
+    "  query       evaluate a Datalog program (.dl, .rune or compiled) over "
+    "fact files,\n              interpreted or as native code (see "
+    "'rune-run query --help')\n"
     "\n"
     "Policies may be given as compiled bytecode (.rbc) or as source, which\n"
     "is compiled first.\n";
@@ -122,7 +123,8 @@ int main(int argc, char **argv) {
     os << "Usage: rune-run eval <policies.ipe|policies.rbc> --request "
           "<request.json> [-v] [--format json] [--backend bytecode|native]\n"
           "       rune-run eval <file.rune> -l <principal> -a <action> -r "
-          "<resource> [-c <context>] [--entities <file>] [-v]\n"
+          "<resource> [-c <context>] [--entities <file>] [-v] "
+          "[--backend bytecode|native]\n"
           "See 'rune-run eval x.ipe --help' and 'rune-run eval x.rune "
           "--help' for every option.\n";
     return help ? 0 : 1;

@@ -358,7 +358,14 @@ TEST(NativeModuleTest, RejectsInconsistentDescriptors) {
     const char *error;
   } cases[] = {
       {{99, 2, bytes.data(), bytes.size(), fns},
-       "native module: ABI version 99 (this runtime supports 2)"},
+       "native module: ABI version 99 (this runtime supports 2 to 3)"},
+      {{1, 2, bytes.data(), bytes.size(), fns},
+       "native module: ABI version 1 (this runtime supports 2 to 3)"},
+      // ABI 3: Datalog stratum functions need a Datalog program.
+      {{RUNE_NATIVE_ABI_VERSION, 2, bytes.data(), bytes.size(), fns, 1,
+        nullptr},
+       "native module: Datalog stratum functions but no Datalog program in "
+       "the bytecode"},
       {{RUNE_NATIVE_ABI_VERSION, 1, bytes.data(), bytes.size(), fns},
        "native module: 1 policy functions but the bytecode has 2 policies"},
       {{RUNE_NATIVE_ABI_VERSION, 2, bytes.data(), bytes.size(), nullptr},
@@ -377,6 +384,33 @@ TEST(NativeModuleTest, RejectsInconsistentDescriptors) {
     EXPECT_EQ(api.takeError(), c.error);
     EXPECT_EQ(api.module, nullptr);
   }
+}
+
+// Objects compiled before ABI 3 end after policy_fns: they still load, and
+// the Datalog fields are not read.
+TEST(NativeModuleTest, LoadsVersionTwoDescriptors) {
+  std::vector<uint8_t> bytes = deptModule();
+  const rune_policy_fn fns[] = {nativeEngOnly, nativeBlocked};
+  struct VersionTwo {
+    uint32_t abi_version, policy_count;
+    const uint8_t *bytecode;
+    uint64_t bytecode_size;
+    const rune_policy_fn *policy_fns;
+  };
+  // The version 2 layout, then bytes a reader must not take for Datalog
+  // fields.
+  struct {
+    VersionTwo descriptor;
+    uint32_t garbage[4] = {7, 7, 7, 7};
+  } old{{2, 2, bytes.data(), bytes.size(), fns}};
+  CApi api;
+  ASSERT_EQ(rune_module_load_native(
+                api.engine,
+                reinterpret_cast<const rune_native_module *>(&old.descriptor),
+                &api.module, &api.error),
+            RUNE_OK)
+      << api.takeError();
+  EXPECT_EQ(rune_module_policy_count(api.module), 2u);
 }
 
 TEST(NativeModuleTest, MisbehavingCodeFailsClosed) {

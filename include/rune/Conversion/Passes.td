@@ -12,7 +12,10 @@ def ConvertRuneToLLVM : Pass<"convert-rune-to-llvm", "::mlir::ModuleOp"> {
     condition by calling the runtime's `rune_rt_*` helpers (see
     runtime/include/rune/rune_native.h), and defines the exported
     `rune_linked_module` descriptor that holds the module's bytecode (for
-    its tables) and the table of policy functions. The result holds only
+    its tables) and the table of policy functions. A planned
+    `rune.dl.program` becomes one native stratum function per top-level
+    statement (runtime/include/rune/rune_datalog_native.h), listed in the
+    descriptor after the policy functions. The result holds only
     LLVM dialect operations and translates to LLVM IR.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];

@@ -27,6 +27,7 @@
 
 #include "rune/Conversion/Passes.h"
 
+#include "DatalogToLLVM.h"
 #include "IpeToLLVM.h"
 #include "rune/Target/Bytecode/IpeBytecodeEmitter.h"
 #include "rune/Dialect/Rune/RuneOps.h"
@@ -50,7 +51,7 @@ using namespace rune;
 namespace {
 
 /// Must match RUNE_NATIVE_ABI_VERSION in runtime/include/rune/rune_native.h.
-constexpr int32_t kNativeAbiVersion = 2;
+constexpr int32_t kNativeAbiVersion = 3;
 
 // The value layout contract of rune_native.h.
 constexpr int32_t kPayloadOffset = 8; // RUNE_VALUE_PAYLOAD_OFFSET
@@ -626,7 +627,8 @@ private:
 /// descriptor `symbol` (struct rune_native_module of rune_native.h).
 void emitDescriptor(ModuleOp module, StringRef symbol,
                     const std::vector<uint8_t> &bytes,
-                    ArrayRef<std::string> functionNames) {
+                    ArrayRef<std::string> functionNames,
+                    ArrayRef<std::string> stratumNames = {}) {
   MLIRContext *context = module.getContext();
   Location loc = module.getLoc();
   OpBuilder builder(context);
@@ -667,8 +669,25 @@ void emitDescriptor(ModuleOp module, StringRef symbol,
     builder.create<LLVM::ReturnOp>(loc, table);
   }
 
+  std::string stratumsName = (symbol + "_datalog_stratum_fns").str();
+  if (!stratumNames.empty()) {
+    auto stratumsType = LLVM::LLVMArrayType::get(ptrType, stratumNames.size());
+    auto stratums = builder.create<LLVM::GlobalOp>(
+        loc, stratumsType, /*isConstant=*/true, LLVM::Linkage::Internal,
+        stratumsName, Attribute(), /*alignment=*/8);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(
+        &stratums.getInitializerRegion().emplaceBlock());
+    Value table = builder.create<LLVM::UndefOp>(loc, stratumsType);
+    for (auto [i, name] : llvm::enumerate(stratumNames))
+      table = builder.create<LLVM::InsertValueOp>(
+          loc, table, builder.create<LLVM::AddressOfOp>(loc, ptrType, name),
+          ArrayRef<int64_t>{int64_t(i)});
+    builder.create<LLVM::ReturnOp>(loc, table);
+  }
+
   auto descriptorType = LLVM::LLVMStructType::getLiteral(
-      context, {i32Type, i32Type, ptrType, i64Type, ptrType});
+      context, {i32Type, i32Type, ptrType, i64Type, ptrType, i32Type, ptrType});
   auto descriptor = builder.create<LLVM::GlobalOp>(
       loc, descriptorType, /*isConstant=*/true, LLVM::Linkage::External,
       symbol, Attribute(), /*alignment=*/8);
@@ -679,12 +698,20 @@ void emitDescriptor(ModuleOp module, StringRef symbol,
     return builder.create<LLVM::ConstantOp>(loc, i32Type,
                                             builder.getI32IntegerAttr(v));
   };
+  // ABI 3: the Datalog stratum functions (rune_datalog_native.h).
+  Value stratumTable =
+      stratumNames.empty()
+          ? builder.create<LLVM::ZeroOp>(loc, ptrType).getResult()
+          : builder.create<LLVM::AddressOfOp>(loc, ptrType, stratumsName)
+                .getResult();
   SmallVector<Value> fields = {
       i32(kNativeAbiVersion), i32(functionNames.size()),
       builder.create<LLVM::AddressOfOp>(loc, ptrType, bytecodeName),
       builder.create<LLVM::ConstantOp>(loc, i64Type,
                                        builder.getI64IntegerAttr(bytes.size())),
-      builder.create<LLVM::AddressOfOp>(loc, ptrType, functionsName)};
+      builder.create<LLVM::AddressOfOp>(loc, ptrType, functionsName),
+      i32(stratumNames.size()),
+      stratumTable};
   Value value = builder.create<LLVM::UndefOp>(loc, descriptorType);
   for (auto [i, field] : llvm::enumerate(fields))
     value = builder.create<LLVM::InsertValueOp>(loc, value, field,
@@ -717,10 +744,13 @@ struct ConvertRuneToLLVMPass
     }
     for (Operation *op : layout.policies)
       op->erase();
+    std::vector<std::string> stratumNames;
+    if (failed(lowerDatalogProgram(module, symbolName, bytecode, stratumNames)))
+      return signalPassFailure();
     // The schema travels in the embedded bytecode.
     for (SchemaOp schema : llvm::make_early_inc_range(module.getOps<SchemaOp>()))
       schema->erase();
-    emitDescriptor(module, symbolName, bytecode, functionNames);
+    emitDescriptor(module, symbolName, bytecode, functionNames, stratumNames);
   }
 };
 

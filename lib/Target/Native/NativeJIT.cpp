@@ -1,6 +1,7 @@
 //===- NativeJIT.cpp - Run native policy code in process ------------------===//
 
 #include "rune/Target/Native/NativeJIT.h"
+#include "rune/rune_datalog_native.h"
 #include "rune/rune_ipe_native.h"
 
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
@@ -35,6 +36,7 @@ Expected<std::unique_ptr<NativeJIT>> NativeJIT::create() {
       JITSymbolFlags::Exported | JITSymbolFlags::Callable);
   RUNE_NATIVE_HELPERS(RUNE_DEFINE_HELPER)
   RUNE_IPE_NATIVE_HELPERS(RUNE_DEFINE_HELPER)
+  RUNE_DL_NATIVE_HELPERS(RUNE_DEFINE_HELPER)
 #undef RUNE_DEFINE_HELPER
   if (Error error =
           (*jit)->getMainJITDylib().define(absoluteSymbols(std::move(helpers))))

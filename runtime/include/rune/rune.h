@@ -276,6 +276,11 @@ rune_status rune_datalog_load(const uint8_t *data, size_t size,
                               rune_datalog **out, char **error);
 rune_status rune_datalog_load_file(const char *path, rune_datalog **out,
                                    char **error);
+/* Loads the Datalog program of a natively compiled module (`runec
+ * --emit=obj`, rune_native.h): its embedded bytecode is verified in full and
+ * rune_datalog_run calls its native stratum functions. */
+rune_status rune_datalog_load_native(const rune_native_module *native,
+                                     rune_datalog **out, char **error);
 void rune_datalog_free(rune_datalog *program);
 /* Reads every .input relation from `facts_dir` (Souffle's fact files). */
 rune_status rune_datalog_load_facts(rune_datalog *program,

@@ -20,6 +20,7 @@
 #define RUNE_RUNE_NATIVE_H
 
 #include "rune/rune.h"
+#include "rune/rune_datalog_native.h"
 
 /* Everything declared here is exported by the shared runtime, which builds
  * the rest of its code with hidden visibility. */
@@ -32,8 +33,12 @@ extern "C" {
 #endif
 
 /* 2: the value layout contract, rune_eval_frame at the start of the state,
- *    `regs` no longer cleared before each policy. */
-#define RUNE_NATIVE_ABI_VERSION 2u
+ *    `regs` no longer cleared before each policy.
+ * 3: the Datalog stratum functions after the policy functions
+ *    (rune_datalog_native.h). Loaders still accept version 2 descriptors,
+ *    which end after `policy_fns` and carry no Datalog code. */
+#define RUNE_NATIVE_ABI_VERSION 3u
+#define RUNE_NATIVE_ABI_VERSION_MIN 2u
 
 /* One runtime value: 16 bytes, 8-byte aligned. Compiled code may rely on
  * this much of its layout, and on nothing else:
@@ -89,6 +94,11 @@ struct rune_native_module {
   uint64_t bytecode_size;
   /* policy_count functions, in the order of the bytecode's policy table. */
   const rune_policy_fn *policy_fns;
+  /* Since version 3: datalog_stratum_count functions, one per top-level
+   * statement of the bytecode's DatalogCode section, in its order (0 and
+   * null when the module has no Datalog program). */
+  uint32_t datalog_stratum_count;
+  const rune_dl_stratum_fn *datalog_stratum_fns;
 };
 
 /* Helpers called by compiled code. Each implements the bytecode instruction

@@ -1,6 +1,7 @@
 //===- DatalogCApi.cpp - The C API of Datalog programs (rune.h) -----------===//
 
 #include "rune/rune.h"
+#include "rune/rune_native.h"
 
 #include "rune/Runtime/BytecodeReader.h"
 #include "rune/Runtime/Datalog/FactsIO.h"
@@ -66,6 +67,34 @@ rune_status findRelation(const rune_datalog *program, const char *relation,
 
 extern "C" {
 
+namespace {
+
+/// Loads the program of `bytes`, natively when `native` is given.
+rune_status loadProgram(const uint8_t *data, size_t size,
+                        const rune_native_module *native, rune_datalog **out,
+                        char **error) {
+  rune::bc::Module module;
+  std::string message;
+  if (!rune::bc::readModule(data, size, module, message))
+    return fail(error, RUNE_ERROR_INVALID_INPUT,
+                native ? "native module: " + message : message);
+  std::unique_ptr<rune::datalog::Program> program =
+      native ? rune::datalog::Program::loadNative(
+                   module, native->datalog_stratum_fns,
+                   native->datalog_stratum_count, message)
+             : rune::datalog::Program::load(module, message);
+  if (!program)
+    return fail(error, RUNE_ERROR_INVALID_INPUT, message);
+  auto handle = std::make_unique<rune_datalog>();
+  for (unsigned i = 0; i < program->relationCount(); ++i)
+    handle->names.emplace_back(program->relationName(i));
+  handle->program = std::move(program);
+  *out = handle.release();
+  return RUNE_OK;
+}
+
+} // namespace
+
 rune_status rune_datalog_load(const uint8_t *data, size_t size,
                               rune_datalog **out, char **error) {
   return guarded(error, [&] {
@@ -73,20 +102,30 @@ rune_status rune_datalog_load(const uint8_t *data, size_t size,
       return fail(error, RUNE_ERROR_INVALID_INPUT,
                   "rune_datalog_load: null argument");
     *out = nullptr;
-    rune::bc::Module module;
-    std::string message;
-    if (!rune::bc::readModule(data, size, module, message))
-      return fail(error, RUNE_ERROR_INVALID_INPUT, message);
-    std::unique_ptr<rune::datalog::Program> program =
-        rune::datalog::Program::load(module, message);
-    if (!program)
-      return fail(error, RUNE_ERROR_INVALID_INPUT, message);
-    auto handle = std::make_unique<rune_datalog>();
-    for (unsigned i = 0; i < program->relationCount(); ++i)
-      handle->names.emplace_back(program->relationName(i));
-    handle->program = std::move(program);
-    *out = handle.release();
-    return RUNE_OK;
+    return loadProgram(data, size, nullptr, out, error);
+  });
+}
+
+rune_status rune_datalog_load_native(const rune_native_module *native,
+                                     rune_datalog **out, char **error) {
+  return guarded(error, [&] {
+    if (!native || !out)
+      return fail(error, RUNE_ERROR_INVALID_INPUT,
+                  "rune_datalog_load_native: null argument");
+    *out = nullptr;
+    // Version 2 descriptors end before the Datalog fields: they cannot
+    // carry a native program.
+    if (native->abi_version != RUNE_NATIVE_ABI_VERSION)
+      return fail(error, RUNE_ERROR_INVALID_INPUT,
+                  "native module: ABI version " +
+                      std::to_string(native->abi_version) +
+                      " (native Datalog needs version " +
+                      std::to_string(RUNE_NATIVE_ABI_VERSION) + ")");
+    if (!native->bytecode || native->bytecode_size > rune::bc::kMaxFileSize)
+      return fail(error, RUNE_ERROR_INVALID_INPUT,
+                  "native module: missing or oversized embedded bytecode");
+    return loadProgram(native->bytecode, size_t(native->bytecode_size), native,
+                       out, error);
   });
 }
 

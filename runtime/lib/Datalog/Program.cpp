@@ -1,5 +1,6 @@
 //===- Program.cpp - A loaded Datalog program, run over a Database --------===//
 
+#include "NativeStrata.h"
 #include "ProgramImage.h"
 
 #include "rune/Runtime/BytecodeReader.h"
@@ -35,6 +36,25 @@ std::unique_ptr<Program> Program::load(const bc::Module &module,
     program->db.declare(rel.name, rel.types, rel.indexes);
   program->workingRelations.resize(program->image->relations.size());
   internConstants(program->image->statements, module, program->db.symbols());
+  return program;
+}
+
+std::unique_ptr<Program> Program::loadNative(const bc::Module &module,
+                                             const rune_dl_stratum_fn *strata,
+                                             uint32_t strataCount,
+                                             std::string &error) {
+  std::unique_ptr<Program> program = load(module, error);
+  if (!program)
+    return nullptr;
+  if (!checkNativeStrata(*program->image, strata, strataCount, error))
+    return nullptr;
+  if (strataCount == 0) {
+    // Nothing to run natively, nothing to interpret either: run() stays
+    // the interpreter's (an empty statement list).
+    return program;
+  }
+  program->nativeStrata.assign(strata, strata + strataCount);
+  program->nativeSymbols = nativeSymbolWords(*program->image);
   return program;
 }
 
@@ -101,7 +121,11 @@ bool Program::insert(unsigned slot, const Word *tuple) {
 void Program::run() {
   for (unsigned slot = 0; slot < relationCount(); ++slot)
     working(slot);
-  evaluate(*image, workingRelations, db.symbols());
+  if (isNative())
+    evaluateNative(*image, nativeStrata, nativeSymbols, workingRelations,
+                   db.symbols());
+  else
+    evaluate(*image, workingRelations, db.symbols());
   std::vector<std::pair<unsigned, std::shared_ptr<const Relation>>> results;
   for (unsigned slot = 0; slot < relationCount(); ++slot)
     results.emplace_back(slot, std::shared_ptr<const Relation>(

@@ -50,9 +50,11 @@ std::unique_ptr<Module> Module::loadNative(const rune_native_module *native,
     error = "no native module";
     return nullptr;
   }
-  if (native->abi_version != RUNE_NATIVE_ABI_VERSION) {
+  if (native->abi_version < RUNE_NATIVE_ABI_VERSION_MIN ||
+      native->abi_version > RUNE_NATIVE_ABI_VERSION) {
     error = "native module has ABI version " +
             std::to_string(native->abi_version) + ", the runtime expects " +
+            std::to_string(RUNE_NATIVE_ABI_VERSION_MIN) + " to " +
             std::to_string(RUNE_NATIVE_ABI_VERSION);
     return nullptr;
   }

@@ -99,6 +99,17 @@ std::unique_ptr<RuneDecider> RuneDecider::create(const LoadedModule &module,
     return nullptr;
   internConstants(state->image.statements, module.bytecode(), state->symbols);
   const ProgramImage &image = state->image;
+  // A native module runs its strata as its own functions (one per
+  // statement, checked against the decoded program).
+  const rune_dl_stratum_fn *nativeFns = module.datalogFunctions();
+  state->native = module.hasNativeDatalog();
+  std::vector<rune_dl_stratum_fn> staticNative;
+  if (state->native) {
+    if (!datalog::detail::checkNativeStrata(
+            image, nativeFns, module.datalogFunctionCount(), error))
+      return nullptr;
+    state->nativeSymbols = datalog::detail::nativeSymbolWords(image);
+  }
 
   auto slotOf = [&](const char *name, unsigned arity, unsigned &slot) -> bool {
     for (unsigned i = 0; i < image.relations.size(); ++i) {
@@ -139,7 +150,8 @@ std::unique_ptr<RuneDecider> RuneDecider::create(const LoadedModule &module,
   ProgramImage staticImage;
   staticImage.registerCount = image.registerCount;
   state->requestImage.registerCount = image.registerCount;
-  for (const Instr &statement : image.statements) {
+  for (size_t index = 0; index < image.statements.size(); ++index) {
+    const Instr &statement = image.statements[index];
     std::vector<uint16_t> reads, writes;
     collectAccesses(statement, reads, writes);
     bool dependent = false;
@@ -149,8 +161,12 @@ std::unique_ptr<RuneDecider> RuneDecider::create(const LoadedModule &module,
       for (uint16_t slot : writes)
         state->perRequest[slot] = true;
       state->requestImage.statements.push_back(statement);
+      if (state->native)
+        state->requestNative.push_back(nativeFns[index]);
     } else {
       staticImage.statements.push_back(statement);
+      if (state->native)
+        staticNative.push_back(nativeFns[index]);
     }
   }
   state->strata = image.statements.size();
@@ -187,8 +203,12 @@ std::unique_ptr<RuneDecider> RuneDecider::create(const LoadedModule &module,
                    {&uid, &name, &value});
     }
   }
-  datalog::detail::evaluate(staticImage, state->staticRelations,
-                            state->symbols);
+  if (state->native)
+    datalog::detail::evaluateNative(image, staticNative, state->nativeSymbols,
+                                    state->staticRelations, state->symbols);
+  else
+    datalog::detail::evaluate(staticImage, state->staticRelations,
+                              state->symbols);
   decider->state = std::move(state);
   return decider;
 }

@@ -82,7 +82,11 @@ bool RuneDecider::decide(const Request &request, EvalScratch &scratch,
             insertFact(*relations[s.contextSlot], s.symbols, {&key, &value});
         }
       }
-      datalog::detail::evaluate(s.requestImage, relations, s.symbols);
+      if (s.native)
+        datalog::detail::evaluateNative(s.image, s.requestNative,
+                                        s.nativeSymbols, relations, s.symbols);
+      else
+        datalog::detail::evaluate(s.requestImage, relations, s.symbols);
       for (unsigned slot : s.decidingSlots) {
         if (relations[slot]->empty())
           continue;

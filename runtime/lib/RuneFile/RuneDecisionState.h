@@ -12,6 +12,7 @@
 #ifndef RUNE_RUNTIME_LIB_RUNEDECISIONSTATE_H
 #define RUNE_RUNTIME_LIB_RUNEDECISIONSTATE_H
 
+#include "../Datalog/NativeStrata.h"
 #include "../Datalog/ProgramImage.h"
 
 #include "rune/Runtime/CedarSyntax.h"
@@ -96,6 +97,11 @@ struct RuneDecider::State {
   unsigned principalSlot = 0, actionSlot = 0, resourceSlot = 0, contextSlot = 0;
   /// The allow*/deny* relations, in program order.
   std::vector<unsigned> decidingSlots;
+  /// A native module's strata (rune_datalog_native.h): when `native`, the
+  /// request strata run as `requestNative` instead of requestImage.
+  bool native = false;
+  std::vector<rune_dl_stratum_fn> requestNative;
+  std::vector<uint64_t> nativeSymbols;
 };
 
 } // namespace rune

@@ -81,6 +81,12 @@ public:
 
   /// The policy functions of a native module, nullptr for bytecode.
   const rune_policy_fn *nativeFunctions() const { return nativeFns; }
+  /// True for a native module (ABI 3) with a Datalog program: its strata
+  /// are datalogFunctions(), which should hold one function per top-level
+  /// statement of the program (checked by RuneDecider).
+  bool hasNativeDatalog() const { return nativeDatalogProgram; }
+  const rune_dl_stratum_fn *datalogFunctions() const { return datalogFns; }
+  uint32_t datalogFunctionCount() const { return datalogFnCount; }
 
   /// The module's schema (its Schema section), or nullptr.
   const std::shared_ptr<const Schema> &schema() const { return schemaIndex; }
@@ -101,6 +107,9 @@ private:
   std::vector<RecordShape> shapes;
   uint16_t maxRegisters = 0;
   const rune_policy_fn *nativeFns = nullptr;
+  const rune_dl_stratum_fn *datalogFns = nullptr;
+  uint32_t datalogFnCount = 0;
+  bool nativeDatalogProgram = false;
   std::shared_ptr<const Schema> schemaIndex;
 };
 

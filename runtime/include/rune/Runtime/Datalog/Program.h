@@ -20,6 +20,7 @@
 
 #include "rune/Runtime/Datalog/Database.h"
 #include "rune/Runtime/Datalog/Relation.h"
+#include "rune/rune_datalog_native.h"
 
 #include <memory>
 #include <optional>
@@ -72,6 +73,16 @@ public:
   static std::unique_ptr<Program> load(const bc::Module &module,
                                        std::string &error);
 
+  /// load() for a natively compiled module: run() calls `strata` (one
+  /// function per top-level statement of the program, checked against it)
+  /// instead of interpreting the statements.
+  static std::unique_ptr<Program> loadNative(const bc::Module &module,
+                                             const rune_dl_stratum_fn *strata,
+                                             uint32_t strataCount,
+                                             std::string &error);
+  /// True when run() executes native code.
+  bool isNative() const { return !nativeStrata.empty(); }
+
   size_t relationCount() const;
   std::string_view relationName(unsigned slot) const;
   std::optional<unsigned> findRelation(std::string_view name) const;
@@ -118,6 +129,10 @@ private:
   /// Relations being built (taken from the database for inserts and runs,
   /// published back at the end of run()).
   std::vector<std::unique_ptr<Relation>> workingRelations;
+  /// Native code (loadNative): the stratum functions and the frame's table
+  /// of symbol constants.
+  std::vector<rune_dl_stratum_fn> nativeStrata;
+  std::vector<uint64_t> nativeSymbols;
 };
 
 } // namespace rune::datalog
