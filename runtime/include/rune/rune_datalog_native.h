@@ -34,6 +34,12 @@
 
 #include <stdint.h>
 
+/* Everything declared here is exported by the shared runtime, which builds
+ * the rest of its code with hidden visibility. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -149,6 +155,10 @@ int32_t rune_dl_rt_aggregate_finish(rune_dl_frame *frame,
 
 #ifdef __cplusplus
 }
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
 #endif
 
 #endif /* RUNE_RUNE_DATALOG_NATIVE_H */

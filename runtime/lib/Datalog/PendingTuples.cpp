@@ -65,6 +65,7 @@ void PendingTuples::flushKeysInto(Relation &relation) {
 void PendingTuples::mergeInto(Relation &next, Relation &full, Relation &delta) {
   flushKeysInto(next);
   flushInto(next);
+  direct = 0;
   if (!next.empty()) {
     full.insertAll(next, delta);
     next.clear();
@@ -76,6 +77,7 @@ void PendingTuples::release() {
   std::vector<uint64_t>().swap(scratch);
   std::vector<Word>().swap(words);
   count = 0;
+  direct = 0;
 }
 
 void PendingTuples::flushInto(Relation &relation) {

@@ -1,8 +1,8 @@
-//===- PendingTuples.h - Buffered inserts into a relation (internal) -*- C++
-//-*-===//
+//===- PendingTuples.h - Buffered inserts into `new` -----------*- C++ -*-===//
 //
 // Tuples derived into a relation's `new` version during a semi-naive
-// iteration of native code (NativeHelpers.cpp). Inserting them into `new`
+// iteration, by the interpreter (ProgramInterpreter.cpp) and by native code
+// (NativeHelpers.cpp). Inserting them into `new`
 // one by one in derivation order made random-order B-tree inserts more than
 // half of transitive closure's time. Instead they are buffered in runs of
 // kRunTuples; each run is sorted in the order of the relation's first index
@@ -34,10 +34,19 @@ public:
   /// Tuples buffered before a run is sorted: long sorted runs, small enough
   /// to stay in cache.
   static constexpr size_t kRunTuples = 1 << 15;
+  /// Tuples of an iteration inserted straight into `next` before buffering
+  /// starts: the few tuples a .rune decision derives per request would pay
+  /// more for the buffers than they save.
+  static constexpr size_t kDirectTuples = 256;
 
   /// Buffers `tuple` (next.arity() words), derived into `next`, the
   /// relation's new version.
   void add(const Word *tuple, Relation &next) {
+    if (direct < kDirectTuples) {
+      ++direct;
+      next.insert(tuple);
+      return;
+    }
     if (isKeyed(next)) {
       keys.push_back(keyOf(tuple, next));
       if (keys.size() >= kRunTuples)
@@ -89,6 +98,8 @@ private:
   std::vector<uint64_t> keys, scratch;
   std::vector<Word> words;
   size_t count = 0;
+  /// Tuples of this iteration inserted straight into `next`.
+  size_t direct = 0;
 };
 
 } // namespace rune::datalog::detail

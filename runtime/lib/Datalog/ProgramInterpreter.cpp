@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "PendingTuples.h"
 #include "ProgramImage.h"
 #include "WordOperations.h"
 
@@ -77,6 +78,8 @@ private:
   }
 
   void runFixpoint(const Instr &fixpoint) {
+    if (pending.empty())
+      pending.resize(full.size());
     for (uint16_t rel : fixpoint.relations) {
       delta[rel] = std::make_unique<Relation>(*full[rel]);
       next[rel] = std::make_unique<Relation>(full[rel]->emptyCopy());
@@ -88,8 +91,7 @@ private:
       bool changed = false;
       for (uint16_t rel : fixpoint.relations) {
         delta[rel]->clear();
-        full[rel]->insertAll(*next[rel], *delta[rel]);
-        next[rel]->clear();
+        pending[rel].mergeInto(*next[rel], *full[rel], *delta[rel]);
         changed |= !delta[rel]->empty();
       }
       if (!changed)
@@ -98,6 +100,7 @@ private:
     for (uint16_t rel : fixpoint.relations) {
       delta[rel].reset();
       next[rel].reset();
+      pending[rel].release();
     }
   }
 
@@ -151,9 +154,10 @@ private:
       case DatalogOpcode::Insert: {
         const Word *tuple = regs.data() + instr.a;
         if (instr.version == bc::DatalogVersion::New) {
-          // Tuples already known are dropped when `new` is merged into the
+          // Buffered and inserted in sorted runs (PendingTuples.h); tuples
+          // already known are dropped when `new` is merged into the
           // relation: one ordered pass instead of a probe per derivation.
-          next[instr.relation]->insert(tuple);
+          pending[instr.relation].add(tuple, *next[instr.relation]);
         } else {
           full[instr.relation]->insert(tuple);
         }
@@ -215,6 +219,8 @@ private:
   const ProgramImage &image;
   std::vector<std::unique_ptr<Relation>> &full;
   std::vector<std::unique_ptr<Relation>> delta, next;
+  /// Tuples derived into `next`, not yet inserted (one per relation).
+  std::vector<PendingTuples> pending;
   SymbolTable &symbols;
   WordOperations operations;
   std::vector<Word> regs;
