@@ -1,5 +1,11 @@
 // Grammar of the IPE intent-policy language (.ipe); see docs/ipe-language.md.
 //
+// Files without errors are parsed by a hand-written recursive-descent parser
+// (lib/Frontend/Ipe/RecursiveDescent.cpp), one function per rule below; the
+// parser generated from this grammar parses the files with errors and words
+// the messages. unittests/Frontend/IpeFastPathTest.cpp requires both to
+// agree, so a change here needs the same change there.
+//
 // As in Cedar.g4, token and rule names avoid C++ keywords and common macros
 // (`and`, `or`, `not`, `TRUE`, `IN`, ...): keywords carry a KW_ prefix and
 // literals a _LIT suffix. The grammar is a little more permissive than the
@@ -12,15 +18,6 @@ grammar Ipe;
 
 file_
     : (policy | enumDecl)* EOF
-    ;
-
-// One top-level declaration. The fast path of the parser (lib/Frontend/Ipe/
-// Parser.cpp) parses a file one item at a time, building each item's AST
-// and freeing its parse tree before the next, so that the memory of a
-// 10,000-policy file's parse tree is never live at once.
-item
-    : policy
-    | enumDecl
     ;
 
 policy

@@ -57,20 +57,65 @@ private:
   Location loc(llvm::SMLoc sourceLoc) {
     if (!sourceLoc.isValid())
       return UnknownLoc::get(&context);
-    llvm::SourceMgr &sourceMgr = diagnostics.getSourceMgr();
-    unsigned buffer = sourceMgr.FindBufferContainingLoc(sourceLoc);
-    if (buffer == 0)
-      return UnknownLoc::get(&context);
-    auto [line, column] = sourceMgr.getLineAndColumn(sourceLoc, buffer);
-    // A policy file makes a location per operation: unique its name once.
-    if (buffer != fileNameBuffer) {
-      fileNameBuffer = buffer;
-      fileName = StringAttr::get(
-          &context, sourceMgr.getMemoryBuffer(buffer)->getBufferIdentifier());
+    const char *at = sourceLoc.getPointer();
+    if (!(at >= cursor.bufferStart && at <= cursor.bufferEnd)) {
+      llvm::SourceMgr &sourceMgr = diagnostics.getSourceMgr();
+      unsigned buffer = sourceMgr.FindBufferContainingLoc(sourceLoc);
+      if (buffer == 0)
+        return UnknownLoc::get(&context);
+      // A policy file makes a location per operation: unique its name once.
+      const llvm::MemoryBuffer *memory = sourceMgr.getMemoryBuffer(buffer);
+      fileName = StringAttr::get(&context, memory->getBufferIdentifier());
+      locations.clear();
+      cursor = {memory->getBufferStart(), memory->getBufferEnd(), buffer,
+                memory->getBufferStart(), memory->getBufferStart(), 1};
     }
-    return FileLineColLoc::get(fileName, line, column);
+    // An operation often starts where its first operand does (a
+    // comparison and its left-hand side, an aggregate and its collection):
+    // a pointer lookup is much cheaper than uniquing the location again.
+    auto [cached, fresh] = locations.try_emplace(at, Location(nullptr));
+    if (fresh) {
+      auto [line, column] = lineAndColumn(at);
+      cached->second = FileLineColLoc::get(fileName, line, column);
+    }
+    return cached->second;
   }
-  unsigned fileNameBuffer = 0;
+  llvm::DenseMap<const char *, Location> locations;
+
+  /// What SourceMgr::getLineAndColumn gives (lines counted at '\n', the
+  /// column from the last '\n' or '\r'), from a cursor that moves forward
+  /// through the file: IRGen asks for locations in nearly source order, so
+  /// this scans each byte about once instead of a binary search and a
+  /// backward scan per operation.
+  std::pair<unsigned, unsigned> lineAndColumn(const char *at) {
+    if (at < cursor.lineStart) {
+      auto [line, column] = diagnostics.getSourceMgr().getLineAndColumn(
+          llvm::SMLoc::getFromPointer(at), cursor.buffer);
+      cursor.scanned = at;
+      cursor.line = line;
+      cursor.lineStart = at - (column - 1);
+      return {line, column};
+    }
+    for (; cursor.scanned < at; ++cursor.scanned) {
+      char c = *cursor.scanned;
+      if (c == '\n')
+        ++cursor.line;
+      if (c == '\n' || c == '\r')
+        cursor.lineStart = cursor.scanned + 1;
+    }
+    return {cursor.line, unsigned(at - cursor.lineStart) + 1};
+  }
+
+  struct LineCursor {
+    const char *bufferStart = nullptr;
+    const char *bufferEnd = nullptr;
+    unsigned buffer = 0;
+    /// Everything before `scanned` has been counted: `line` is the line
+    /// of `scanned`, which starts at `lineStart`.
+    const char *scanned = nullptr;
+    const char *lineStart = nullptr;
+    unsigned line = 1;
+  } cursor;
   StringAttr fileName;
 
   void error(llvm::SMRange range, const llvm::Twine &message) {
@@ -85,6 +130,7 @@ private:
     llvm::StringRef text(range.Start.getPointer(),
                          range.End.getPointer() - range.Start.getPointer());
     std::string out;
+    out.reserve(text.size());
     bool space = false;
     for (char c : text) {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
@@ -92,9 +138,9 @@ private:
         continue;
       }
       if (space)
-        out += ' ';
+        out.push_back(' ');
       space = false;
-      out += c;
+      out.push_back(c);
     }
     return out;
   }
@@ -120,6 +166,9 @@ private:
   }
 
   void generatePolicy(const Policy &policy) {
+    // Policies do not share source positions: a small map per policy
+    // stays in the cache.
+    locations.clear();
     const Requirement &req = policy.requirement;
     bool denies = req.kind == Requirement::Kind::Denies;
     DictionaryAttr metadata;

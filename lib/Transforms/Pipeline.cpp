@@ -1,6 +1,8 @@
 //===- Pipeline.cpp - The rune optimization pipeline ----------------------===//
 
 #include "rune/Transforms/Pipeline.h"
+#include "rune/Transforms/IpeCSE.h"
+#include "rune/Transforms/IpeCanonicalize.h"
 #include "rune/Transforms/IpeTriggerIndex.h"
 #include "rune/Transforms/DatalogPasses.h"
 
@@ -17,8 +19,18 @@ void rune::buildOptimizationPipeline(mlir::OpPassManager &pm) {
   pm.addPass(createIpeTriggerIndexPass());
 }
 
+void rune::buildIpeOptimizationPipeline(mlir::OpPassManager &pm) {
+  pm.addPass(createIpeCanonicalizePass());
+  pm.addPass(createIpeCSEPass());
+  pm.addPass(createIpeTriggerIndexPass());
+}
+
 void rune::registerOptimizationPipeline() {
   mlir::PassPipelineRegistration<>(
       "rune-optimize", "Fold and simplify rune policies",
       [](mlir::OpPassManager &pm) { buildOptimizationPipeline(pm); });
+  mlir::PassPipelineRegistration<>(
+      "rune-optimize-ipe",
+      "Fold and simplify IPE policies and build their trigger index",
+      [](mlir::OpPassManager &pm) { buildIpeOptimizationPipeline(pm); });
 }

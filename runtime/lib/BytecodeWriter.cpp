@@ -68,9 +68,11 @@ void PolicyCode::emit(Opcode opcode, std::initializer_list<int64_t> operands) {
                 std::to_string(static_cast<unsigned>(opcode)));
     return;
   }
-  std::string name(info->mnemonic);
+  // Only error messages need the mnemonic as a string: building it for
+  // every instruction was a string allocation per instruction emitted.
+  auto name = [info] { return std::string(info->mnemonic); };
   if (operands.size() != info->numOperands) {
-    recordError("emit " + name + ": expected " +
+    recordError("emit " + name() + ": expected " +
                 std::to_string(info->numOperands) + " operands, got " +
                 std::to_string(operands.size()));
     return;
@@ -79,49 +81,58 @@ void PolicyCode::emit(Opcode opcode, std::initializer_list<int64_t> operands) {
   for (size_t i = 0; i < operands.size(); ++i) {
     auto [low, high] = operandRange(info->operands[i]);
     if (values[i] < low || values[i] > high) {
-      recordError("emit " + name + ": operand " + std::to_string(i) + " (" +
+      recordError("emit " + name() + ": operand " + std::to_string(i) + " (" +
                   std::to_string(values[i]) + ") out of range [" +
                   std::to_string(low) + ", " + std::to_string(high) + "]");
       return;
     }
     if (info->operands[i] == OperandKind::Jump &&
         uint64_t(values[i]) >= labelOffsets.size()) {
-      recordError("emit " + name + ": unknown label " +
+      recordError("emit " + name() + ": unknown label " +
                   std::to_string(values[i]));
       return;
     }
   }
   uint32_t start = size();
   uint32_t end = start + info->size;
-  bytes.push_back(static_cast<uint8_t>(opcode));
+  // Encoded here and appended once: appending byte by byte was most of
+  // the cost of emitting an instruction.
+  uint8_t encoded[1 + kMaxOperands * 4];
+  size_t length = 0;
+  auto put = [&](uint32_t v, int width) {
+    for (int i = 0; i < width; ++i)
+      encoded[length++] = static_cast<uint8_t>(v >> (8 * i));
+  };
+  encoded[length++] = static_cast<uint8_t>(opcode);
   for (size_t i = 0; i < operands.size(); ++i) {
     int64_t v = values[i];
     switch (info->operands[i]) {
     case OperandKind::Reg:
       registersUsed = std::max<uint32_t>(registersUsed, uint32_t(v) + 1);
-      putU16(bytes, static_cast<uint16_t>(v));
+      put(static_cast<uint16_t>(v), 2);
       break;
     case OperandKind::Count:
       registersUsed =
           std::max<uint32_t>(registersUsed, uint32_t(values[i - 1] + v));
-      putU16(bytes, static_cast<uint16_t>(v));
+      put(static_cast<uint16_t>(v), 2);
       break;
     case OperandKind::Const:
     case OperandKind::Str:
     case OperandKind::Idx:
-      putU32(bytes, static_cast<uint32_t>(v));
+      put(static_cast<uint32_t>(v), 4);
       break;
     case OperandKind::Var:
     case OperandKind::Ext:
     case OperandKind::Byte:
-      putU8(bytes, static_cast<uint8_t>(v));
+      put(static_cast<uint8_t>(v), 1);
       break;
     case OperandKind::Jump:
-      fixups.push_back({bytes.size(), end, static_cast<uint32_t>(v)});
-      putU32(bytes, 0);
+      fixups.push_back({start + length, end, static_cast<uint32_t>(v)});
+      put(0, 4);
       break;
     }
   }
+  bytes.insert(bytes.end(), encoded, encoded + length);
 }
 
 Label PolicyCode::createLabel() {
@@ -153,7 +164,9 @@ ModuleWriter::ModuleWriter() = default;
 ModuleWriter::~ModuleWriter() = default;
 
 uint32_t ModuleWriter::internString(std::string_view s) {
-  auto it = stringIndex.find(std::string(s));
+  // Looked up by string_view (a transparent hash): no temporary string for
+  // the strings already interned, which are most of the calls.
+  auto it = stringIndex.find(s);
   if (it != stringIndex.end())
     return it->second;
   uint32_t index = static_cast<uint32_t>(strings.size());

@@ -78,22 +78,22 @@ private:
   bool verifyConstants() {
     for (size_t i = 0; i < module.constants.size(); ++i) {
       const ConstantEntry &constant = module.constants[i];
-      std::string where = format("constant %zu: ", i);
+      auto where = [&] { return format("constant %zu: ", i); };
       switch (constant.kind) {
       case ConstantKind::Bool:
       case ConstantKind::Long:
         break;
       case ConstantKind::String:
         if (!stringInRange(constant.string))
-          return fail(where + stringOutOfRange(constant.string));
+          return fail(where() + stringOutOfRange(constant.string));
         break;
       case ConstantKind::Entity:
         if (!stringInRange(constant.string))
-          return fail(where + stringOutOfRange(constant.string));
+          return fail(where() + stringOutOfRange(constant.string));
         if (!stringInRange(constant.entityId))
-          return fail(where + stringOutOfRange(constant.entityId));
+          return fail(where() + stringOutOfRange(constant.entityId));
         if (!syntax::isTypeName(module.strings[constant.string]))
-          return fail(where + "invalid entity type name " +
+          return fail(where() + "invalid entity type name " +
                       syntax::quoteString(module.strings[constant.string]));
         break;
       case ConstantKind::Pattern:
@@ -101,12 +101,12 @@ private:
           const PatternElementRef &element =
               module.patternElements[constant.firstElement + e];
           if (element.wildcard && element.string != 0)
-            return fail(where + format("pattern element %" PRIu32
+            return fail(where() + format("pattern element %" PRIu32
                                        " is a wildcard with string index "
                                        "%" PRIu32 " (must be 0)",
                                        e, element.string));
           if (!element.wildcard && !stringInRange(element.string))
-            return fail(where + stringOutOfRange(element.string));
+            return fail(where() + stringOutOfRange(element.string));
         }
         break;
       case ConstantKind::NameList: {
@@ -114,11 +114,11 @@ private:
         for (uint32_t n = 0; n < constant.elementCount; ++n) {
           uint32_t name = module.nameListNames[constant.firstElement + n];
           if (!stringInRange(name))
-            return fail(where + stringOutOfRange(name));
+            return fail(where() + stringOutOfRange(name));
           // Record literals with duplicate keys are rejected by the
           // compiler; a name list that has one is malformed.
           if (!seen.insert(module.strings[name]).second)
-            return fail(where + "duplicate name " +
+            return fail(where() + "duplicate name " +
                         syntax::quoteString(module.strings[name]) +
                         " in name list");
         }
@@ -134,22 +134,22 @@ private:
     std::vector<size_t> order;
     for (size_t i = 0; i < module.policies.size(); ++i) {
       const PolicyEntry &policy = module.policies[i];
-      std::string where = format("policy %zu: ", i);
+      auto where = [&] { return format("policy %zu: ", i); };
       if (!stringInRange(policy.id))
-        return fail(where + "id " + stringOutOfRange(policy.id));
+        return fail(where() + "id " + stringOutOfRange(policy.id));
       if (!ids.insert(module.strings[policy.id]).second)
-        return fail(where + "duplicate policy id " +
+        return fail(where() + "duplicate policy id " +
                     syntax::quoteString(module.strings[policy.id]));
       if (policy.effect != Effect::Permit && policy.effect != Effect::Forbid)
-        return fail(where +
+        return fail(where() +
                     format("invalid effect %u", unsigned(policy.effect)));
       if (policy.reserved != 0)
-        return fail(where + format("reserved byte is %u (must be 0)",
+        return fail(where() + format("reserved byte is %u (must be 0)",
                                    unsigned(policy.reserved)));
       if (policy.codeSize == 0)
-        return fail(where + "empty code");
+        return fail(where() + "empty code");
       if (uint64_t(policy.codeOffset) + policy.codeSize > module.codeSize)
-        return fail(where +
+        return fail(where() +
                     format("code range [%" PRIu32 ", %" PRIu64
                            ") outside the Code section (%" PRIu32 " bytes)",
                            policy.codeOffset,
@@ -157,9 +157,9 @@ private:
                            module.codeSize));
       for (const auto &[key, value] : policy.annotations) {
         if (!stringInRange(key))
-          return fail(where + "annotation key " + stringOutOfRange(key));
+          return fail(where() + "annotation key " + stringOutOfRange(key));
         if (!stringInRange(value))
-          return fail(where + "annotation value " + stringOutOfRange(value));
+          return fail(where() + "annotation value " + stringOutOfRange(value));
       }
       order.push_back(i);
     }
@@ -314,20 +314,24 @@ private:
     }
     boundary[size] = true;
     for (const DecodedInstruction &jump : jumps) {
-      std::string where = format(
-          "policy %zu instruction at offset %" PRIu32 ": ", index, jump.offset);
+      // Formatted only for a message: verifying a module formatted it for
+      // every jump of every policy.
+      auto where = [&] {
+        return format("policy %zu instruction at offset %" PRIu32 ": ", index,
+                      jump.offset);
+      };
       int64_t target = jump.jumpTarget;
       if (target < int64_t(jump.offset) + jump.info->size)
-        return fail(where + format("backward jump to offset %" PRId64
+        return fail(where() + format("backward jump to offset %" PRId64
                                    " (only forward jumps are allowed)",
                                    target));
       if (target > int64_t(size))
-        return fail(where + format("jump target %" PRId64
+        return fail(where() + format("jump target %" PRId64
                                    " outside the policy's code (%" PRIu32
                                    " bytes)",
                                    target, size));
       if (!boundary[static_cast<size_t>(target)])
-        return fail(where + format("jump target %" PRId64
+        return fail(where() + format("jump target %" PRId64
                                    " is not an instruction boundary",
                                    target));
     }

@@ -4,6 +4,9 @@
 // never a read or an ordering.
 // RUN: rune-opt %s | rune-opt | FileCheck %s
 // RUN: rune-opt --canonicalize %s | FileCheck %s --check-prefix=CANON
+// runec's pipeline for IPE modules folds the same without the canonicalizer's
+// region simplification (lib/Transforms/Pipeline.cpp), and indexes.
+// RUN: rune-opt --rune-optimize-ipe %s | FileCheck %s --check-prefixes=CANON,INDEX
 // RUN: rune-opt --ipe-trigger-index %s | FileCheck %s --check-prefix=INDEX
 
 rune.ipe.enum "risk" ["low", "medium", "high", "critical"]

@@ -2,6 +2,8 @@
 
 #include "rune/Conversion/Passes.h"
 #include "rune/Dialect/Rune/RuneDialect.h"
+#include "rune/Transforms/IpeCSE.h"
+#include "rune/Transforms/IpeCanonicalize.h"
 #include "rune/Transforms/IpeTriggerIndex.h"
 #include "rune/Transforms/Pipeline.h"
 #include "rune/Transforms/DatalogPasses.h"
@@ -17,6 +19,8 @@ int main(int argc, char **argv) {
   rune::registerConvertRuneToLLVM();
   rune::registerOptimizationPipeline();
   rune::registerIpeTriggerIndexPass();
+  rune::registerIpeCanonicalizePass();
+  rune::registerIpeCSEPass();
   rune::registerDatalogPasses();
 
   mlir::DialectRegistry registry;

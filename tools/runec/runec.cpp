@@ -14,6 +14,8 @@
 #include "rune/Runtime/Disassembler.h"
 
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/Support/BuryPointer.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -242,6 +244,11 @@ int main(int argc, char **argv) {
   switch (kind->kind) {
   case EmitKind::Mlir:
   case EmitKind::MlirOpt:
+    // The printer would quietly fall back to the generic form for an
+    // invalid module; and release builds leave the verification of an IPE
+    // module to the pipeline, which --emit=mlir skips.
+    if (kind->kind == EmitKind::Mlir && mlir::failed(mlir::verify(*module)))
+      return 1;
     module->print(file.os(), mlir::OpPrintingFlags().enableDebugInfo(
                                  /*enable=*/false));
     file.os() << "\n";
@@ -280,5 +287,9 @@ int main(int argc, char **argv) {
   if (compiler.errorCount() != 0)
     return 1;
   file.keep();
+  // The process ends here: erasing the module operation by operation (2%
+  // of compiling 10,000 IPE policies) would only hand memory back to an
+  // exiting process. BuryPointer keeps it reachable for leak checkers.
+  llvm::BuryPointer(module.release().getOperation());
   return 0;
 }

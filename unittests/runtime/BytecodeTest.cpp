@@ -95,6 +95,31 @@ TEST(BytecodeFormatTest, ChecksumIsZlibCrc32) {
   EXPECT_EQ(bc::crc32(nullptr, 0), 0u);
 }
 
+// The table-driven crc32 takes 8 bytes per step and the rest one at a time:
+// every length and alignment must give what the bit-by-bit definition gives.
+TEST(BytecodeFormatTest, ChecksumMatchesBitwiseDefinition) {
+  auto bitwise = [](const uint8_t *data, size_t size) {
+    uint32_t crc = 0xFFFFFFFFu;
+    for (size_t i = 0; i < size; ++i) {
+      crc ^= data[i];
+      for (int bit = 0; bit < 8; ++bit)
+        crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return crc ^ 0xFFFFFFFFu;
+  };
+  std::vector<uint8_t> bytes(300);
+  uint32_t state = 12345;
+  for (uint8_t &b : bytes) {
+    state = state * 1103515245u + 12345u;
+    b = uint8_t(state >> 16);
+  }
+  for (size_t start = 0; start < 9; ++start)
+    for (size_t size = 0; start + size <= bytes.size(); size += 7)
+      EXPECT_EQ(bc::crc32(bytes.data() + start, size),
+                bitwise(bytes.data() + start, size))
+          << "start " << start << ", size " << size;
+}
+
 TEST(BytecodeWriterTest, OutputIsDeterministic) {
   EXPECT_EQ(sampleModule(), sampleModule());
 }

@@ -13,7 +13,17 @@ namespace rune {
 /// subexpression elimination of side-effect-free operations.
 void buildOptimizationPipeline(mlir::OpPassManager &pm);
 
-/// Registers the pipeline as `rune-optimize` for rune-opt.
+/// The pipeline for modules of IPE policies (rune.ipe.*): the same folds,
+/// CSE and trigger index, with the canonicalizer and CSE replaced by
+/// ipe-canonicalize (IpeCanonicalize.h) and ipe-cse (IpeCSE.h), which visit
+/// only the policies that hold something to fold or share, and without
+/// region simplification: IPE regions are single blocks whose trivially
+/// dead operations the driver erases itself. The canonicalizer and CSE were
+/// half of the pipeline on 10,000 policies (docs/performance.md, "IPE").
+void buildIpeOptimizationPipeline(mlir::OpPassManager &pm);
+
+/// Registers the pipelines as `rune-optimize` and `rune-optimize-ipe` for
+/// rune-opt.
 void registerOptimizationPipeline();
 
 } // namespace rune

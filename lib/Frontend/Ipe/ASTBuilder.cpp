@@ -44,13 +44,6 @@ PolicyFile ASTBuilder::build(P::File_Context *tree) {
   return file;
 }
 
-void ASTBuilder::buildItem(P::ItemContext *item, PolicyFile &file) {
-  if (P::PolicyContext *policy = item->policy())
-    file.policies.push_back(buildPolicy(policy));
-  else
-    file.enums.push_back(buildEnum(item->enumDecl()));
-}
-
 Policy ASTBuilder::buildPolicy(P::PolicyContext *ctx) {
   // kind IDENT COLON STRING_LIT KW_TRIGGERS KW_WHEN expr requirement
   // metadata?

@@ -27,8 +27,6 @@ public:
       : locator(locator), diags(diags) {}
 
   PolicyFile build(P::File_Context *tree);
-  /// Appends the policy or enum declaration of `item` to `file`.
-  void buildItem(P::ItemContext *item, PolicyFile &file);
 
 private:
   Policy buildPolicy(P::PolicyContext *ctx);

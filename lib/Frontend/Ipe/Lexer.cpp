@@ -15,9 +15,6 @@ using P = rune::ipe::grammar::IpeParser;
 
 namespace {
 
-/// Token types that the parser never sees.
-constexpr size_t Skipped = ~size_t(0) - 1;
-
 bool isIdentStart(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
@@ -51,7 +48,8 @@ size_t keywordOrIdent(llvm::StringRef word) {
 
 // The longest match wins, as in ANTLR; on equal lengths the rule written
 // first in the grammar (keywords before IDENT).
-std::pair<size_t, size_t> IpeTokenSource::scan() const {
+std::pair<size_t, size_t> rune::ipe::detail::scanToken(llvm::StringRef text,
+                                                       size_t pos) {
   const char *s = text.data() + pos;
   size_t left = text.size() - pos;
   auto at = [&](size_t i) { return i < left ? s[i] : '\0'; };
@@ -63,13 +61,13 @@ std::pair<size_t, size_t> IpeTokenSource::scan() const {
     while (has(n) &&
            (s[n] == ' ' || s[n] == '\t' || s[n] == '\r' || s[n] == '\n'))
       ++n;
-    return {Skipped, n};
+    return {kSkippedToken, n};
   }
   if (c == '#' || (c == '/' && has(1) && s[1] == '/')) {
     size_t n = 1;
     while (has(n) && !isLineEnd(s[n]))
       ++n;
-    return {Skipped, n};
+    return {kSkippedToken, n};
   }
   if (isIdentStart(c)) {
     size_t n = 1;
@@ -171,35 +169,14 @@ std::unique_ptr<antlr4::Token> IpeTokenSource::eofAt(size_t position) {
                                    position - 1, line, column);
 }
 
-static bool startsItem(size_t type) {
-  return type == P::KW_POLICY || type == P::KW_PREDICATE || type == P::KW_ENUM;
-}
-
-bool IpeTokenSource::beginItem() {
-  inItem = false;
-  // Skip white space and comments to see whether anything is left.
-  while (pos < text.size()) {
-    auto [type, length] = scan();
-    if (type != Skipped)
-      return true;
-    advance(length);
-  }
-  return false;
-}
-
 std::unique_ptr<antlr4::Token> IpeTokenSource::nextToken() {
   for (;;) {
     if (pos >= text.size())
       return eofAt(pos);
     auto [type, length] = scan();
-    if (itemMode && type != Skipped) {
-      if (inItem && startsItem(type))
-        return eofAt(pos); // the next item starts here
-      inItem = true;
-    }
     size_t startLine = line, startColumn = column, start = pos;
     advance(length);
-    if (type == Skipped)
+    if (type == kSkippedToken)
       continue;
     return getTokenFactory()->create(
         {this, input}, type, "", antlr4::Token::DEFAULT_CHANNEL, start,

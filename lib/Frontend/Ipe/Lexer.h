@@ -6,7 +6,9 @@
 //
 // A hand-written lexer producing exactly the tokens of the lexer rules of
 // grammar/Ipe.g4 (same types, offsets, lines and columns; whitespace and
-// comments skipped), as an ANTLR TokenSource for the generated parser.
+// comments skipped): scanToken for the recursive-descent parser
+// (RecursiveDescent.h), and an ANTLR TokenSource for the generated parser,
+// which parses the files with errors.
 //
 // Why not the generated IpeLexer: the ANTLR 4.9 C++ runtime takes a mutex
 // for every character it lexes (the DFA edge lock in LexerATNSimulator),
@@ -25,6 +27,15 @@
 #include "llvm/ADT/StringRef.h"
 
 namespace rune::ipe::detail {
+
+/// The type a skipped token (white space, a comment) gets from scanToken.
+constexpr size_t kSkippedToken = ~size_t(0) - 1;
+
+/// The token of grammar/Ipe.g4 starting at `pos` (< text.size()): its type
+/// (an IpeParser token type, or kSkippedToken) and its length in bytes.
+/// IpeTokenSource and the recursive-descent parser (RecursiveDescent.h)
+/// both lex with it.
+std::pair<size_t, size_t> scanToken(llvm::StringRef text, size_t pos);
 
 /// The source text as an ANTLR character stream, one symbol per byte,
 /// without a copy: tokens read their text from it (error messages only).
@@ -56,14 +67,6 @@ public:
       : text(text), input(input) {}
 
   std::unique_ptr<antlr4::Token> nextToken() override;
-
-  /// Item mode (the parser's fast path): the source ends each top-level
-  /// item with an EOF token where the next one starts, at the next
-  /// `policy`, `predicate` or `enum` keyword, which are reserved and start
-  /// nothing else. beginItem() moves on to the next item; it returns false
-  /// at the end of the text.
-  void setItemMode(bool enabled) { itemMode = enabled; }
-  bool beginItem();
   size_t getLine() const override { return line; }
   size_t getCharPositionInLine() override { return column; }
   antlr4::CharStream *getInputStream() override { return input; }
@@ -73,8 +76,7 @@ public:
   }
 
 private:
-  /// The type of the token starting at `pos` and its length.
-  std::pair<size_t, size_t> scan() const;
+  std::pair<size_t, size_t> scan() const { return scanToken(text, pos); }
   void advance(size_t length);
 
   llvm::StringRef text;
@@ -84,9 +86,6 @@ private:
   size_t pos = 0;
   size_t line = 1;
   size_t column = 0;
-  bool itemMode = false;
-  /// Item mode: a token was returned for the current item.
-  bool inItem = false;
 };
 
 } // namespace rune::ipe::detail

@@ -4,20 +4,17 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Lexes with the hand-written IpeTokenSource (Lexer.h), then parses with
-// the ANTLR-generated IpeParser in two stages, the usual way to make ANTLR
-// fast:
+// Two stages:
 //
-//  1. Fast path: SLL prediction, the bail-out error strategy (no recovery
-//     and no per-decision error bookkeeping), one top-level item at a time,
-//     each item's AST built and its parse tree freed before the next. Any
-//     syntax error, or any error found while building the AST, abandons
-//     this stage without a word.
-//  2. Slow path, only then: the whole file with full LL prediction and the
-//     IpeSyntaxErrorStrategy, which words the syntax errors (on the shared
-//     SyntaxErrorStrategy); a tree without syntax errors goes to the
-//     ASTBuilder, which reports its own errors. The diagnostics are exactly
-//     those of a single full parse.
+//  1. Fast path: the hand-written recursive-descent parser
+//     (RecursiveDescent.h) builds the AST straight from the tokens. It
+//     gives up without a word at the first error of any kind.
+//  2. Slow path, only then: the hand-written IpeTokenSource (Lexer.h) and
+//     the ANTLR-generated IpeParser over the whole file, with full LL
+//     prediction and the IpeSyntaxErrorStrategy, which words the syntax
+//     errors (on the shared SyntaxErrorStrategy); a tree without syntax
+//     errors goes to the ASTBuilder, which reports its own errors. The
+//     diagnostics are those of the generated parser alone.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +22,7 @@
 
 #include "ASTBuilder.h"
 #include "Lexer.h"
+#include "RecursiveDescent.h"
 
 #include "rune/Frontend/Common/AntlrParseDriver.h"
 #include "rune/Frontend/Common/SyntaxErrorStrategy.h"
@@ -32,7 +30,6 @@
 #include "IpeParser.h"
 
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/raw_ostream.h"
 
 using namespace rune;
 using namespace rune::ipe;
@@ -40,9 +37,6 @@ using frontend::SourceLocator;
 using grammar::IpeParser;
 
 namespace {
-
-/// Bracket and `not` nesting accepted by the recursive-descent parser.
-constexpr unsigned MaxNesting = 200;
 
 bool isKeyword(size_t type) {
   return type >= IpeParser::KW_POLICY && type <= IpeParser::KW_FALSE;
@@ -166,10 +160,10 @@ bool checkNesting(antlr4::CommonTokenStream &tokens,
       break;
     }
     nots = token->getType() == IpeParser::KW_NOT ? nots + 1 : 0;
-    if (depth + nots > MaxNesting) {
+    if (depth + nots > detail::kMaxNesting) {
       diags.error(locator.startOf(token),
                   "policy is nested too deeply (the limit is " +
-                      llvm::Twine(MaxNesting) +
+                      llvm::Twine(detail::kMaxNesting) +
                       " levels of brackets and 'not')");
       return false;
     }
@@ -177,52 +171,33 @@ bool checkNesting(antlr4::CommonTokenStream &tokens,
   return true;
 }
 
-/// Stage 1 (see the file comment): the file's AST, or nullopt if it has
-/// any error, which stage 2 then reports. Each item has a token stream of
-/// its own (IpeTokenSource's item mode), so neither the tokens nor the
-/// parse tree of the whole file are ever in memory.
-std::optional<PolicyFile> parseFast(llvm::StringRef text,
-                                    const SourceLocator &locator,
-                                    llvm::SourceMgr &sourceMgr) {
-  llvm::raw_null_ostream nowhere;
-  DiagnosticEngine quiet(sourceMgr, nowhere);
+} // namespace
+
+std::optional<PolicyFile>
+rune::ipe::detail::parseWithGeneratedParser(llvm::StringRef text,
+                                            const SourceLocator &locator,
+                                            DiagnosticEngine &diags) {
+  unsigned errorsBefore = diags.errorCount();
   detail::SourceCharStream input(text);
   detail::IpeTokenSource source(text, &input);
-  source.setItemMode(true);
-  antlr4::CommonTokenStream noTokens(&source);
-  IpeParser parser(&noTokens);
-  parser.removeErrorListeners();
-  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-      antlr4::atn::PredictionMode::SLL);
-  detail::ASTBuilder builder(locator, quiet);
-  PolicyFile file;
-  try {
-    while (source.beginItem()) {
-      antlr4::CommonTokenStream tokens(&source);
-      tokens.fill();
-      // Items start with brackets closed (the items before parsed), so
-      // the nesting of one item is the nesting of the file there.
-      if (!checkNesting(tokens, locator, quiet))
-        return std::nullopt;
-      parser.setTokenStream(&tokens);
-      IpeParser::ItemContext *item = parser.item();
-      if (tokens.LA(1) != antlr4::Token::EOF)
-        return std::nullopt;
-      builder.buildItem(item, file);
-      // The item's contexts and terminal nodes; the parser holds no
-      // reference to them once its top rule has returned.
-      parser.getTreeTracker().reset();
-      if (quiet.hasErrors())
-        return std::nullopt;
-    }
-  } catch (const antlr4::ParseCancellationException &) {
+  antlr4::CommonTokenStream tokens(&source);
+  tokens.fill();
+  if (!checkNesting(tokens, locator, diags))
     return std::nullopt;
-  }
+  IpeParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.setErrorHandler(
+      std::make_shared<IpeSyntaxErrorStrategy>(locator, diags));
+  IpeParser::File_Context *tree = parser.file_();
+  // A tree with syntax errors has holes; build only a complete one.
+  if (diags.errorCount() != errorsBefore)
+    return std::nullopt;
+  detail::ASTBuilder builder(locator, diags);
+  PolicyFile file = builder.build(tree);
+  if (diags.errorCount() != errorsBefore)
+    return std::nullopt;
   return file;
 }
-
-} // namespace
 
 std::optional<PolicyFile> rune::ipe::parsePolicyFile(unsigned bufferId,
                                                      DiagnosticEngine &diags) {
@@ -234,31 +209,11 @@ std::optional<PolicyFile> rune::ipe::parsePolicyFile(unsigned bufferId,
           "invalid UTF-8 in source file; IPE policies must be UTF-8"))
     return std::nullopt;
 
-  unsigned errorsBefore = diags.errorCount();
   return frontend::runGuarded(
       locator, diags, "IPE parser", [&]() -> std::optional<PolicyFile> {
         if (std::optional<PolicyFile> file =
-                parseFast(text, locator, diags.getSourceMgr()))
+                detail::parseWithoutDiagnostics(text))
           return file;
-
-        detail::SourceCharStream input(text);
-        detail::IpeTokenSource source(text, &input);
-        antlr4::CommonTokenStream tokens(&source);
-        tokens.fill();
-        if (!checkNesting(tokens, locator, diags))
-          return std::nullopt;
-        IpeParser parser(&tokens);
-        parser.removeErrorListeners();
-        parser.setErrorHandler(
-            std::make_shared<IpeSyntaxErrorStrategy>(locator, diags));
-        IpeParser::File_Context *tree = parser.file_();
-        // A tree with syntax errors has holes; build only a complete one.
-        if (diags.errorCount() != errorsBefore)
-          return std::nullopt;
-        detail::ASTBuilder builder(locator, diags);
-        PolicyFile file = builder.build(tree);
-        if (diags.errorCount() != errorsBefore)
-          return std::nullopt;
-        return file;
+        return detail::parseWithGeneratedParser(text, locator, diags);
       });
 }

@@ -18,7 +18,9 @@
 #include "rune/Runtime/BytecodeWriter.h"
 #include "rune/Runtime/IpeFormat.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <cstring>
 #include <map>
@@ -127,6 +129,18 @@ public:
 
 private:
   uint32_t literal(Attribute attr) {
+    // Attributes are uniqued, so an attribute seen before has its index
+    // here; the textual key below is only built for a new attribute (two
+    // attributes can still share a key, e.g. integers of other widths).
+    auto cached = literalByAttr.find(attr);
+    if (cached != literalByAttr.end())
+      return cached->second;
+    uint32_t index = literalByKey(attr);
+    literalByAttr.try_emplace(attr, index);
+    return index;
+  }
+
+  uint32_t literalByKey(Attribute attr) {
     ipebc::LiteralInfo info;
     std::string key;
     if (auto b = dyn_cast<BoolAttr>(attr)) {
@@ -280,12 +294,20 @@ private:
       code->emit(bc::Opcode::IpeGetField,
                  {dst, reg(get.getObject()), key, display});
     } else if (auto cmp = dyn_cast<IntentCompareOp>(op)) {
-      static const std::map<std::string, ipebc::ConditionKind> kinds = {
-          {"eq", ipebc::ConditionKind::Eq}, {"ne", ipebc::ConditionKind::Ne},
-          {"lt", ipebc::ConditionKind::Lt}, {"le", ipebc::ConditionKind::Le},
-          {"gt", ipebc::ConditionKind::Gt}, {"ge", ipebc::ConditionKind::Ge}};
-      uint32_t c = condition(kinds.at(cmp.getPredicate().str()), 0,
-                             cmp.getLabel(), cmp.getExplain());
+      std::optional<ipebc::ConditionKind> kind =
+          llvm::StringSwitch<std::optional<ipebc::ConditionKind>>(
+              cmp.getPredicate())
+              .Case("eq", ipebc::ConditionKind::Eq)
+              .Case("ne", ipebc::ConditionKind::Ne)
+              .Case("lt", ipebc::ConditionKind::Lt)
+              .Case("le", ipebc::ConditionKind::Le)
+              .Case("gt", ipebc::ConditionKind::Gt)
+              .Case("ge", ipebc::ConditionKind::Ge)
+              .Default(std::nullopt);
+      if (!kind) // the op verifier admits the six above only
+        return op.emitError("unknown comparison '")
+               << cmp.getPredicate() << "'";
+      uint32_t c = condition(*kind, 0, cmp.getLabel(), cmp.getExplain());
       layout.index[&op] = c;
       code->emit(bc::Opcode::IpeCompare,
                  {dst, reg(cmp.getLhs()), reg(cmp.getRhs()), c});
@@ -389,6 +411,7 @@ private:
   bc::ModuleWriter writer;
   ipebc::Sections tables;
   std::map<std::string, uint32_t> literalIndex;
+  llvm::DenseMap<Attribute, uint32_t> literalByAttr;
   llvm::StringMap<uint32_t> slotIndex;
   bc::PolicyCode *code = nullptr;
   llvm::DenseMap<mlir::Value, uint32_t> registers;

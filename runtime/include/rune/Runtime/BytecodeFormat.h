@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 
 namespace rune::bc {
@@ -404,11 +405,21 @@ inline constexpr OpcodeInfo kOpcodeInfo[] = {RUNE_BC_OPCODES(RUNE_BC_INFO)};
 #undef RUNE_BC_M4
 
 /// Looks an opcode byte up; nullptr when the byte is not an opcode.
+namespace detail {
+/// kOpcodeInfo's position of each opcode byte, -1 for bytes that are no
+/// opcode: the writer and the decoder look an opcode up per instruction.
+inline constexpr auto kOpcodeIndex = [] {
+  std::array<int16_t, 256> index{};
+  index.fill(-1);
+  for (size_t i = std::size(kOpcodeInfo); i-- > 0;)
+    index[static_cast<uint8_t>(kOpcodeInfo[i].opcode)] = int16_t(i);
+  return index;
+}();
+} // namespace detail
+
 inline constexpr const OpcodeInfo *lookupOpcode(uint8_t byte) {
-  for (const OpcodeInfo &info : kOpcodeInfo)
-    if (static_cast<uint8_t>(info.opcode) == byte)
-      return &info;
-  return nullptr;
+  int16_t i = detail::kOpcodeIndex[byte];
+  return i < 0 ? nullptr : &kOpcodeInfo[i];
 }
 
 inline constexpr const OpcodeInfo &opcodeInfo(Opcode opcode) {
@@ -531,15 +542,44 @@ inline constexpr uint8_t kDatalogOutputStdout = 0x08;
 /// explanations show what it was derived from instead of the relation.
 inline constexpr uint8_t kDatalogAuxiliary = 0x10;
 
-/// CRC-32 (IEEE 802.3, reflected, init and final xor 0xFFFFFFFF), the same
-/// value zlib's crc32() gives.
-inline uint32_t crc32(const uint8_t *data, size_t size) {
-  uint32_t crc = 0xFFFFFFFFu;
-  for (size_t i = 0; i < size; ++i) {
-    crc ^= data[i];
+namespace detail {
+/// The tables of the slicing-by-8 CRC-32: kCrc32Tables[0] is the classic
+/// byte-at-a-time table, kCrc32Tables[k][b] the CRC of byte b followed by k
+/// zero bytes.
+inline constexpr auto kCrc32Tables = [] {
+  std::array<std::array<uint32_t, 256>, 8> tables{};
+  for (uint32_t b = 0; b < 256; ++b) {
+    uint32_t crc = b;
     for (int bit = 0; bit < 8; ++bit)
       crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    tables[0][b] = crc;
   }
+  for (uint32_t b = 0; b < 256; ++b)
+    for (size_t k = 1; k < 8; ++k)
+      tables[k][b] =
+          (tables[k - 1][b] >> 8) ^ tables[0][tables[k - 1][b] & 0xFF];
+  return tables;
+}();
+} // namespace detail
+
+/// CRC-32 (IEEE 802.3, reflected, init and final xor 0xFFFFFFFF), the same
+/// value zlib's crc32() gives. Eight bytes per step (slicing-by-8): the
+/// writer and the reader each checksum the whole module, and bit by bit that
+/// was a tenth of compiling 10,000 IPE policies.
+inline uint32_t crc32(const uint8_t *data, size_t size) {
+  const auto &t = detail::kCrc32Tables;
+  uint32_t crc = 0xFFFFFFFFu;
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint32_t low = crc ^ (uint32_t(data[i]) | uint32_t(data[i + 1]) << 8 |
+                          uint32_t(data[i + 2]) << 16 |
+                          uint32_t(data[i + 3]) << 24);
+    crc = t[7][low & 0xFF] ^ t[6][(low >> 8) & 0xFF] ^
+          t[5][(low >> 16) & 0xFF] ^ t[4][low >> 24] ^ t[3][data[i + 4]] ^
+          t[2][data[i + 5]] ^ t[1][data[i + 6]] ^ t[0][data[i + 7]];
+  }
+  for (; i < size; ++i)
+    crc = (crc >> 8) ^ t[0][(crc ^ data[i]) & 0xFF];
   return crc ^ 0xFFFFFFFFu;
 }
 

@@ -15,6 +15,7 @@
 #include "rune/Runtime/SchemaInfo.h"
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -127,8 +128,18 @@ private:
     std::unique_ptr<PolicyCode> code;
   };
 
+  /// Hashes std::string and std::string_view alike, so that lookups by
+  /// string_view need no temporary std::string.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const {
+      return std::hash<std::string_view>()(s);
+    }
+  };
+
   std::vector<std::string> strings;
-  std::unordered_map<std::string, uint32_t> stringIndex;
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>
+      stringIndex;
   std::vector<std::vector<uint8_t>> constants;
   std::map<std::vector<uint8_t>, uint32_t> constantIndex;
   std::vector<PolicyRecord> policies;
