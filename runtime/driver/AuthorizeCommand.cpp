@@ -83,6 +83,8 @@ using RequestPtr =
     std::unique_ptr<rune_request, Deleter<rune_request, rune_request_free>>;
 using ResponsePtr =
     std::unique_ptr<rune_response, Deleter<rune_response, rune_response_free>>;
+using DeciderPtr =
+    std::unique_ptr<rune_decider, Deleter<rune_decider, rune_decider_free>>;
 
 /// Quotes an entity id as a Cedar string literal the runtime's uid parser
 /// reads back unchanged.
@@ -399,12 +401,22 @@ int run(int argc, const char *const *argv, const rune_native_module *linked,
   }
   RequestPtr requestHandle(built);
 
+  // Decisions go through a decider: for a module compiled from a .rune
+  // file its rules' deny_*/allow_* relations decide with the Cedar
+  // policies (a Cedar-only decision could allow what a rule denies); for
+  // any other module it decides exactly as rune_authorize.
+  rune_decider *createdDecider = nullptr;
+  CError deciderError;
+  if (rune_decider_create(module.get(), entities.get(), &createdDecider,
+                          &deciderError.text) != RUNE_OK)
+    throw CommandError{deciderError.str()};
+  DeciderPtr decider(createdDecider);
+
   rune_response *answered = nullptr;
   CError error;
   auto start = std::chrono::steady_clock::now();
   rune_status status =
-      rune_authorize(module.get(), entities.get(), requestHandle.get(),
-                     &answered, &error.text);
+      rune_decide(decider.get(), requestHandle.get(), &answered, &error.text);
   auto elapsed = std::chrono::steady_clock::now() - start;
   if (status != RUNE_OK)
     throw CommandError{error.str()};

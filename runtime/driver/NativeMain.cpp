@@ -7,12 +7,16 @@
 //       -lboost_program_options -lfmt
 //
 // The program takes the command line of what the module holds: IPE
-// policies decide a request like `rune-run eval` (IpeEvalCommand.h), Cedar
-// policies authorize like `rune-run authorize` (AuthorizeCommand.h).
+// policies decide a request like `rune-run eval` (IpeEvalCommand.h); a
+// Soufflé program reads facts and writes its outputs like Soufflé's
+// compiled programs (-F, -D; DatalogQueryCommand.h); Cedar policies, with
+// the rules of a .rune file if any, authorize like `rune-run authorize`
+// (AuthorizeCommand.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "AuthorizeCommand.h"
+#include "DatalogQueryCommand.h"
 #include "IpeEvalCommand.h"
 
 #include <iostream>
@@ -30,6 +34,8 @@ int main(int argc, char **argv) {
   if (contents & RUNE_HOLDS_IPE)
     return rune::cli::runIpeEval(argc, argv, &rune_linked_module,
                                  /*load=*/nullptr);
+  if (contents == RUNE_HOLDS_DATALOG)
+    return rune::cli::runLinkedDatalog(argc, argv, &rune_linked_module);
   return rune::cli::runAuthorize(argc, argv, &rune_linked_module,
                                  /*compile=*/nullptr,
                                  /*compileSchema=*/nullptr);
