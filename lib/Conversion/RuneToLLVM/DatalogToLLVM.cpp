@@ -36,6 +36,7 @@
 
 #include "DatalogToLLVM.h"
 
+#include "rune/Dialect/Rune/DatalogConstantWord.h"
 #include "rune/Dialect/Rune/RuneOps.h"
 #include "rune/Runtime/BytecodeFormat.h"
 #include "rune/Runtime/BytecodeReader.h"
@@ -432,46 +433,30 @@ private:
 
   LogicalResult lowerConst(DlConstOp constant) {
     Location loc = constant.getLoc();
-    Attribute value = constant.getValue();
-    auto word = [&](uint64_t w) {
-      values[constant.getResult()] = constI64(loc, int64_t(w));
+    FailureOr<DlConstantWord> encoded = encodeDlConstant(constant);
+    if (failed(encoded))
+      return failure();
+    if (encoded->word) {
+      values[constant.getResult()] = constI64(loc, int64_t(*encoded->word));
       return success();
-    };
-    auto symbol = [&](StringRef text, uint64_t tag) -> LogicalResult {
-      auto found = stringIndices.find(text);
-      if (found == stringIndices.end())
-        return constant.emitOpError("string is missing from the bytecode");
-      Value at = builder.create<LLVM::GEPOp>(
-          loc, ptrType, i64Type, symbolWords,
-          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(found->second)});
-      Value id = builder.create<LLVM::LoadOp>(loc, i64Type, at, 8);
-      values[constant.getResult()] =
-          tag ? builder.create<LLVM::OrOp>(loc, id, constI64(loc, int64_t(tag)))
-                    .getResult()
-              : id;
-      return success();
-    };
-    switch (constant.getType()) {
-    case DlColumnType::Number:
-      return word(datalog::encodeNumber(
-          int32_t(cast<IntegerAttr>(value).getValue().getSExtValue())));
-    case DlColumnType::Unsigned:
-      return word(datalog::encodeUnsigned(
-          uint32_t(cast<IntegerAttr>(value).getValue().getZExtValue())));
-    case DlColumnType::Float:
-      return word(datalog::encodeFloat(
-          float(cast<FloatAttr>(value).getValueAsDouble())));
-    case DlColumnType::Symbol:
-      return symbol(cast<StringAttr>(value).getValue(), 0);
-    case DlColumnType::Any:
-      if (auto boolean = dyn_cast<BoolAttr>(value))
-        return word(datalog::encodeAnyBool(boolean.getValue()));
-      if (auto text = dyn_cast<StringAttr>(value))
-        return symbol(text.getValue(), kAnySymbolTag);
-      return word(datalog::encodeAnyInteger(
-          cast<IntegerAttr>(value).getValue().getSExtValue()));
     }
-    return constant.emitOpError("has an unknown column type");
+    // Strings are interned when the module loads: read the word from the
+    // frame's table, tagged for an `any` column.
+    auto found = stringIndices.find(encoded->symbol);
+    if (found == stringIndices.end())
+      return constant.emitOpError("string is missing from the bytecode");
+    Value at = builder.create<LLVM::GEPOp>(
+        loc, ptrType, i64Type, symbolWords,
+        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(found->second)});
+    Value id = builder.create<LLVM::LoadOp>(loc, i64Type, at, 8);
+    values[constant.getResult()] =
+        encoded->anySymbol
+            ? builder
+                  .create<LLVM::OrOp>(loc, id,
+                                      constI64(loc, int64_t(kAnySymbolTag)))
+                  .getResult()
+            : id;
+    return success();
   }
 
   /// The binary32 float a `float` word holds.

@@ -141,9 +141,11 @@ ExprPtr ASTBuilder::buildNot(P::NotExprContext *ctx) {
   return buildComparison(child<P::ComparisonContext>(ctx, 0));
 }
 
-static CompareOp compareOpOf(size_t type) {
+std::optional<CompareOp> rune::ipe::detail::compareOpOfToken(size_t type) {
   using P = grammar::IpeParser;
   switch (type) {
+  case P::EQ:
+    return CompareOp::Eq;
   case P::NE:
     return CompareOp::Ne;
   case P::LT:
@@ -155,7 +157,7 @@ static CompareOp compareOpOf(size_t type) {
   case P::GE:
     return CompareOp::Ge;
   default:
-    return CompareOp::Eq;
+    return std::nullopt;
   }
 }
 
@@ -176,7 +178,8 @@ ExprPtr ASTBuilder::buildComparison(P::ComparisonContext *ctx) {
   }
   ExprPtr rhs = buildIn(child<P::InExprContext>(ctx, 2));
   ExprPtr expr = binary(Expr::Kind::Compare, std::move(lhs), std::move(rhs));
-  expr->op = compareOpOf(op->getType());
+  // The grammar only lets comparison tokens here.
+  expr->op = compareOpOfToken(op->getType()).value_or(CompareOp::Eq);
   expr->opRange = locator.rangeOf(op);
   return expr;
 }

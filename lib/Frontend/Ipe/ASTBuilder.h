@@ -48,6 +48,10 @@ private:
   DiagnosticEngine &diags;
 };
 
+/// The comparison a token of the grammar's `comparison` rule names (EQ, NE,
+/// LT, LE, GT, GE); none for any other token. Shared by both parsers.
+std::optional<CompareOp> compareOpOfToken(size_t type);
+
 } // namespace rune::ipe::detail
 
 #endif // RUNE_LIB_FRONTEND_IPE_ASTBUILDER_H

@@ -13,6 +13,7 @@
 
 #include "RecursiveDescent.h"
 
+#include "ASTBuilder.h"
 #include "Lexer.h"
 
 #include "IpeParser.h"
@@ -271,36 +272,17 @@ private:
     return expr;
   }
 
-  static std::optional<CompareOp> compareOpOf(size_t type) {
-    switch (type) {
-    case P::EQ:
-      return CompareOp::Eq;
-    case P::NE:
-      return CompareOp::Ne;
-    case P::LT:
-      return CompareOp::Lt;
-    case P::LE:
-      return CompareOp::Le;
-    case P::GT:
-      return CompareOp::Gt;
-    case P::GE:
-      return CompareOp::Ge;
-    default:
-      return std::nullopt;
-    }
-  }
-
   ExprPtr comparison() {
     // inExpr ((EQ | NE | LT | LE | GT | GE) inExpr)*, one operator at most
     // (the ASTBuilder reports a chain).
     ExprPtr lhs = inExpr();
     std::optional<CompareOp> op;
-    if (failed || !(op = compareOpOf(token.type)))
+    if (failed || !(op = compareOpOfToken(token.type)))
       return lhs;
     Token opToken = token;
     advance();
     ExprPtr rhs = inExpr();
-    if (failed || compareOpOf(token.type)) {
+    if (failed || compareOpOfToken(token.type)) {
       failed = true;
       return lhs;
     }

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rune/Target/Bytecode/RelationalEmitter.h"
+#include "rune/Dialect/Rune/DatalogConstantWord.h"
 #include "rune/Dialect/Rune/RuneOps.h"
 #include "rune/Runtime/BytecodeWriter.h"
 #include "rune/Runtime/Datalog/Word.h"
@@ -394,45 +395,18 @@ private:
     if (failed(define(constant.getResult(), constant)))
       return failure();
     uint16_t dst = reg(constant.getResult());
-    Attribute value = constant.getValue();
-    auto word = [&](uint64_t w) {
+    FailureOr<DlConstantWord> encoded = encodeDlConstant(constant);
+    if (failed(encoded))
+      return failure();
+    if (encoded->word) {
       op(DatalogOpcode::ConstWord);
       u16(dst);
-      put64(bytes, w);
-      return success();
-    };
-    auto symbol = [&](DatalogOpcode opcode, StringRef text) {
-      op(opcode);
+      put64(bytes, *encoded->word);
+    } else {
+      op(encoded->anySymbol ? DatalogOpcode::ConstAnySymbol
+                            : DatalogOpcode::ConstSymbol);
       u16(dst);
-      u32(writer.internString(text));
-      return success();
-    };
-    switch (constant.getType()) {
-    case DlColumnType::Number:
-      return word(datalog::encodeNumber(
-          int32_t(cast<IntegerAttr>(value).getValue().getSExtValue())));
-    case DlColumnType::Unsigned:
-      return word(datalog::encodeUnsigned(
-          uint32_t(cast<IntegerAttr>(value).getValue().getZExtValue())));
-    case DlColumnType::Float:
-      return word(datalog::encodeFloat(
-          float(cast<FloatAttr>(value).getValueAsDouble())));
-    case DlColumnType::Symbol:
-      return symbol(DatalogOpcode::ConstSymbol,
-                    cast<StringAttr>(value).getValue());
-    case DlColumnType::Any:
-      if (auto boolean = dyn_cast<BoolAttr>(value))
-        return word(datalog::encodeAnyBool(boolean.getValue()));
-      if (auto text = dyn_cast<StringAttr>(value))
-        return symbol(DatalogOpcode::ConstAnySymbol, text.getValue());
-      {
-        int64_t integer = cast<IntegerAttr>(value).getValue().getSExtValue();
-        if (integer < datalog::kAnyIntegerMin ||
-            integer > datalog::kAnyIntegerMax)
-          return constant.emitOpError("integer ")
-                 << integer << " does not fit the 62 bits of an any word";
-        return word(datalog::encodeAnyInteger(integer));
-      }
+      u32(writer.internString(encoded->symbol));
     }
     return success();
   }
