@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ASTBuilder.h"
+#include "rune/Frontend/Common/StringEscapes.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -314,35 +315,19 @@ std::string ASTBuilder::unquote(antlr4::Token *token) {
       continue;
     }
     char escape = text[++i];
-    switch (escape) {
-    case 'n':
-      out += '\n';
-      break;
-    case 't':
-      out += '\t';
-      break;
-    case 'r':
-      out += '\r';
-      break;
-    case '\\':
-      out += '\\';
-      break;
-    case '"':
-      out += '"';
-      break;
-    default: {
-      // text starts one past the opening quote.
-      size_t offset = 1 + i - 1;
-      llvm::SMLoc loc = llvm::SMLoc::getFromPointer(base + offset);
-      llvm::SMLoc end = llvm::SMLoc::getFromPointer(base + offset + 2);
-      diags.error(loc,
-                  llvm::Twine("unknown escape sequence '\\") +
-                      text.substr(i, 1) +
-                      "'; strings accept \\n, \\t, \\r, \\\\ and \\\"",
-                  {llvm::SMRange(loc, end)});
-      out += escape;
+    if (std::optional<char> decoded = frontend::simpleEscape(escape)) {
+      out += *decoded;
+      continue;
     }
-    }
+    // text starts one past the opening quote.
+    size_t offset = 1 + i - 1;
+    llvm::SMLoc loc = llvm::SMLoc::getFromPointer(base + offset);
+    llvm::SMLoc end = llvm::SMLoc::getFromPointer(base + offset + 2);
+    diags.error(loc,
+                llvm::Twine("unknown escape sequence '\\") + text.substr(i, 1) +
+                    "'; strings accept \\n, \\t, \\r, \\\\ and \\\"",
+                {llvm::SMRange(loc, end)});
+    out += escape;
   }
   return out;
 }

@@ -15,6 +15,7 @@
 
 #include "ASTBuilder.h"
 #include "Lexer.h"
+#include "rune/Frontend/Common/StringEscapes.h"
 
 #include "IpeParser.h"
 
@@ -467,26 +468,12 @@ private:
       if (escape == llvm::StringRef::npos)
         break;
       i = escape;
-      switch (body[++i]) {
-      case 'n':
-        out += '\n';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case '\\':
-        out += '\\';
-        break;
-      case '"':
-        out += '"';
-        break;
-      default:
-        failed = true;
+      std::optional<char> decoded = frontend::simpleEscape(body[++i]);
+      if (!decoded) {
+        failed = true; // the ANTLR road words the error
         return false;
       }
+      out += *decoded;
     }
     return true;
   }

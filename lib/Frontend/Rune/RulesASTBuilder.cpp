@@ -6,6 +6,8 @@
 
 #include "RulesASTBuilder.h"
 
+#include "rune/Frontend/Common/StringEscapes.h"
+
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/Twine.h"
 
@@ -21,31 +23,7 @@ namespace {
 
 /// The contents of a string literal token, escapes decoded.
 std::string unquote(llvm::StringRef literal) {
-  literal = literal.drop_front().drop_back();
-  std::string out;
-  for (size_t i = 0; i < literal.size(); ++i) {
-    char c = literal[i];
-    if (c != '\\' || i + 1 == literal.size()) {
-      out += c;
-      continue;
-    }
-    char next = literal[++i];
-    switch (next) {
-    case 'n':
-      out += '\n';
-      break;
-    case 't':
-      out += '\t';
-      break;
-    case 'r':
-      out += '\r';
-      break;
-    default:
-      out += next;
-      break;
-    }
-  }
-  return out;
+  return frontend::unquoteDatalogString(literal);
 }
 
 std::optional<AggregateOp> aggregateOpNamed(llvm::StringRef name) {

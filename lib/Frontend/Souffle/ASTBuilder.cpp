@@ -6,30 +6,15 @@
 
 #include "ASTBuilder.h"
 
+#include "rune/Frontend/Common/StringEscapes.h"
+
 using namespace rune;
 using namespace rune::souffle;
 using namespace rune::souffle::detail;
 using grammar::SouffleParser;
 
 std::string rune::souffle::detail::unquote(llvm::StringRef literal) {
-  if (literal.size() >= 2)
-    literal = literal.drop_front().drop_back();
-  std::string out;
-  for (size_t i = 0; i < literal.size(); ++i) {
-    char c = literal[i];
-    if (c != '\\' || i + 1 == literal.size()) {
-      out += c;
-      continue;
-    }
-    char next = literal[++i];
-    switch (next) {
-    case 'n': out += '\n'; break;
-    case 't': out += '\t'; break;
-    case 'r': out += '\r'; break;
-    default: out += next; break;
-    }
-  }
-  return out;
+  return frontend::unquoteDatalogString(literal);
 }
 
 Program ASTBuilder::build(SouffleParser::ProgramContext *tree) {
@@ -231,7 +216,8 @@ Term ASTBuilder::buildTerm(SouffleParser::TermContext *ctx) {
     term.text = minMax->KW_MIN() ? "min" : "max";
     term.operands.push_back(buildTerm(minMax->term(0)));
     term.operands.push_back(buildTerm(minMax->term(1)));
-  } else if (auto *fn = dynamic_cast<SouffleParser::FunctorTermContext *>(ctx)) {
+  } else if (auto *fn =
+                 dynamic_cast<SouffleParser::FunctorTermContext *>(ctx)) {
     term.kind = Term::Kind::Functor;
     term.text = locator.textOf(fn->IDENT()).str();
     for (auto *arg : fn->term())
@@ -243,7 +229,8 @@ Term ASTBuilder::buildTerm(SouffleParser::TermContext *ctx) {
   } else if (dynamic_cast<SouffleParser::WildcardTermContext *>(ctx)) {
     term.kind = Term::Kind::Wildcard;
     term.text = "_";
-  } else if (auto *num = dynamic_cast<SouffleParser::NumberTermContext *>(ctx)) {
+  } else if (auto *num =
+                 dynamic_cast<SouffleParser::NumberTermContext *>(ctx)) {
     term.kind = Term::Kind::Number;
     term.text = locator.textOf(num->NUMBER()).str();
   } else {
