@@ -54,10 +54,7 @@ void SchemaSyntaxErrorStrategy::error(llvm::SMLoc loc,
   // worth reading.
   if (numErrors++ != 0)
     return;
-  if (range.isValid() && range.Start != range.End)
-    diags.error(loc, message, {range});
-  else
-    diags.error(loc, message);
+  emit(diags, loc, message, range);
 }
 
 const char *SchemaSyntaxErrorStrategy::missingTerminator(

@@ -127,3 +127,20 @@ void rune::frontend::SyntaxErrorStrategy::reportMismatch(
     message += "; " + wanted;
   error(locator.startOf(offending), message, locator.rangeOf(offending));
 }
+
+void SyntaxErrorStrategy::reportUnknownToken(antlr4::Token *offending) {
+  llvm::SMLoc loc = locator.startOf(offending);
+  if (locator.textOf(offending) == "\"")
+    return error(loc, "unterminated string literal");
+  error(loc, "invalid character " + describeToken(offending),
+        locator.rangeOf(offending));
+}
+
+void SyntaxErrorStrategy::emit(DiagnosticEngine &diags, llvm::SMLoc loc,
+                               const std::string &message,
+                               llvm::SMRange range) {
+  if (range.isValid() && range.Start != range.End)
+    diags.error(loc, message, {range});
+  else
+    diags.error(loc, message);
+}

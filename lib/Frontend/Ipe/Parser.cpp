@@ -98,10 +98,7 @@ protected:
 
   void error(llvm::SMLoc loc, const std::string &message,
              llvm::SMRange range = {}) override {
-    if (range.isValid() && range.Start != range.End)
-      diags.error(loc, message, {range});
-    else
-      diags.error(loc, message);
+    emit(diags, loc, message, range);
   }
 
   const char *

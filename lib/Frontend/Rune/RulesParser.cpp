@@ -37,22 +37,14 @@ public:
 protected:
   void reportUnexpected(antlr4::Parser *recognizer, antlr4::Token *offending,
                         const antlr4::misc::IntervalSet &expected) override {
-    llvm::SMLoc loc = locator.startOf(offending);
-    if (offending->getType() == RuneRulesParser::UNKNOWN) {
-      if (locator.textOf(offending) == "\"")
-        return error(loc, "unterminated string literal");
-      return error(loc, "invalid character " + describeToken(offending),
-                   locator.rangeOf(offending));
-    }
+    if (offending->getType() == RuneRulesParser::UNKNOWN)
+      return reportUnknownToken(offending);
     reportMismatch(recognizer, offending, expected);
   }
 
   void error(llvm::SMLoc loc, const std::string &message,
              llvm::SMRange range = {}) override {
-    if (range.isValid() && range.Start != range.End)
-      diags.error(loc, message, {range});
-    else
-      diags.error(loc, message);
+    emit(diags, loc, message, range);
   }
 
   const char *

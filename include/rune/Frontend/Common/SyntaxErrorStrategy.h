@@ -22,6 +22,7 @@
 #define RUNE_FRONTEND_COMMON_SYNTAXERRORSTRATEGY_H
 
 #include "rune/Frontend/Common/SourceLocator.h"
+#include "rune/Support/Diagnostics.h"
 
 #include "antlr4-runtime.h"
 
@@ -98,6 +99,15 @@ protected:
   std::string describeToken(const antlr4::Token *token) const;
   /// "unexpected end of input" or "unexpected token 'foo'".
   std::string unexpectedToken(const antlr4::Token *token) const;
+  /// The report for a token of the lexer's catch-all rule (a character no
+  /// other rule matches): "unterminated string literal" for a lone '"',
+  /// else "invalid character 'c'".
+  void reportUnknownToken(antlr4::Token *offending);
+
+  /// Emits one syntax error to `diags`, underlining `range` when it covers
+  /// more than the caret: what most languages' error() does.
+  static void emit(DiagnosticEngine &diags, llvm::SMLoc loc,
+                   const std::string &message, llvm::SMRange range);
 
   const SourceLocator &locator;
 };
