@@ -35,6 +35,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "DatalogToLLVM.h"
+#include "RuntimeDeclarations.h"
 
 #include "rune/Dialect/Rune/DatalogConstantWord.h"
 #include "rune/Dialect/Rune/RuneOps.h"
@@ -149,13 +150,7 @@ private:
 
   /// The declaration of runtime helper `name`.
   LLVM::LLVMFuncOp helper(StringRef name, Type result, TypeRange args) {
-    if (auto existing = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
-      return existing;
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToStart(module.getBody());
-    return builder.create<LLVM::LLVMFuncOp>(
-        module.getLoc(), name,
-        LLVM::LLVMFunctionType::get(result, SmallVector<Type>(args)));
+    return declarations.get(builder, name, result, args);
   }
 
   /// Calls `rune_dl_rt_<name>(args...)`; returns its result (null for
@@ -602,6 +597,7 @@ private:
   }
 
   ModuleOp module;
+  RuntimeDeclarations declarations{module};
   MLIRContext *context;
   OpBuilder builder;
   Type ptrType, i64Type, i32Type, f32Type, voidType;

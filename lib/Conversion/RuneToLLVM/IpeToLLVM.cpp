@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "IpeToLLVM.h"
+#include "RuntimeDeclarations.h"
 
 #include "rune/Dialect/Rune/RuneIntentOps.h"
 #include "rune/Runtime/BytecodeReader.h"
@@ -155,17 +156,7 @@ private:
   }
 
   LLVM::LLVMFuncOp helper(StringRef name, ArrayRef<Type> argTypes) {
-    // A map, not module.lookupSymbol: that scans the module, and a module
-    // of 10,000 policies has 10,000 functions.
-    LLVM::LLVMFuncOp &function = helpers[name];
-    if (function)
-      return function;
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToStart(module.getBody());
-    function = builder.create<LLVM::LLVMFuncOp>(
-        module.getLoc(), name,
-        LLVM::LLVMFunctionType::get(i32Type, SmallVector<Type>(argTypes)));
-    return function;
+    return declarations.get(builder, name, i32Type, argTypes);
   }
 
   /// Calls rune_ipe_rt_<name>(frame, args...) and leaves through the error
@@ -440,6 +431,7 @@ private:
   }
 
   ModuleOp module;
+  RuntimeDeclarations declarations{module};
   const IpeBytecodeLayout &layout;
   const bc::Module &image;
   MLIRContext *context;
@@ -450,7 +442,6 @@ private:
   Value frame, slots, literals, one;
   /// !rune.value -> pointer to its rune_ipe_value; i1 -> the i1.
   llvm::DenseMap<Value, Value> values, conditions;
-  llvm::StringMap<LLVM::LLVMFuncOp> helpers;
 };
 
 } // namespace

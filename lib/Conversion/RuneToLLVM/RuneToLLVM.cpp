@@ -25,14 +25,16 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "RuntimeDeclarations.h"
 #include "rune/Conversion/Passes.h"
 
 #include "DatalogToLLVM.h"
 #include "IpeToLLVM.h"
-#include "rune/Target/Bytecode/IpeBytecodeEmitter.h"
+#include "RuntimeDeclarations.h"
 #include "rune/Dialect/Rune/RuneOps.h"
 #include "rune/Runtime/BytecodeFormat.h"
 #include "rune/Target/Bytecode/BytecodeEmitter.h"
+#include "rune/Target/Bytecode/IpeBytecodeEmitter.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -74,8 +76,7 @@ public:
   LogicalResult lower(PolicyOp policy, StringRef name) {
     Location loc = policy.getLoc();
     builder.setInsertionPoint(policy);
-    auto fnType =
-        LLVM::LLVMFunctionType::get(i32Type, {ptrType, ptrType});
+    auto fnType = LLVM::LLVMFunctionType::get(i32Type, {ptrType, ptrType});
     function = builder.create<LLVM::LLVMFuncOp>(loc, name, fnType,
                                                 LLVM::Linkage::Internal);
     entry = function.addEntryBlock(builder);
@@ -136,13 +137,7 @@ private:
   Value slot(Value value) { return slots.lookup(value); }
 
   LLVM::LLVMFuncOp runtimeFunction(StringRef name, TypeRange argTypes) {
-    if (auto existing = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
-      return existing;
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToStart(module.getBody());
-    return builder.create<LLVM::LLVMFuncOp>(
-        module.getLoc(), name,
-        LLVM::LLVMFunctionType::get(i32Type, SmallVector<Type>(argTypes)));
+    return declarations.get(builder, name, i32Type, argTypes);
   }
 
   /// Calls `rune_rt_<name>(state, args...)`; continues in a new block when
@@ -155,7 +150,8 @@ private:
       types.push_back(operand.getType());
     LLVM::LLVMFuncOp callee =
         runtimeFunction((Twine("rune_rt_") + name).str(), types);
-    Value status = builder.create<LLVM::CallOp>(loc, callee, operands).getResult();
+    Value status =
+        builder.create<LLVM::CallOp>(loc, callee, operands).getResult();
     Value ok = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
                                             status, constI32(loc, 0));
     Block *next = function.addBlock();
@@ -210,12 +206,11 @@ private:
         loc, isKind(loc, loadKind(loc, valueSlot), kKindBool), fast, slow);
 
     builder.setInsertionPointToStart(fast);
-    Value bit = builder.create<LLVM::ICmpOp>(
-        loc, LLVM::ICmpPredicate::ne, loadPayload(loc, valueSlot),
-        constI64(loc, 0));
+    Value bit = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne,
+                                             loadPayload(loc, valueSlot),
+                                             constI64(loc, 0));
     builder.create<LLVM::BrOp>(
-        loc, ValueRange{builder.create<LLVM::ZExtOp>(loc, i32Type, bit)},
-        join);
+        loc, ValueRange{builder.create<LLVM::ZExtOp>(loc, i32Type, bit)}, join);
 
     builder.setInsertionPointToStart(slow);
     callRuntime(loc, "to_bool", {valueSlot, boolSlot});
@@ -260,8 +255,8 @@ private:
         builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, ka, kb);
     Value samePayload =
         builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, pa, pb);
-    Value trueBit = builder.create<LLVM::ConstantOp>(
-        loc, i1Type, builder.getBoolAttr(true));
+    Value trueBit = builder.create<LLVM::ConstantOp>(loc, i1Type,
+                                                     builder.getBoolAttr(true));
     // Bool (1) or Long (2): kind - 1 < 2, unsigned.
     Value scalar = builder.create<LLVM::ICmpOp>(
         loc, LLVM::ICmpPredicate::ult,
@@ -271,7 +266,8 @@ private:
         loc, isKind(loc, ka, kKindEntity), samePayload);
     Value differentKinds = builder.create<LLVM::XOrOp>(loc, sameKind, trueBit);
     Value decided = builder.create<LLVM::OrOp>(
-        loc, differentKinds, builder.create<LLVM::OrOp>(loc, scalar, sameEntity));
+        loc, differentKinds,
+        builder.create<LLVM::OrOp>(loc, scalar, sameEntity));
 
     // Two entities at different addresses: compare their uid hashes (the
     // first word the entity payload points to, rune_native.h).
@@ -328,15 +324,14 @@ private:
     Location loc = op.getLoc();
     Value a = slot(op.getOperand(0)), b = slot(op.getOperand(1));
     Value dst = define(op.getResult(0));
-    fastOrHelper(
-        loc, bothLongs(loc, a, b),
-        [&](Block *) {
-          storeBool(loc, dst,
-                    builder.create<LLVM::ICmpOp>(loc, predicate,
-                                                 loadPayload(loc, a),
-                                                 loadPayload(loc, b)));
-        },
-        helper, {dst, a, b});
+    fastOrHelper(loc, bothLongs(loc, a, b),
+                 [&](Block *) {
+                   storeBool(loc, dst,
+                             builder.create<LLVM::ICmpOp>(loc, predicate,
+                                                          loadPayload(loc, a),
+                                                          loadPayload(loc, b)));
+                 },
+                 helper, {dst, a, b});
   }
 
   /// add/sub/mul on two longs that do not overflow; overflow and type
@@ -346,23 +341,22 @@ private:
     Location loc = op.getLoc();
     Value a = slot(op.getOperand(0)), b = slot(op.getOperand(1));
     Value dst = define(op.getResult(0));
-    fastOrHelper(
-        loc, bothLongs(loc, a, b),
-        [&](Block *slow) {
-          Type pairType = LLVM::LLVMStructType::getLiteral(
-              context, {i64Type, i1Type});
-          Value pair = builder.create<IntrinsicOp>(
-              loc, pairType, loadPayload(loc, a), loadPayload(loc, b));
-          Value sum = builder.create<LLVM::ExtractValueOp>(
-              loc, pair, ArrayRef<int64_t>{0});
-          Value overflow = builder.create<LLVM::ExtractValueOp>(
-              loc, pair, ArrayRef<int64_t>{1});
-          Block *store = function.addBlock();
-          builder.create<LLVM::CondBrOp>(loc, overflow, slow, store);
-          builder.setInsertionPointToStart(store);
-          storeScalar(loc, dst, kKindLong, sum);
-        },
-        helper, {dst, a, b});
+    fastOrHelper(loc, bothLongs(loc, a, b),
+                 [&](Block *slow) {
+                   Type pairType = LLVM::LLVMStructType::getLiteral(
+                       context, {i64Type, i1Type});
+                   Value pair = builder.create<IntrinsicOp>(
+                       loc, pairType, loadPayload(loc, a), loadPayload(loc, b));
+                   Value sum = builder.create<LLVM::ExtractValueOp>(
+                       loc, pair, ArrayRef<int64_t>{0});
+                   Value overflow = builder.create<LLVM::ExtractValueOp>(
+                       loc, pair, ArrayRef<int64_t>{1});
+                   Block *store = function.addBlock();
+                   builder.create<LLVM::CondBrOp>(loc, overflow, slow, store);
+                   builder.setInsertionPointToStart(store);
+                   storeScalar(loc, dst, kKindLong, sum);
+                 },
+                 helper, {dst, a, b});
   }
 
   /// not on a bool; type errors go to the helper.
@@ -370,15 +364,14 @@ private:
     Location loc = op.getLoc();
     Value a = slot(op.getOperand(0));
     Value dst = define(op.getResult(0));
-    fastOrHelper(
-        loc, isKind(loc, loadKind(loc, a), kKindBool),
-        [&](Block *) {
-          storeBool(loc, dst,
-                    builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
-                                                 loadPayload(loc, a),
-                                                 constI64(loc, 0)));
-        },
-        "not", {dst, a});
+    fastOrHelper(loc, isKind(loc, loadKind(loc, a), kKindBool),
+                 [&](Block *) {
+                   storeBool(loc, dst,
+                             builder.create<LLVM::ICmpOp>(
+                                 loc, LLVM::ICmpPredicate::eq,
+                                 loadPayload(loc, a), constI64(loc, 0)));
+                 },
+                 "not", {dst, a});
   }
 
   void copyValue(Location loc, Value from, Value to) {
@@ -421,8 +414,7 @@ private:
     Location loc = op.getLoc();
     Value result = define(op.getResult(0));
     Value lhsTrue = builder.create<LLVM::ICmpOp>(
-        loc, LLVM::ICmpPredicate::ne, toBool(loc, slot(lhs)),
-        constI32(loc, 0));
+        loc, LLVM::ICmpPredicate::ne, toBool(loc, slot(lhs)), constI32(loc, 0));
     Block *evaluateRhs = function.addBlock();
     Block *shortCircuit = function.addBlock();
     Block *end = function.addBlock();
@@ -456,9 +448,8 @@ private:
     Block *elseBlock = function.addBlock();
     Block *end = function.addBlock();
     builder.create<LLVM::CondBrOp>(loc, condition, thenBlock, elseBlock);
-    for (auto [block, region] :
-         {std::pair{thenBlock, &op.getThenRegion()},
-          std::pair{elseBlock, &op.getElseRegion()}}) {
+    for (auto [block, region] : {std::pair{thenBlock, &op.getThenRegion()},
+                                 std::pair{elseBlock, &op.getElseRegion()}}) {
       builder.setInsertionPointToStart(block);
       FailureOr<Value> value = lowerRegion(*region);
       if (failed(value))
@@ -488,8 +479,8 @@ private:
             // The module's own value: read in place, never written.
             slots[constant] = builder.create<LLVM::GEPOp>(
                 loc, ptrType, valueType, constants,
-                ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(
-                    layout.constantIndex.lookup(&op))});
+                ArrayRef<LLVM::GEPArg>{
+                    static_cast<int32_t>(layout.constantIndex.lookup(&op))});
           }
           return success();
         })
@@ -565,8 +556,7 @@ private:
           Value first = gather(loc, set.getElements());
           Value dst = define(set);
           callRuntime(loc, "make_set",
-                      {dst, first,
-                       constI32(loc, set.getElements().size())});
+                      {dst, first, constI32(loc, set.getElements().size())});
           return success();
         })
         .Case([&](RecordOp record) {
@@ -610,6 +600,7 @@ private:
   }
 
   ModuleOp module;
+  RuntimeDeclarations declarations{module};
   const BytecodeLayout &layout;
   MLIRContext *context;
   OpBuilder builder;
@@ -647,8 +638,8 @@ void emitDescriptor(ModuleOp module, StringRef symbol,
       /*alignment=*/8);
 
   std::string functionsName = (symbol + "_policy_fns").str();
-  auto functionsType =
-      LLVM::LLVMArrayType::get(ptrType, std::max<size_t>(functionNames.size(), 1));
+  auto functionsType = LLVM::LLVMArrayType::get(
+      ptrType, std::max<size_t>(functionNames.size(), 1));
   auto functions = builder.create<LLVM::GlobalOp>(
       loc, functionsType, /*isConstant=*/true, LLVM::Linkage::Internal,
       functionsName, Attribute(), /*alignment=*/8);
@@ -659,8 +650,8 @@ void emitDescriptor(ModuleOp module, StringRef symbol,
     Value table = builder.create<LLVM::UndefOp>(loc, functionsType);
     for (auto [i, name] : llvm::enumerate(functionNames)) {
       Value address = builder.create<LLVM::AddressOfOp>(loc, ptrType, name);
-      table = builder.create<LLVM::InsertValueOp>(loc, table, address,
-                                                  ArrayRef<int64_t>{int64_t(i)});
+      table = builder.create<LLVM::InsertValueOp>(
+          loc, table, address, ArrayRef<int64_t>{int64_t(i)});
     }
     if (functionNames.empty())
       table = builder.create<LLVM::InsertValueOp>(
@@ -689,8 +680,8 @@ void emitDescriptor(ModuleOp module, StringRef symbol,
   auto descriptorType = LLVM::LLVMStructType::getLiteral(
       context, {i32Type, i32Type, ptrType, i64Type, ptrType, i32Type, ptrType});
   auto descriptor = builder.create<LLVM::GlobalOp>(
-      loc, descriptorType, /*isConstant=*/true, LLVM::Linkage::External,
-      symbol, Attribute(), /*alignment=*/8);
+      loc, descriptorType, /*isConstant=*/true, LLVM::Linkage::External, symbol,
+      Attribute(), /*alignment=*/8);
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToStart(
       &descriptor.getInitializerRegion().emplaceBlock());
@@ -705,7 +696,8 @@ void emitDescriptor(ModuleOp module, StringRef symbol,
           : builder.create<LLVM::AddressOfOp>(loc, ptrType, stratumsName)
                 .getResult();
   SmallVector<Value> fields = {
-      i32(kNativeAbiVersion), i32(functionNames.size()),
+      i32(kNativeAbiVersion),
+      i32(functionNames.size()),
       builder.create<LLVM::AddressOfOp>(loc, ptrType, bytecodeName),
       builder.create<LLVM::ConstantOp>(loc, i64Type,
                                        builder.getI64IntegerAttr(bytes.size())),
@@ -748,7 +740,8 @@ struct ConvertRuneToLLVMPass
     if (failed(lowerDatalogProgram(module, symbolName, bytecode, stratumNames)))
       return signalPassFailure();
     // The schema travels in the embedded bytecode.
-    for (SchemaOp schema : llvm::make_early_inc_range(module.getOps<SchemaOp>()))
+    for (SchemaOp schema :
+         llvm::make_early_inc_range(module.getOps<SchemaOp>()))
       schema->erase();
     emitDescriptor(module, symbolName, bytecode, functionNames, stratumNames);
   }
