@@ -15,7 +15,7 @@
 #include "RulesASTBuilder.h"
 
 #include "rune/Frontend/Common/AntlrParseDriver.h"
-#include "rune/Frontend/Common/SyntaxErrorStrategy.h"
+#include "rune/Frontend/Common/ClauseSyntaxErrorStrategy.h"
 
 #include "RuneRulesLexer.h"
 #include "RuneRulesParser.h"
@@ -28,36 +28,12 @@ using rune::runefile::grammar::RuneRulesParser;
 
 namespace {
 
-class RulesSyntaxErrorStrategy : public frontend::SyntaxErrorStrategy {
+class RulesSyntaxErrorStrategy
+    : public frontend::ClauseSyntaxErrorStrategy<RuneRulesParser> {
 public:
-  RulesSyntaxErrorStrategy(const frontend::SourceLocator &locator,
-                           DiagnosticEngine &diags)
-      : SyntaxErrorStrategy(locator), diags(diags) {}
+  using ClauseSyntaxErrorStrategy::ClauseSyntaxErrorStrategy;
 
 protected:
-  void reportUnexpected(antlr4::Parser *recognizer, antlr4::Token *offending,
-                        const antlr4::misc::IntervalSet &expected) override {
-    if (offending->getType() == RuneRulesParser::UNKNOWN)
-      return reportUnknownToken(offending);
-    reportMismatch(recognizer, offending, expected);
-  }
-
-  void error(llvm::SMLoc loc, const std::string &message,
-             llvm::SMRange range = {}) override {
-    emit(diags, loc, message, range);
-  }
-
-  const char *
-  missingTerminator(antlr4::Parser *recognizer,
-                    const antlr4::misc::IntervalSet &expected) const override {
-    size_t rule = recognizer->getContext()->getRuleIndex();
-    if ((rule == RuneRulesParser::RuleClause ||
-         rule == RuneRulesParser::RuleBody) &&
-        expected.contains(size_t(RuneRulesParser::DOT)))
-      return "expected '.' after clause";
-    return nullptr;
-  }
-
   void leadingExpected(const antlr4::misc::IntervalSet &expected,
                        std::vector<std::string> &names) const override {
     if (startsTerm(expected))
@@ -105,8 +81,6 @@ private:
     return expected.contains(size_t(RuneRulesParser::INTEGER)) &&
            expected.contains(size_t(RuneRulesParser::STRING));
   }
-
-  DiagnosticEngine &diags;
 };
 
 } // namespace

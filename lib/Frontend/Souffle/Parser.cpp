@@ -14,7 +14,7 @@
 #include "ASTBuilder.h"
 
 #include "rune/Frontend/Common/AntlrParseDriver.h"
-#include "rune/Frontend/Common/SyntaxErrorStrategy.h"
+#include "rune/Frontend/Common/ClauseSyntaxErrorStrategy.h"
 
 #include "SouffleLexer.h"
 #include "SouffleParser.h"
@@ -28,36 +28,12 @@ using grammar::SouffleParser;
 
 namespace {
 
-class SouffleSyntaxErrorStrategy : public frontend::SyntaxErrorStrategy {
+class SouffleSyntaxErrorStrategy
+    : public frontend::ClauseSyntaxErrorStrategy<SouffleParser> {
 public:
-  SouffleSyntaxErrorStrategy(const frontend::SourceLocator &locator,
-                             DiagnosticEngine &diags)
-      : SyntaxErrorStrategy(locator), diags(diags) {}
+  using ClauseSyntaxErrorStrategy::ClauseSyntaxErrorStrategy;
 
 protected:
-  void reportUnexpected(antlr4::Parser *recognizer, antlr4::Token *offending,
-                        const antlr4::misc::IntervalSet &expected) override {
-    if (offending->getType() == SouffleParser::UNKNOWN)
-      return reportUnknownToken(offending);
-    reportMismatch(recognizer, offending, expected);
-  }
-
-  void error(llvm::SMLoc loc, const std::string &message,
-             llvm::SMRange range = {}) override {
-    emit(diags, loc, message, range);
-  }
-
-  const char *
-  missingTerminator(antlr4::Parser *recognizer,
-                    const antlr4::misc::IntervalSet &expected) const override {
-    size_t rule = recognizer->getContext()->getRuleIndex();
-    if ((rule == SouffleParser::RuleClause ||
-         rule == SouffleParser::RuleBody) &&
-        expected.contains(size_t(SouffleParser::DOT)))
-      return "expected '.' after clause";
-    return nullptr;
-  }
-
   void leadingExpected(const antlr4::misc::IntervalSet &expected,
                        std::vector<std::string> &names) const override {
     if (expected.contains(size_t(SouffleParser::NUMBER)) &&
@@ -102,9 +78,6 @@ protected:
       return nullptr;
     }
   }
-
-private:
-  DiagnosticEngine &diags;
 };
 
 } // namespace
