@@ -37,7 +37,7 @@
 #include "DatalogToLLVM.h"
 #include "RuntimeDeclarations.h"
 
-#include "rune/Dialect/Rune/DatalogConstantWord.h"
+#include "rune/Dialect/Rune/DatalogEncoding.h"
 #include "rune/Dialect/Rune/RuneOps.h"
 #include "rune/Runtime/BytecodeFormat.h"
 #include "rune/Runtime/BytecodeReader.h"
@@ -46,7 +46,6 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 using namespace rune;
@@ -370,12 +369,7 @@ private:
       return success();
     }
     if (auto test = dyn_cast<DlTestOp>(op)) {
-      bc::DatalogTest kind =
-          llvm::StringSwitch<bc::DatalogTest>(test.getName())
-              .Case("contains", bc::DatalogTest::Contains)
-              .Case("match", bc::DatalogTest::Match)
-              .Case("starts_with", bc::DatalogTest::StartsWith)
-              .Default(bc::DatalogTest::EndsWith);
+      bc::DatalogTest kind = datalogTestKind(test);
       Value result = call(loc, "test", i32Type,
                           {frame, constI32(loc, int64_t(kind)),
                            constI32(loc, int64_t(test.getType())),
@@ -384,13 +378,7 @@ private:
       return success();
     }
     if (auto functor = dyn_cast<DlFunctorOp>(op)) {
-      bc::DatalogFunctor kind =
-          llvm::StringSwitch<bc::DatalogFunctor>(functor.getName())
-              .Case("cat", bc::DatalogFunctor::Cat)
-              .Case("strlen", bc::DatalogFunctor::Strlen)
-              .Case("substr", bc::DatalogFunctor::Substr)
-              .Case("to_number", bc::DatalogFunctor::ToNumber)
-              .Default(bc::DatalogFunctor::ToString);
+      bc::DatalogFunctor kind = datalogFunctorKind(functor);
       Value args = storeWords(loc, functor.getArgs());
       values[functor.getResult()] =
           call(loc, "functor", i64Type,

@@ -12,14 +12,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "rune/Target/Bytecode/RelationalEmitter.h"
-#include "rune/Dialect/Rune/DatalogConstantWord.h"
+#include "rune/Dialect/Rune/DatalogEncoding.h"
 #include "rune/Dialect/Rune/RuneOps.h"
 #include "rune/Runtime/BytecodeWriter.h"
 #include "rune/Runtime/Datalog/Word.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 using namespace rune;
@@ -349,12 +348,7 @@ private:
     if (auto test = dyn_cast<DlTestOp>(operation)) {
       if (failed(define(test.getResult(), test)))
         return failure();
-      bc::DatalogTest kind =
-          llvm::StringSwitch<bc::DatalogTest>(test.getName())
-              .Case("contains", bc::DatalogTest::Contains)
-              .Case("match", bc::DatalogTest::Match)
-              .Case("starts_with", bc::DatalogTest::StartsWith)
-              .Default(bc::DatalogTest::EndsWith);
+      bc::DatalogTest kind = datalogTestKind(test);
       op(DatalogOpcode::Test);
       u8(uint8_t(kind));
       u8(uint8_t(test.getType()));
@@ -370,13 +364,7 @@ private:
         return failure();
       if (functor.getArgs().size() > 255)
         return functor.emitOpError("has more than 255 arguments");
-      bc::DatalogFunctor kind =
-          llvm::StringSwitch<bc::DatalogFunctor>(functor.getName())
-              .Case("cat", bc::DatalogFunctor::Cat)
-              .Case("strlen", bc::DatalogFunctor::Strlen)
-              .Case("substr", bc::DatalogFunctor::Substr)
-              .Case("to_number", bc::DatalogFunctor::ToNumber)
-              .Default(bc::DatalogFunctor::ToString);
+      bc::DatalogFunctor kind = datalogFunctorKind(functor);
       op(DatalogOpcode::Functor);
       u8(uint8_t(kind));
       u8(uint8_t(functor.getType()));

@@ -1,24 +1,31 @@
-//===- DatalogConstantWord.h - dl.const values as runtime words -*- C++ -*-===//
+//===- DatalogEncoding.h - Relational ops in the runtime's terms -*- C++
+//-*-===//
 //
 // Part of the rune project.
 //
 //===----------------------------------------------------------------------===//
 //
-// Both backends turn a `rune.dl.const` into the runtime's word for it
+// What both backends (bytecode, lib/Target/Bytecode/RelationalEmitter.cpp,
+// and native code, lib/Conversion/RuneToLLVM/DatalogToLLVM.cpp) encode the
+// same way. A `rune.dl.const` becomes the runtime's word for it
 // (rune/Runtime/Datalog/Word.h): numbers, unsigned numbers, floats, and the
 // booleans and integers of `any` columns are encoded at compile time;
 // strings are interned by the runtime when the module loads, so a backend
-// only learns which string (and whether it is an `any` symbol). One
-// function, so the two cannot encode a constant differently or accept what
-// the other rejects.
+// only learns which string (and whether it is an `any` symbol). A
+// `rune.dl.functor` and a `rune.dl.test` become the runtime's functor and
+// test kinds. One function each,
+// so the two cannot encode differently or accept what the other rejects.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef RUNE_DIALECT_RUNE_DATALOGCONSTANTWORD_H
-#define RUNE_DIALECT_RUNE_DATALOGCONSTANTWORD_H
+#ifndef RUNE_DIALECT_RUNE_DATALOGENCODING_H
+#define RUNE_DIALECT_RUNE_DATALOGENCODING_H
 
 #include "rune/Dialect/Rune/RuneOps.h"
+#include "rune/Runtime/BytecodeFormat.h"
 #include "rune/Runtime/Datalog/Word.h"
+
+#include "llvm/ADT/StringSwitch.h"
 
 #include <cstdint>
 
@@ -72,6 +79,27 @@ inline mlir::FailureOr<DlConstantWord> encodeDlConstant(DlConstOp constant) {
   return mlir::failure();
 }
 
+/// The runtime functor a `rune.dl.functor` names (its verifier accepts
+/// only these names).
+inline bc::DatalogFunctor datalogFunctorKind(DlFunctorOp functor) {
+  return llvm::StringSwitch<bc::DatalogFunctor>(functor.getName())
+      .Case("cat", bc::DatalogFunctor::Cat)
+      .Case("strlen", bc::DatalogFunctor::Strlen)
+      .Case("substr", bc::DatalogFunctor::Substr)
+      .Case("to_number", bc::DatalogFunctor::ToNumber)
+      .Default(bc::DatalogFunctor::ToString);
+}
+
+/// The runtime test a `rune.dl.test` names (its verifier accepts only these
+/// names).
+inline bc::DatalogTest datalogTestKind(DlTestOp test) {
+  return llvm::StringSwitch<bc::DatalogTest>(test.getName())
+      .Case("contains", bc::DatalogTest::Contains)
+      .Case("match", bc::DatalogTest::Match)
+      .Case("starts_with", bc::DatalogTest::StartsWith)
+      .Default(bc::DatalogTest::EndsWith);
+}
+
 } // namespace rune
 
-#endif // RUNE_DIALECT_RUNE_DATALOGCONSTANTWORD_H
+#endif // RUNE_DIALECT_RUNE_DATALOGENCODING_H
