@@ -9,9 +9,9 @@
 
 #include "rune/Runtime/BytecodeReader.h"
 
+#include "rune/Runtime/Datalog/Program.h"
 #include "rune/Runtime/InstructionDecoder.h"
 #include "rune/Runtime/SchemaSection.h"
-#include "rune/Runtime/Datalog/Program.h"
 #include "rune/Runtime/SectionCursor.h"
 #include "rune/Runtime/Verifier.h"
 
@@ -64,6 +64,9 @@ public:
            readConstants() && readPolicies() && readCode() && readSchema() &&
            readIpe() && readDatalog();
   }
+
+  /// The header (magic, version, size, checksum) and the section table only.
+  bool readLayout() { return readHeader() && readSectionTable(); }
 
 private:
   bool fail(std::string message) {
@@ -358,13 +361,13 @@ private:
     }
     ipebc::Sections &sections = out.ipe.emplace();
     const SectionEntry &module = sectionsByKind[moduleKind];
-    if (!ipebc::decodeModuleSection(data + module.offset, module.size,
-                                    sections, error))
+    if (!ipebc::decodeModuleSection(data + module.offset, module.size, sections,
+                                    error))
       return false;
     if (present[indexKind]) {
       const SectionEntry &index = sectionsByKind[indexKind];
-      if (!ipebc::decodeIndexSection(data + index.offset, index.size,
-                                     sections, error))
+      if (!ipebc::decodeIndexSection(data + index.offset, index.size, sections,
+                                     error))
         return false;
     } else {
       // No index: every policy is checked on every request.
@@ -420,6 +423,11 @@ bool readModule(const uint8_t *data, size_t size, Module &out,
     return false;
   }
   return true;
+}
+
+bool readLayout(const uint8_t *data, size_t size, Module &out,
+                std::string &error) {
+  return Reader(data, size, out, error).readLayout();
 }
 
 bool hasBytecodeMagic(const uint8_t *data, size_t size) {

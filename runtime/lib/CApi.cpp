@@ -15,6 +15,7 @@
 #include "rune/Runtime/Authorizer.h"
 #include "rune/Runtime/BytecodeReader.h"
 #include "rune/Runtime/EntityStore.h"
+#include "rune/Runtime/InstructionDecoder.h"
 #include "rune/Runtime/JsonData.h"
 #include "rune/Runtime/Module.h"
 #include "rune/Runtime/Request.h"
@@ -257,17 +258,36 @@ unsigned rune_bytecode_contents(const uint8_t *data, size_t size) {
   if (!data)
     return 0;
   try {
-    rune::bc::Module module;
+    // The section table says what the module holds; loading it verifies
+    // the rest, so it is not decoded twice.
+    rune::bc::Module layout;
     std::string error;
-    if (!rune::bc::readModule(data, size, module, error))
+    if (!rune::bc::readLayout(data, size, layout, error))
       return 0;
-    bool datalog = module.datalogCode != nullptr;
+    bool ipe = false, datalog = false;
+    uint32_t policyCount = 0;
+    for (const rune::bc::SectionEntry &section : layout.sections) {
+      switch (section.kind) {
+      case rune::bc::SectionKind::IpeModule:
+        ipe = true;
+        break;
+      case rune::bc::SectionKind::DatalogCode:
+        datalog = true;
+        break;
+      case rune::bc::SectionKind::Policies:
+        if (section.size >= 4)
+          policyCount = rune::bc::loadU32(layout.bytes.get() + section.offset);
+        break;
+      default:
+        break;
+      }
+    }
     unsigned contents = 0;
-    if (module.ipe)
+    if (ipe)
       contents |= RUNE_HOLDS_IPE;
     if (datalog)
       contents |= RUNE_HOLDS_DATALOG;
-    if (!module.ipe && (!module.policies.empty() || !datalog))
+    if (!ipe && (policyCount != 0 || !datalog))
       contents |= RUNE_HOLDS_CEDAR;
     return contents;
   } catch (...) {

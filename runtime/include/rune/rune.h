@@ -70,9 +70,9 @@ void rune_engine_free(rune_engine *engine);
 /* Verifies `size` bytes of bytecode completely (header, checksum, tables,
  * every instruction) and loads them. On failure returns non-zero, stores
  * nothing in *out and, if `error` is not NULL, a message in *error. */
-/* What a compiled module holds: RUNE_HOLDS_* bits, found by verifying its
- * bytecode completely (for a native module, its embedded bytecode); 0 when
- * the bytecode is invalid. A Cedar module holds Cedar policies, an IPE
+/* What a compiled module holds: RUNE_HOLDS_* bits, read from its bytecode's
+ * header and section table (for a native module, its embedded bytecode;
+ * the loaders verify the rest); 0 when those are invalid. A Cedar module holds Cedar policies, an IPE
  * module IPE policies, a Soufflé program a Datalog program, a .rune module
  * Cedar policies and a Datalog program. */
 #define RUNE_HOLDS_CEDAR 1u

@@ -121,6 +121,12 @@ public:
 bool readModule(const uint8_t *data, size_t size, Module &out,
                 std::string &error);
 
+/// Checks only the header (magic, version, size, checksum) and the section
+/// table, filling `out.sections` and `out.bytes`: enough to tell what a
+/// module holds without decoding it (readModule verifies the rest).
+bool readLayout(const uint8_t *data, size_t size, Module &out,
+                std::string &error);
+
 /// True when `data` starts with the .rbc magic (used to tell bytecode from
 /// policy source).
 bool hasBytecodeMagic(const uint8_t *data, size_t size);
