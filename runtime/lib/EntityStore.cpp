@@ -212,6 +212,24 @@ bool EntityStore::isAncestor(const EntityUidData &descendant,
                             static_cast<uint32_t>(to));
 }
 
+bool EntityStore::inAny(const EntityUidData &descendant,
+                        std::span<const Value> candidates) const {
+  for (const Value &candidate : candidates)
+    if (sameUid(descendant, candidate.asEntity()))
+      return true;
+  int64_t from = findNode(descendant);
+  if (from < 0 || nodes[from].ancestorsCount == 0)
+    return false;
+  auto begin = ancestorPool.begin() + nodes[from].ancestorsBegin;
+  auto end = begin + nodes[from].ancestorsCount;
+  for (const Value &candidate : candidates) {
+    int64_t to = findNode(candidate.asEntity());
+    if (to >= 0 && std::binary_search(begin, end, static_cast<uint32_t>(to)))
+      return true;
+  }
+  return false;
+}
+
 const Value *EntityStore::findTag(const Entity &entity, std::string_view key) {
   const TagEntry *begin = entity.tags, *end = entity.tags + entity.tagCount;
   const TagEntry *it = std::lower_bound(

@@ -217,6 +217,41 @@ int32_t rune_rt_call_ext(rune_eval_state *state, rune_value *dst,
   });
 }
 
+int32_t rune_rt_in_entities(rune_eval_state *state, rune_value *dst,
+                            const rune_value *a, const rune_value *first,
+                            uint32_t count) {
+  return guarded(state, [&] {
+    if (!dst || !a || (!first && count != 0))
+      return invalid(state, "register pointer");
+    return ops::inEntities(
+        *state, value(dst), value(a),
+        std::span<const Value>(count ? &value(first) : nullptr, count));
+  });
+}
+
+int32_t rune_rt_equals_any(rune_eval_state *state, rune_value *dst,
+                           const rune_value *element, const rune_value *first,
+                           uint32_t count) {
+  return guarded(state, [&] {
+    if (!dst || !element || (!first && count != 0))
+      return invalid(state, "register pointer");
+    return ops::equalsAny(
+        *state, value(dst), value(element),
+        std::span<const Value>(count ? &value(first) : nullptr, count));
+  });
+}
+
+int32_t rune_rt_same_entity(const rune_value *a, const rune_value *b) {
+  // Compiled code calls this only on two entities; anything else is unequal.
+  if (!a || !b)
+    return 0;
+  const Value &x = value(a), &y = value(b);
+  if (!x.is(ValueKind::Entity) || !y.is(ValueKind::Entity))
+    return 0;
+  const EntityUidData &p = x.asEntity(), &q = y.asEntity();
+  return &p == &q || (p.hash == q.hash && p.type == q.type && p.id() == q.id());
+}
+
 int32_t rune_rt_raise(rune_eval_state *state, uint32_t message) {
   return guarded(state, [&] {
     if (!validString(state, message))

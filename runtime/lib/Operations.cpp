@@ -242,32 +242,26 @@ bool logicalNot(EvalContext &ctx, Value &dst, const Value &a) {
   return true;
 }
 
+bool inEntities(EvalContext &ctx, Value &dst, const Value &a,
+                std::span<const Value> elements) {
+  if (!a.is(ValueKind::Entity))
+    return typeError(ctx, "entity", a);
+  // Like Cedar, every element must be an entity even if an earlier one
+  // would match.
+  for (const Value &element : elements)
+    if (!element.is(ValueKind::Entity))
+      return typeError(ctx, "entity", element);
+  dst = Value::boolean(ctx.entities->inAny(a.asEntity(), elements));
+  return true;
+}
+
 bool in(EvalContext &ctx, Value &dst, const Value &a, const Value &b) {
   if (!a.is(ValueKind::Entity))
     return typeError(ctx, "entity", a);
-  const EntityUidData &uid = a.asEntity();
-  if (b.is(ValueKind::Entity)) {
-    dst = Value::boolean(valuesEqual(a, b) ||
-                         ctx.entities->isAncestor(uid, b.asEntity()));
-    return true;
-  }
-  if (b.is(ValueKind::Set)) {
-    // Like Cedar, every element must be an entity even if an earlier one
-    // already matched.
-    for (const Value &element : b.asSet())
-      if (!element.is(ValueKind::Entity))
-        return typeError(ctx, "entity", element);
-    bool found = false;
-    for (const Value &element : b.asSet()) {
-      if (valuesEqual(a, element) ||
-          ctx.entities->isAncestor(uid, element.asEntity())) {
-        found = true;
-        break;
-      }
-    }
-    dst = Value::boolean(found);
-    return true;
-  }
+  if (b.is(ValueKind::Entity))
+    return inEntities(ctx, dst, a, std::span<const Value>(&b, 1));
+  if (b.is(ValueKind::Set))
+    return inEntities(ctx, dst, a, b.asSet());
   return typeError(ctx, "one of [entity, set]", b);
 }
 
@@ -276,6 +270,18 @@ bool contains(EvalContext &ctx, Value &dst, const Value &set,
   if (!set.is(ValueKind::Set))
     return typeError(ctx, "set", set);
   dst = Value::boolean(setContains(set.asSet(), element));
+  return true;
+}
+
+bool equalsAny(EvalContext &, Value &dst, const Value &element,
+               std::span<const Value> elements) {
+  bool found = false;
+  for (const Value &candidate : elements)
+    if (valuesEqual(candidate, element)) {
+      found = true;
+      break;
+    }
+  dst = Value::boolean(found);
   return true;
 }
 

@@ -215,6 +215,54 @@ TEST_F(OperationsTest, In) {
             "type error: expected one of [entity, set], got string");
 }
 
+// What native code calls for `x in [A, B]` with entity constants: the
+// elements as given, never built into a set, with the answers and errors of
+// `in` on the set.
+TEST_F(OperationsTest, InEntitiesAnswersLikeInOnTheSet) {
+  auto inElements = [&](const Value &a, std::vector<Value> elements) {
+    Value dst;
+    EvalContext &ctx = env.context();
+    ctx.failed = false;
+    ctx.error.clear();
+    if (!ops::inEntities(ctx, dst, a, elements))
+      return "error: " + ctx.error;
+    return std::string(isTrue(dst) ? "true" : "false");
+  };
+  std::vector<Value> candidates[] = {{},           {alice},  {bob, all},
+                                     {staff, all}, {nobody}, {bob, bob, staff}};
+  for (const Value &a : {alice, bob, nobody, staff, all})
+    for (const std::vector<Value> &elements : candidates) {
+      std::vector<Value> copy = elements;
+      Value set = env.set(copy);
+      std::string expected = isTrue(ok(ops::in, a, set)) ? "true" : "false";
+      EXPECT_EQ(inElements(a, elements), expected)
+          << env.show(a) << " in " << env.show(set);
+    }
+  // A member of a hierarchy without ancestors needs no lookup per element
+  // but still finds itself among them.
+  EXPECT_EQ(inElements(all, {bob, all}), "true");
+  EXPECT_EQ(inElements(env.str("x"), {alice}),
+            "error: type error: expected entity, got string");
+  EXPECT_EQ(inElements(alice, {alice, env.lng(1)}),
+            "error: type error: expected entity, got long");
+}
+
+// What native code calls for `[a, b].contains(x)`: equality with any element.
+TEST_F(OperationsTest, EqualsAnyAnswersLikeContains) {
+  std::vector<Value> elements = {env.str("JPEG"), env.str("PNG"), env.lng(1),
+                                 alice};
+  Value set = env.set(std::vector<Value>(elements));
+  for (const Value &x : {env.str("PNG"), env.str("RAW"), env.lng(1), env.lng(2),
+                         env.entity("User", "alice"), bob}) {
+    Value dst;
+    ASSERT_TRUE(ops::equalsAny(env.context(), dst, x, elements));
+    EXPECT_EQ(isTrue(dst), isTrue(ok(ops::contains, set, x))) << env.show(x);
+  }
+  Value dst;
+  ASSERT_TRUE(ops::equalsAny(env.context(), dst, alice, {}));
+  EXPECT_TRUE(isFalse(dst));
+}
+
 TEST_F(OperationsTest, SetOperations) {
   Value s = env.set({env.lng(1), env.lng(2), env.str("x")});
   EXPECT_TRUE(isTrue(ok(ops::contains, s, env.str("x"))));

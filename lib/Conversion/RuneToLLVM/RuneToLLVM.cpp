@@ -17,7 +17,11 @@
 // different kinds, the same entity pointer or entities with different uid
 // hashes are decided inline; lt/le/gt/ge
 // compare two longs; add/sub/mul use LLVM's overflow intrinsics on two longs;
-// not negates a bool.
+// not negates a bool; two entities with equal hashes at different addresses
+// are compared by rune_rt_same_entity, which cannot fail. A set literal that
+// is only queried (`x in [A, B]` of entity constants, `[a, b].contains(x)`)
+// is never built: its elements go straight to rune_rt_in_entities or
+// rune_rt_equals_any (isQueriedLiteral).
 //
 // Constant and string operands use the indices the bytecode emitter gave
 // them, because the object file embeds that bytecode and the runtime builds
@@ -38,6 +42,7 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <array>
@@ -82,6 +87,7 @@ public:
     entry = function.addEntryBlock(builder);
     state = function.getArgument(0);
     slots.clear();
+    literalSets.clear();
 
     // Allocas go to the entry block; the code starts in its own block.
     builder.setInsertionPointToEnd(entry);
@@ -295,8 +301,23 @@ private:
         builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, ha, hb);
     Value falseBit = builder.create<LLVM::ConstantOp>(
         loc, i1Type, builder.getBoolAttr(false));
+    Block *sameHash = function.addBlock();
     builder.create<LLVM::CondBrOp>(loc, differentHash, fastBlock,
-                                   ValueRange{falseBit}, slow, ValueRange());
+                                   ValueRange{falseBit}, sameHash,
+                                   ValueRange());
+    // Equal hashes at different addresses (a request's uid against a
+    // policy's constant, typically): the uids still need comparing, by a
+    // helper that cannot fail and so needs neither state nor error exit.
+    builder.setInsertionPointToStart(sameHash);
+    LLVM::LLVMFuncOp sameUid = declarations.get(builder, "rune_rt_same_entity",
+                                                i32Type, {ptrType, ptrType});
+    Value same = builder.create<LLVM::CallOp>(loc, sameUid, ValueRange{a, b})
+                     .getResult();
+    builder.create<LLVM::BrOp>(
+        loc,
+        ValueRange{builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne,
+                                                same, constI32(loc, 0))},
+        fastBlock);
 
     builder.setInsertionPointToStart(fastBlock);
     Value equal = equalArg;
@@ -389,6 +410,40 @@ private:
       copyValue(loc, slot(value), element);
     }
     return array;
+  }
+
+  /// A set literal that is only ever asked about, never used as a value:
+  /// each use is `x in <set>` with every element an entity constant (e.g.
+  /// the scope `action in [A, B]`), or `<set>.contains(x)`. Such a use asks
+  /// rune_rt_in_entities or rune_rt_equals_any about the elements directly:
+  /// the same result as building the set (an arena copy and a sort on every
+  /// decision) and asking rune_rt_in or rune_rt_contains, and the same
+  /// errors: `in` reports a non-entity element, which entity constants
+  /// cannot be, and `contains` on a set only fails on its receiver's kind.
+  static bool isQueriedLiteral(SetOp set) {
+    if (set.getElements().empty())
+      return false;
+    auto allEntityConstants = [&] {
+      return llvm::all_of(set.getElements(), [](Value element) {
+        auto constant = element.getDefiningOp<ConstantOp>();
+        return constant && isa<EntityUidAttr>(constant.getValue());
+      });
+    };
+    for (OpOperand &use : set->getUses()) {
+      Operation *user = use.getOwner();
+      bool queried = (isa<InOp>(user) && use.getOperandNumber() == 1 &&
+                      allEntityConstants()) ||
+                     (isa<ContainsOp>(user) && use.getOperandNumber() == 0);
+      if (!queried)
+        return false;
+    }
+    return true;
+  }
+
+  /// The set literal defining `value` if it was left unbuilt.
+  SetOp queriedLiteral(Value value) {
+    auto set = value.getDefiningOp<SetOp>();
+    return set && literalSets.contains(set) ? set : SetOp();
   }
 
   FailureOr<Value> lowerRegion(Region &region) {
@@ -545,14 +600,47 @@ private:
           lowerSimple(op, "like", {index(layout.constantIndex)});
           return success();
         })
-        .Case<GetTagOp, HasTagOp, InOp, ContainsOp, ContainsAllOp,
-              ContainsAnyOp, NegOp, IsEmptyOp>([&](Operation *simple) {
+        .Case([&](InOp in) {
+          SetOp set = queriedLiteral(in.getOperand(1));
+          if (!set) {
+            lowerSimple(op, "in");
+            return success();
+          }
+          Value first = gather(loc, set.getElements());
+          Value lhs = slot(in.getOperand(0));
+          Value dst = define(in.getResult());
+          callRuntime(
+              loc, "in_entities",
+              {dst, lhs, first, constI32(loc, set.getElements().size())});
+          return success();
+        })
+        .Case([&](ContainsOp contains) {
+          SetOp set = queriedLiteral(contains.getOperand(0));
+          if (!set) {
+            lowerSimple(op, "contains");
+            return success();
+          }
+          Value first = gather(loc, set.getElements());
+          Value element = slot(contains.getOperand(1));
+          Value dst = define(contains.getResult());
+          callRuntime(
+              loc, "equals_any",
+              {dst, element, first, constI32(loc, set.getElements().size())});
+          return success();
+        })
+        .Case<GetTagOp, HasTagOp, ContainsAllOp, ContainsAnyOp, NegOp,
+              IsEmptyOp>([&](Operation *simple) {
           // The helper has the op's mnemonic: rune.contains_all ->
           // rune_rt_contains_all.
           lowerSimple(op, simple->getName().stripDialect());
           return success();
         })
         .Case([&](SetOp set) {
+          if (isQueriedLiteral(set)) {
+            // Never built: each `in` passes the elements themselves.
+            literalSets.insert(set);
+            return success();
+          }
           Value first = gather(loc, set.getElements());
           Value dst = define(set);
           callRuntime(loc, "make_set",
@@ -612,6 +700,8 @@ private:
   Value state, one, boolSlot, constants;
   std::array<Value, 4> vars;
   llvm::DenseMap<Value, Value> slots;
+  /// Set literals left unbuilt (isQueriedLiteral).
+  llvm::DenseSet<Operation *> literalSets;
 };
 
 /// Defines `bytes` as a private constant byte array and the exported

@@ -12,7 +12,10 @@
 |* value layout contract and the evaluation frame below let it read          *|
 |* constants and request variables in place and test, compare and add bools *|
 |* and longs itself, calling a helper only for every other case (which       *|
-|* includes every error, so messages stay the helpers').                     *|
+|* includes every error, so messages stay the helpers'). Helpers added      *|
+|* since (rune_rt_in_entities, rune_rt_equals_any, rune_rt_same_entity)     *|
+|* leave the descriptor as it was: objects that call them need a runtime    *|
+|* that defines them, which the link checks.                                *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
@@ -163,6 +166,21 @@ int32_t rune_rt_make_record(rune_eval_state *state, rune_value *dst,
 int32_t rune_rt_call_ext(rune_eval_state *state, rune_value *dst,
                          uint32_t ext_fn, const rune_value *first,
                          uint32_t count);
+/* a in [first[0], ..., first[count - 1]]: the result and errors of
+ * rune_rt_in on a set of those values, without building the set (compiled
+ * code passes the elements of a set literal this way). */
+int32_t rune_rt_in_entities(rune_eval_state *state, rune_value *dst,
+                            const rune_value *a, const rune_value *first,
+                            uint32_t count);
+/* [first[0], ..., first[count - 1]].contains(element): the result of
+ * rune_rt_contains on a set of those values, without building the set. */
+int32_t rune_rt_equals_any(rune_eval_state *state, rune_value *dst,
+                           const rune_value *element, const rune_value *first,
+                           uint32_t count);
+/* 1 when the two RUNE_KIND_ENTITY values name the same uid, else 0. Never
+ * fails and needs no state: compiled code calls it for `==` on entities
+ * whose pointers differ but whose uid hashes are equal. */
+int32_t rune_rt_same_entity(const rune_value *a, const rune_value *b);
 /* Always fails, recording the evaluation error strings[message]. */
 int32_t rune_rt_raise(rune_eval_state *state, uint32_t message);
 /* Control flow: returns 0 and stores 1/0 in *out when the value is the bool
@@ -201,6 +219,9 @@ int32_t rune_rt_to_bool(rune_eval_state *state, const rune_value *value,
   X(rune_rt_make_set) \
   X(rune_rt_make_record) \
   X(rune_rt_call_ext) \
+  X(rune_rt_in_entities) \
+  X(rune_rt_equals_any) \
+  X(rune_rt_same_entity) \
   X(rune_rt_raise) \
   X(rune_rt_to_bool)
 

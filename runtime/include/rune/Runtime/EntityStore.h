@@ -65,6 +65,12 @@ public:
   /// reflexive: `in` checks equality itself.
   bool isAncestor(const EntityUidData &descendant,
                   const EntityUidData &ancestor) const;
+  /// True when some element of `candidates` (all entities) equals
+  /// `descendant` or is one of its ancestors: `in` on a set. The descendant
+  /// is looked up once, and a descendant without ancestors (an action, a
+  /// leaf, an unknown uid) costs no lookup per candidate at all.
+  bool inAny(const EntityUidData &descendant,
+             std::span<const Value> candidates) const;
   /// The tag `key` of `entity`, or nullptr.
   static const Value *findTag(const Entity &entity, std::string_view key);
 

@@ -49,8 +49,15 @@ bool logicalNot(EvalContext &ctx, Value &dst, const Value &a);
 
 /// a in b: b an entity (equal or ancestor) or a set of entities (any).
 bool in(EvalContext &ctx, Value &dst, const Value &a, const Value &b);
+/// a in [elements...]: `in` on a set holding `elements`, without building
+/// the set (native code passes a set literal's elements this way).
+bool inEntities(EvalContext &ctx, Value &dst, const Value &a,
+                std::span<const Value> elements);
 bool contains(EvalContext &ctx, Value &dst, const Value &set,
               const Value &element);
+/// [elements...].contains(element), without building the set. Never fails.
+bool equalsAny(EvalContext &ctx, Value &dst, const Value &element,
+               std::span<const Value> elements);
 bool containsAll(EvalContext &ctx, Value &dst, const Value &set,
                  const Value &other);
 bool containsAny(EvalContext &ctx, Value &dst, const Value &set,
