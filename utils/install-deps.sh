@@ -11,6 +11,7 @@ packages=(
   libfmt-dev libboost-program-options-dev libgtest-dev libgmock-dev
   libtomlplusplus-dev nlohmann-json3-dev libbenchmark-dev
   libclang-rt-19-dev
+  libmimalloc-dev
 )
 
 missing=()

@@ -148,7 +148,7 @@ Compiler::loadIpeSource(llvm::StringRef path) {
       !ipe::checkPolicyFile(*file, diagnostics))
     return nullptr;
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      ipe::generateIR(context, *file, diagnostics);
+      ipe::generateIR(context, std::move(*file), diagnostics);
   if (!module || errorCount() != 0)
     return nullptr;
   // Release builds verify an IPE module once, when it leaves the pipeline
@@ -308,7 +308,8 @@ mlir::LogicalResult Compiler::planDatalog(mlir::ModuleOp module) {
 
 mlir::LogicalResult Compiler::emitBytecode(mlir::ModuleOp module,
                                            std::vector<uint8_t> &bytecode) {
-  return rune::emitBytecode(module, bytecode);
+  return rune::emitBytecode(module, bytecode, /*layout=*/nullptr,
+                            verifyOutput);
 }
 
 std::unique_ptr<llvm::Module>

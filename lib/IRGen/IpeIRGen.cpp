@@ -9,7 +9,11 @@
 #include "rune/Dialect/Rune/RuneIntentOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace rune;
@@ -22,10 +26,10 @@ bool isAggregateName(llvm::StringRef name) {
 }
 
 /// "approvals" -> "approval": the noun -v counts with.
-std::string singular(llvm::StringRef collection) {
+llvm::StringRef singular(llvm::StringRef collection) {
   if (collection.size() > 1 && collection.ends_with("s"))
-    return collection.drop_back().str();
-  return collection.str();
+    return collection.drop_back();
+  return collection;
 }
 
 class Generator {
@@ -33,7 +37,10 @@ public:
   Generator(MLIRContext &context, rune::DiagnosticEngine &diagnostics)
       : context(context), diagnostics(diagnostics), builder(&context) {}
 
-  OwningOpRef<ModuleOp> run(const PolicyFile &file) {
+  /// With `release` (the policies of `file`, owned by the caller), each
+  /// policy is emptied, its AST freed, once generated.
+  OwningOpRef<ModuleOp> run(const PolicyFile &file,
+                            std::vector<Policy> *release = nullptr) {
     OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
     builder.setInsertionPointToEnd(module->getBody());
     builder.create<IntentEnumOp>(
@@ -46,8 +53,11 @@ public:
       builder.create<IntentEnumOp>(loc(decl.nameRange.Start), decl.name,
                                    builder.getStrArrayAttr(members));
     }
-    for (const Policy &policy : file.policies)
-      generatePolicy(policy);
+    for (size_t i = 0; i < file.policies.size(); ++i) {
+      generatePolicy(file.policies[i]);
+      if (release)
+        (*release)[i] = Policy();
+    }
     if (failed)
       return nullptr;
     return module;
@@ -67,7 +77,7 @@ private:
       const llvm::MemoryBuffer *memory = sourceMgr.getMemoryBuffer(buffer);
       fileName = StringAttr::get(&context, memory->getBufferIdentifier());
       locations.clear();
-      cursor = {memory->getBufferStart(), memory->getBufferEnd(), buffer,
+      cursor = {memory->getBufferStart(), memory->getBufferEnd(),   buffer,
                 memory->getBufferStart(), memory->getBufferStart(), 1};
     }
     // An operation often starts where its first operand does (a
@@ -88,6 +98,12 @@ private:
   /// this scans each byte about once instead of a binary search and a
   /// backward scan per operation.
   std::pair<unsigned, unsigned> lineAndColumn(const char *at) {
+    // A `where` filter is generated where its aggregate is, before the
+    // rest of the requirement it follows in the text: going back within
+    // the policy rescans from the policy's start, not from the file's.
+    if (at < cursor.lineStart && at >= policyCursor.scanned &&
+        policyCursor.buffer == cursor.buffer && policyCursor.scanned)
+      cursor = policyCursor;
     if (at < cursor.lineStart) {
       auto [line, column] = diagnostics.getSourceMgr().getLineAndColumn(
           llvm::SMLoc::getFromPointer(at), cursor.buffer);
@@ -96,12 +112,22 @@ private:
       cursor.lineStart = at - (column - 1);
       return {line, column};
     }
-    for (; cursor.scanned < at; ++cursor.scanned) {
-      char c = *cursor.scanned;
-      if (c == '\n')
+    // memchr finds the line ends a machine word or more at a time.
+    size_t length = at > cursor.scanned ? size_t(at - cursor.scanned) : 0;
+    if (length) {
+      const char *from = cursor.scanned, *end = at;
+      while (const char *newline = static_cast<const char *>(
+                 std::memchr(from, '\n', size_t(end - from)))) {
         ++cursor.line;
-      if (c == '\n' || c == '\r')
-        cursor.lineStart = cursor.scanned + 1;
+        cursor.lineStart = newline + 1;
+        from = newline + 1;
+      }
+      // A '\r' restarts the column too (as SourceMgr counts it).
+      if (const char *carriage =
+              static_cast<const char *>(memrchr(cursor.scanned, '\r', length));
+          carriage && carriage + 1 > cursor.lineStart)
+        cursor.lineStart = carriage + 1;
+      cursor.scanned = at;
     }
     return {cursor.line, unsigned(at - cursor.lineStart) + 1};
   }
@@ -116,6 +142,8 @@ private:
     const char *lineStart = nullptr;
     unsigned line = 1;
   } cursor;
+  /// The cursor at the start of the policy being generated.
+  LineCursor policyCursor;
   StringAttr fileName;
 
   void error(llvm::SMRange range, const llvm::Twine &message) {
@@ -123,18 +151,37 @@ private:
     failed = true;
   }
 
-  /// The expression as written, white space runs collapsed to one space.
-  static std::string sourceText(llvm::SMRange range) {
+  /// Labels and -v templates are built in these buffers and copied once,
+  /// into the context: no std::string temporaries per condition.
+  using TextBuffer = llvm::SmallString<256>;
+  TextBuffer labelText, explainText;
+
+  /// Appends the expression as written, white space runs collapsed to one
+  /// space.
+  static void appendSourceText(TextBuffer &out, llvm::SMRange range) {
     if (!range.isValid())
-      return "";
+      return;
     llvm::StringRef text(range.Start.getPointer(),
                          range.End.getPointer() - range.Start.getPointer());
-    std::string out;
-    out.reserve(text.size());
+    auto isSpace = [](char c) {
+      return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    };
+    // Most conditions are written on one line with single spaces: nothing
+    // to collapse, so copy them whole rather than byte by byte.
+    bool collapses =
+        !text.empty() && (isSpace(text.front()) || isSpace(text.back()));
+    for (size_t i = 0; !collapses && i < text.size(); ++i)
+      collapses = text[i] == '\t' || text[i] == '\n' || text[i] == '\r' ||
+                  (text[i] == ' ' && isSpace(text[i + 1]));
+    if (!collapses) {
+      out += text;
+      return;
+    }
+    size_t start = out.size();
     bool space = false;
     for (char c : text) {
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-        space = !out.empty();
+      if (isSpace(c)) {
+        space = out.size() != start;
         continue;
       }
       if (space)
@@ -142,13 +189,23 @@ private:
       space = false;
       out.push_back(c);
     }
-    return out;
   }
+
+  /// Strings that recur across policies (request paths, literals,
+  /// predicates, aggregate modes, metadata keys): a hash lookup here is
+  /// several times cheaper than uniquing them in the context again.
+  StringAttr recurringString(llvm::StringRef text) {
+    auto [entry, fresh] = recurringStrings.try_emplace(text, StringAttr());
+    if (fresh)
+      entry->second = builder.getStringAttr(text);
+    return entry->second;
+  }
+  llvm::StringMap<StringAttr> recurringStrings;
 
   Attribute literalAttr(const ipe::Value &value) {
     switch (value.kind) {
     case ipe::Value::Kind::String:
-      return builder.getStringAttr(value.string);
+      return recurringString(value.string);
     case ipe::Value::Kind::Int:
       return builder.getI64IntegerAttr(value.intValue);
     case ipe::Value::Kind::Float:
@@ -175,12 +232,14 @@ private:
     if (!policy.metadata.empty()) {
       SmallVector<NamedAttribute> entries;
       for (const MetadataEntry &entry : policy.metadata)
-        entries.push_back(
-            builder.getNamedAttr(entry.key, literalAttr(entry.value)));
+        entries.emplace_back(recurringString(entry.key),
+                             literalAttr(entry.value));
       metadata = builder.getDictionaryAttr(entries);
     }
+    Location policyLoc = loc(policy.nameRange.Start);
+    policyCursor = cursor;
     auto op = builder.create<IntentPolicyOp>(
-        loc(policy.nameRange.Start), builder.getStringAttr(policy.name),
+        policyLoc, builder.getStringAttr(policy.name),
         policy.isPredicate ? builder.getUnitAttr() : UnitAttr(),
         denies ? builder.getUnitAttr() : UnitAttr(),
         builder.getStringAttr(policy.intent),
@@ -243,14 +302,22 @@ private:
                                                "le", "gt", "ge"};
       const Expr &lhsExpr = *expr.operands[0], &rhsExpr = *expr.operands[1];
       mlir::Value lhs = value(lhsExpr), rhs = value(rhsExpr);
-      std::string explainA = describe(lhsExpr, "a");
-      std::string explainB = describe(rhsExpr, "b");
-      std::string explain = explainA.empty()   ? explainB
-                            : explainB.empty() ? explainA
-                                               : explainA + ", " + explainB;
+      // "<a's>, <b's>", or the one there is (a literal has none).
+      explainText.clear();
+      appendDescription(explainText, lhsExpr, 'a');
+      size_t first = explainText.size();
+      if (first)
+        explainText += ", ";
+      size_t second = explainText.size();
+      appendDescription(explainText, rhsExpr, 'b');
+      if (explainText.size() == second)
+        explainText.resize(first);
+      labelText.clear();
+      appendSourceText(labelText, expr.range);
       return builder.create<IntentCompareOp>(
-          location, i1(), predicates[static_cast<int>(expr.op)], lhs, rhs,
-          sourceText(expr.range), explain);
+          location, i1(),
+          recurringString(predicates[static_cast<int>(expr.op)]), lhs, rhs,
+          builder.getStringAttr(labelText), builder.getStringAttr(explainText));
     }
     case Expr::Kind::In: {
       mlir::Value tested = value(*expr.operands[0]);
@@ -263,37 +330,54 @@ private:
         }
         members.push_back(literalAttr(member));
       }
+      labelText.clear();
+      appendSourceText(labelText, expr.range);
+      explainText.clear();
+      appendDescription(explainText, *expr.operands[0], 'a');
       return builder.create<IntentInOp>(
           location, i1(), tested, builder.getArrayAttr(members),
-          sourceText(expr.range), describe(*expr.operands[0], "a"));
+          builder.getStringAttr(labelText), builder.getStringAttr(explainText));
     }
     case Expr::Kind::Path:
     case Expr::Kind::Call:
     case Expr::Kind::Literal: {
       mlir::Value tested = value(expr);
-      std::string explain = describe(expr, "a");
-      if (explain.empty())
-        explain = sourceText(expr.range) + " is {a}";
+      labelText.clear();
+      appendSourceText(labelText, expr.range);
+      explainText.clear();
+      appendDescription(explainText, expr, 'a');
+      if (explainText.empty()) {
+        explainText = labelText;
+        explainText += " is {a}";
+      }
       return builder.create<IntentTruthOp>(location, i1(), tested,
-                                           sourceText(expr.range), explain);
+                                           builder.getStringAttr(labelText),
+                                           builder.getStringAttr(explainText));
     }
     }
     return poison(location);
   }
 
-  /// What -v says about one operand of a condition; "" for a literal.
-  std::string describe(const Expr &expr, llvm::StringRef placeholder) {
+  /// Appends what -v says about one operand of a condition; nothing for a
+  /// literal.
+  void appendDescription(TextBuffer &out, const Expr &expr, char placeholder) {
     if (expr.kind == Expr::Kind::Literal)
-      return "";
+      return;
     if ((expr.kind == Expr::Kind::Path || expr.kind == Expr::Kind::Call) &&
-        expr.path.size() >= 2 && isAggregateName(expr.path.back())) {
-      std::string noun = singular(expr.path[expr.path.size() - 2]);
-      if (expr.path.back() == "count")
-        return "{" + placeholder.str() + ":" + noun + "}" +
-               (where || expr.kind == Expr::Kind::Call ? " matched the filter"
-                                                       : "");
+        expr.path.size() >= 2 && expr.path.back() == "count") {
+      out += '{';
+      out += placeholder;
+      out += ':';
+      out += singular(expr.path[expr.path.size() - 2]);
+      out += '}';
+      if (where || expr.kind == Expr::Kind::Call)
+        out += " matched the filter";
+      return;
     }
-    return sourceText(expr.range) + " is {" + placeholder.str() + "}";
+    appendSourceText(out, expr.range);
+    out += " is {";
+    out += placeholder;
+    out += '}';
   }
 
   mlir::Value value(const Expr &expr) {
@@ -340,16 +424,20 @@ private:
       }
       return current;
     }
-    SmallVector<std::string> resolved;
+    llvm::SmallString<64> resolved;
+    llvm::ArrayRef<std::string> rest = components;
     if (components.front() == "principal" ||
         components.front() == "requester") {
-      resolved = {"request", "principal"};
-      resolved.append(components.begin() + 1, components.end());
-    } else {
-      resolved.assign(components.begin(), components.end());
+      resolved = "request.principal";
+      rest = rest.drop_front();
+    }
+    for (const std::string &component : rest) {
+      if (!resolved.empty())
+        resolved += '.';
+      resolved += component;
     }
     return builder.create<IntentReadOp>(
-        location, valueType(), builder.getStringAttr(llvm::join(resolved, ".")),
+        location, valueType(), recurringString(resolved),
         collection ? builder.getUnitAttr() : UnitAttr());
   }
 
@@ -363,7 +451,8 @@ private:
             ? "approver"
             : "item";
     auto op = builder.create<IntentAggregateOp>(
-        location, valueType(), expr.path.back(), collection, name);
+        location, valueType(), recurringString(expr.path.back()), collection,
+        recurringString(name));
     if (!filter)
       return op;
     OpBuilder::InsertionGuard guard(builder);
@@ -402,4 +491,11 @@ OwningOpRef<ModuleOp> rune::ipe::generateIR(MLIRContext &context,
                                             DiagnosticEngine &diagnostics) {
   context.getOrLoadDialect<RuneDialect>();
   return Generator(context, diagnostics).run(file);
+}
+
+OwningOpRef<ModuleOp> rune::ipe::generateIR(MLIRContext &context,
+                                            PolicyFile &&file,
+                                            DiagnosticEngine &diagnostics) {
+  context.getOrLoadDialect<RuneDialect>();
+  return Generator(context, diagnostics).run(file, &file.policies);
 }

@@ -69,7 +69,7 @@ public:
       if (op->getNumRegions() > 1 ||
           (op->getNumRegions() == 1 && !op->getRegion(0).hasOneBlock()))
         return WalkResult::advance();
-      if (!isMemoryEffectFree(op) && !hasSingleEffect<MemoryEffects::Read>(op))
+      if (!mayBeShared(op))
         return WalkResult::advance();
       return seen.insert(op).second ? WalkResult::advance()
                                     : WalkResult::interrupt();
@@ -91,7 +91,25 @@ private:
     return it->second;
   }
 
+  /// Whether CSE may merge `op` with an equivalent one: it has no memory
+  /// effects or reads only. mayEliminate runs on modules of rune.ipe
+  /// operations only, whose effects come from their ODS traits (none
+  /// computes them per operation), so without regions the answer holds for
+  /// the kind; asking
+  /// it per operation was most of this pass.
+  bool mayBeShared(Operation *op) {
+    // With regions, recursive effects depend on what the regions hold.
+    if (op->getNumRegions() != 0)
+      return isMemoryEffectFree(op) || hasSingleEffect<MemoryEffects::Read>(op);
+    auto [it, fresh] = sharableKinds.try_emplace(op->getName(), false);
+    if (fresh)
+      it->second =
+          isMemoryEffectFree(op) || hasSingleEffect<MemoryEffects::Read>(op);
+    return it->second;
+  }
+
   llvm::DenseMap<OperationName, bool> neverChangedKinds;
+  llvm::DenseMap<OperationName, bool> sharableKinds;
   llvm::DenseSet<Operation *, EquivalentOperation> seen;
 };
 

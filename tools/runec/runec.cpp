@@ -125,7 +125,11 @@ int main(int argc, char **argv) {
       "becomes a policy; the templates themselves are not compiled")(
       "opt-level,O", po::value(&optLevel),
       "native code optimization level 0-3 (default 2); 0 also skips the "
-      "rune dialect optimizations");
+      "rune dialect optimizations")(
+      "verify-output",
+      "re-read the emitted bytecode with the runtime's verifier before "
+      "writing it (always done by debug builds; the runtime verifies every "
+      "module before it runs it either way)");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&input));
   po::options_description all;
@@ -198,6 +202,8 @@ int main(int argc, char **argv) {
   }
 
   rune::Compiler compiler;
+  if (vm.count("verify-output"))
+    compiler.setVerifyOutput(true);
   rune::SourceOptions sourceOptions;
   sourceOptions.schemaPath = schemaPath;
   sourceOptions.validate = !schemaPath.empty();

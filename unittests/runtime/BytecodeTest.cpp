@@ -204,6 +204,46 @@ TEST(BytecodeWriterTest, ReportsInconsistencies) {
   }
 }
 
+TEST(BytecodeWriterTest, VerifyOutputCanBeLeftToTheReader) {
+  // A module the verifier rejects (the code falls off the end), which the
+  // writer cannot see locally.
+  auto build = [](bc::ModuleWriter &w) {
+    bc::PolicyCode &p = w.addPolicy("p", Effect::Permit, {});
+    p.emit(Opcode::LoadConst, {0, w.constantBool(true)});
+  };
+  std::vector<uint8_t> verified, unverified;
+  std::string error;
+  {
+    bc::ModuleWriter w;
+    build(w);
+    EXPECT_FALSE(w.finish(verified, error));
+    EXPECT_TRUE(verified.empty());
+  }
+  {
+    bc::ModuleWriter w;
+    w.setVerifyOutput(false);
+    build(w);
+    error.clear();
+    ASSERT_TRUE(w.finish(unverified, error)) << error;
+    EXPECT_FALSE(unverified.empty());
+  }
+  // Whoever runs the module verifies it first and rejects it.
+  bc::Module module;
+  EXPECT_FALSE(
+      bc::readModule(unverified.data(), unverified.size(), module, error));
+  EXPECT_NE(error.find("code falls off the end"), std::string::npos) << error;
+
+  // What the writer checks itself is still reported without the re-read.
+  bc::ModuleWriter w;
+  w.setVerifyOutput(false);
+  bc::PolicyCode &p = w.addPolicy("p", Effect::Permit, {});
+  p.emit(Opcode::Jump, {p.createLabel().id});
+  p.emit(Opcode::Return, {0});
+  std::vector<uint8_t> out;
+  EXPECT_FALSE(w.finish(out, error));
+  EXPECT_EQ(error, "policy `p`: label 0 is used but never bound");
+}
+
 TEST(BytecodeWriterTest, ExplicitRegisterCountAndJumpToEnd) {
   bc::ModuleWriter w;
   bc::PolicyCode &p = w.addPolicy("p", Effect::Permit, {});

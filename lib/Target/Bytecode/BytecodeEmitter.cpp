@@ -374,12 +374,13 @@ private:
 bc::SchemaInfo decodeSchema(SchemaOp op) { return SchemaDecoder().decode(op); }
 
 LogicalResult emitBytecode(ModuleOp module, std::vector<uint8_t> &out,
-                           BytecodeLayout *layoutOut) {
+                           BytecodeLayout *layoutOut, bool verifyOutput) {
   if (isIpeModule(module))
-    return emitIpeBytecode(module, out);
+    return emitIpeBytecode(module, out, nullptr, verifyOutput);
   BytecodeLayout scratchLayout;
   BytecodeLayout &layout = layoutOut ? *layoutOut : scratchLayout;
   bc::ModuleWriter writer;
+  writer.setVerifyOutput(verifyOutput);
   bool hasSchema = false;
   for (Operation &op : module.getBody()->getOperations()) {
     if (auto schema = dyn_cast<SchemaOp>(op)) {

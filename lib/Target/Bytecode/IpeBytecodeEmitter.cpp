@@ -33,7 +33,9 @@ namespace ipebc = rune::ipebc;
 namespace {
 
 std::string jsonString(StringRef s) {
-  std::string out = "\"";
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
   for (char c : s) {
     switch (c) {
     case '"':
@@ -61,7 +63,8 @@ std::string jsonString(StringRef s) {
       }
     }
   }
-  return out + "\"";
+  out += '"';
+  return out;
 }
 
 /// Metadata values travel as JSON text, ready for `--format json`.
@@ -89,8 +92,11 @@ std::string jsonText(Attribute attr) {
 
 class Emitter {
 public:
-  Emitter(ModuleOp module, IpeBytecodeLayout &layout)
-      : module(module), layout(layout) {}
+  Emitter(ModuleOp module, IpeBytecodeLayout &layout, bool recordOperands,
+          bool verifyOutput)
+      : module(module), layout(layout), recordOperands(recordOperands) {
+    writer.setVerifyOutput(verifyOutput);
+  }
 
   LogicalResult run(std::vector<uint8_t> &out) {
     for (IntentEnumOp e : module.getOps<IntentEnumOp>()) {
@@ -254,6 +260,14 @@ private:
 
   uint32_t fresh() { return nextRegister++; }
 
+  /// What the native backend looks up per operation (IpeBytecodeLayout);
+  /// the bytecode alone does not need it, and on 10,000 policies filling
+  /// the maps was 2% of the compile.
+  void recordIndex(Operation &op, uint32_t index) {
+    if (recordOperands)
+      layout.index[&op] = index;
+  }
+
   /// Emits the operations of `block`; returns the register of the value
   /// its rune.ipe.yield yields.
   std::optional<uint32_t> emitBlock(Block &block) {
@@ -275,22 +289,23 @@ private:
       registers[op.getResult(0)] = dst;
     if (auto read = dyn_cast<IntentReadOp>(op)) {
       uint32_t s = slot(read.getPath());
-      layout.index[&op] = s;
+      recordIndex(op, s);
       code->emit(read.getCollection() ? bc::Opcode::IpeLoadCollection
                                       : bc::Opcode::IpeLoadSlot,
                  {dst, s});
     } else if (auto lit = dyn_cast<IntentLiteralOp>(op)) {
       uint32_t l = literal(lit.getValue());
-      layout.index[&op] = l;
+      recordIndex(op, l);
       code->emit(bc::Opcode::IpeLoadLiteral, {dst, l});
     } else if (auto constant = dyn_cast<IntentBoolOp>(op)) {
       uint32_t l = literal(constant.getValueAttr());
-      layout.index[&op] = l;
+      recordIndex(op, l);
       code->emit(bc::Opcode::IpeLoadLiteral, {dst, l});
     } else if (auto get = dyn_cast<IntentGetOp>(op)) {
       uint32_t key = writer.internString(get.getKey());
       uint32_t display = writer.internString(get.getDisplay());
-      layout.strings[&op] = {key, display};
+      if (recordOperands)
+        layout.strings[&op] = {key, display};
       code->emit(bc::Opcode::IpeGetField,
                  {dst, reg(get.getObject()), key, display});
     } else if (auto cmp = dyn_cast<IntentCompareOp>(op)) {
@@ -308,7 +323,7 @@ private:
         return op.emitError("unknown comparison '")
                << cmp.getPredicate() << "'";
       uint32_t c = condition(*kind, 0, cmp.getLabel(), cmp.getExplain());
-      layout.index[&op] = c;
+      recordIndex(op, c);
       code->emit(bc::Opcode::IpeCompare,
                  {dst, reg(cmp.getLhs()), reg(cmp.getRhs()), c});
     } else if (auto in = dyn_cast<IntentInOp>(op)) {
@@ -319,12 +334,12 @@ private:
       uint32_t c =
           condition(ipebc::ConditionKind::In, uint32_t(tables.lists.size() - 1),
                     in.getLabel(), in.getExplain());
-      layout.index[&op] = c;
+      recordIndex(op, c);
       code->emit(bc::Opcode::IpeIn, {dst, reg(in.getValue()), c});
     } else if (auto truth = dyn_cast<IntentTruthOp>(op)) {
       uint32_t c = condition(ipebc::ConditionKind::Truth, 0, truth.getLabel(),
                              truth.getExplain());
-      layout.index[&op] = c;
+      recordIndex(op, c);
       code->emit(bc::Opcode::IpeTruth, {dst, reg(truth.getValue()), c});
     } else if (auto notOp = dyn_cast<IntentNotOp>(op)) {
       code->emit(bc::Opcode::IpeNot, {dst, reg(notOp.getValue())});
@@ -348,7 +363,7 @@ private:
         filter = uint32_t(layout.entries.size() - layout.policyCount);
         layout.entries.push_back(agg);
       }
-      layout.index[&op] = filter;
+      recordIndex(op, filter);
       uint32_t mode = agg.getMode() == "count" ? 0
                       : agg.getMode() == "any" ? 1
                                                : 2;
@@ -408,6 +423,8 @@ private:
 
   ModuleOp module;
   IpeBytecodeLayout &layout;
+  /// Whether the caller asked for the layout's per-operation maps.
+  bool recordOperands;
   bc::ModuleWriter writer;
   ipebc::Sections tables;
   std::map<std::string, uint32_t> literalIndex;
@@ -426,7 +443,10 @@ bool rune::isIpeModule(ModuleOp module) {
 }
 
 LogicalResult rune::emitIpeBytecode(ModuleOp module, std::vector<uint8_t> &out,
-                                    IpeBytecodeLayout *layout) {
+                                    IpeBytecodeLayout *layout,
+                                    bool verifyOutput) {
   IpeBytecodeLayout local;
-  return Emitter(module, layout ? *layout : local).run(out);
+  return Emitter(module, layout ? *layout : local, layout != nullptr,
+                 verifyOutput)
+      .run(out);
 }

@@ -25,16 +25,20 @@ namespace rune::ipe {
 
 /// A literal, or a metadata / `in`-list value (a bare identifier there is a
 /// string).
+///
+/// The small fields come first so that they share one word (96 bytes rather
+/// than 112): every expression holds one, and a large policy file holds a
+/// great many expressions.
 struct Value {
   enum class Kind { String, Int, Float, Bool, List };
   Kind kind = Kind::String;
+  bool boolValue = false;
+  /// A String written as a bare identifier.
+  bool bareIdentifier = false;
   std::string string; // String
   int64_t intValue = 0;
   double floatValue = 0;
-  bool boolValue = false;
   std::vector<Value> elements; // List
-  /// A String written as a bare identifier.
-  bool bareIdentifier = false;
   llvm::SMRange range;
 };
 
@@ -50,12 +54,13 @@ using ExprPtr = std::unique_ptr<Expr>;
 struct Expr {
   enum class Kind { Or, And, Not, Compare, In, Path, Call, Literal };
   Kind kind;
+  /// Compare (next to `kind`, which it shares a word with).
+  CompareOp op = CompareOp::Eq;
   llvm::SMRange range;
   /// Or/And: the two operands; Not: one; Compare: lhs, rhs; In: the tested
   /// operand; Call: the arguments.
   std::vector<ExprPtr> operands;
   /// Compare.
-  CompareOp op = CompareOp::Eq;
   llvm::SMRange opRange;
   /// Path and Call (the callee): the dotted components.
   std::vector<std::string> path;

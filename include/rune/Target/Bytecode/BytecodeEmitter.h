@@ -44,9 +44,12 @@ bc::SchemaInfo decodeSchema(SchemaOp op);
 
 /// Emits `module` as bytecode into `out`. Reports errors (e.g. a policy too
 /// large for 16-bit register numbers) on the operations and fails.
+/// `verifyOutput`: whether the writer re-reads the module it wrote with the
+/// runtime's verifier (bc::ModuleWriter::setVerifyOutput).
 mlir::LogicalResult emitBytecode(mlir::ModuleOp module,
                                  std::vector<uint8_t> &out,
-                                 BytecodeLayout *layout = nullptr);
+                                 BytecodeLayout *layout = nullptr,
+                                 bool verifyOutput = true);
 
 } // namespace rune
 

@@ -41,9 +41,12 @@ struct IpeBytecodeLayout {
 /// Whether `module` holds IPE policies (rather than Cedar ones).
 bool isIpeModule(mlir::ModuleOp module);
 
+/// `verifyOutput`: whether the writer re-reads the module it wrote with the
+/// runtime's verifier (bc::ModuleWriter::setVerifyOutput).
 mlir::LogicalResult emitIpeBytecode(mlir::ModuleOp module,
                                     std::vector<uint8_t> &out,
-                                    IpeBytecodeLayout *layout = nullptr);
+                                    IpeBytecodeLayout *layout = nullptr,
+                                    bool verifyOutput = true);
 
 } // namespace rune
 
