@@ -6,7 +6,7 @@
 //
 //   rune-run bench policies.ipe --requests stream.jsonl
 //                  [--backend bytecode|native|both] [--repeat N]
-//                  [--format text|json]
+//                  [--format text|json] [--decisions FILE]
 //
 // The stream holds one JSON request per line. Everything is compiled and
 // loaded before timing starts. Two costs are measured per backend:
@@ -18,6 +18,12 @@
 // Latency is taken call by call (steady_clock, whose cost of some tens of
 // nanoseconds is included); decisions/s over whole passes with no clock
 // reads inside.
+//
+// --decisions writes every decision of the stream to FILE (one line per
+// request: allow/deny, policies evaluated, then each applicable policy with
+// its outcome and error message), before timing; with --backend both the
+// native decisions go to FILE.native. The two backends must write the same
+// lines: this is how lit compares them over whole generated streams.
 //
 //===----------------------------------------------------------------------===//
 
@@ -83,10 +89,40 @@ Figures measure(size_t count, unsigned repeat, Fn &&decideOne) {
   return summarize(std::move(samples), seconds, count * repeat);
 }
 
+/// One line per decision (see the file comment).
+void writeDecision(std::ostream &out, const ipert::Module &module,
+                   const ipert::Decision &decision) {
+  out << (decision.allow ? "allow" : "deny") << " evaluated "
+      << decision.candidateCount;
+  for (const ipert::PolicyResult &result : decision.applicable) {
+    out << " | " << module.policyName(result.policy) << " "
+        << ipert::outcomeName(result.outcome);
+    if (!result.message.empty())
+      out << ": " << result.message;
+  }
+  out << "\n";
+}
+
+/// The median cost of one steady_clock read, measured back to back: every
+/// latency sample includes about one (reported so that small latencies can
+/// be read against it).
+double clockReadNs() {
+  std::vector<double> samples;
+  samples.reserve(10001);
+  for (int i = 0; i < 10001; ++i) {
+    auto a = Clock::now();
+    auto b = Clock::now();
+    samples.push_back(std::chrono::duration<double, std::nano>(b - a).count());
+  }
+  std::nth_element(samples.begin(), samples.begin() + 5000, samples.end());
+  return samples[5000];
+}
+
 } // namespace
 
 int runIpeBench(int argc, char **argv) {
-  std::string policies, requestsPath, backendName = "both", format = "text";
+  std::string policies, requestsPath, backendName = "both", format = "text",
+                                      decisionsPath;
   unsigned repeat = 5;
   po::options_description options("rune-run bench <policies.ipe|.rbc> options");
   options.add_options()("help,h", "show this help")(
@@ -95,6 +131,9 @@ int runIpeBench(int argc, char **argv) {
       "backend", po::value(&backendName), "bytecode, native or both (default)")(
       "repeat", po::value(&repeat), "timed passes over the stream (5)")(
       "format", po::value(&format), "text (default) or json")(
+      "decisions", po::value(&decisionsPath),
+      "write every decision to this file (native ones to FILE.native with "
+      "--backend both)")(
       "policies", po::value(&policies)->required(), "");
   po::variables_map vm;
   try {
@@ -141,8 +180,12 @@ int runIpeBench(int argc, char **argv) {
   report["policies_file"] = policies;
   report["requests"] = lines.size();
   report["repeat"] = repeat;
+  double clockNs = clockReadNs();
+  report["clock_read_ns"] = clockNs;
   if (format == "text")
-    std::cout << fmt::format("{} requests x {} passes\n", lines.size(), repeat)
+    std::cout << fmt::format("{} requests x {} passes (latencies include a "
+                             "clock read, {:.0f} ns)\n",
+                             lines.size(), repeat, clockNs)
               << fmt::format("{:<9} {:<13} {:>11} {:>11} {:>11} {:>13}\n",
                              "backend", "measure", "median us", "p99 us",
                              "mean us", "decisions/s");
@@ -168,11 +211,31 @@ int runIpeBench(int argc, char **argv) {
     ipert::Evaluator evaluator(module);
     ipert::Decision decision;
     size_t allows = 0, candidates = 0, applicable = 0;
+    std::ofstream decisionsOut;
+    if (!decisionsPath.empty()) {
+      std::string path = decisionsPath;
+      if (backend == IpeBackend::Native && backends.size() == 2)
+        path += ".native";
+      decisionsOut.open(path);
+      if (!decisionsOut) {
+        std::cerr << path << ": error: cannot write the decisions\n";
+        return 1;
+      }
+    }
     for (const auto &request : requests) {
       evaluator.decide(*request, decision);
       allows += decision.allow;
       candidates += decision.candidateCount;
       applicable += decision.applicable.size();
+      if (decisionsOut.is_open())
+        writeDecision(decisionsOut, module, decision);
+    }
+    if (decisionsOut.is_open()) {
+      decisionsOut.close();
+      if (!decisionsOut) {
+        std::cerr << decisionsPath << ": error: cannot write the decisions\n";
+        return 1;
+      }
     }
     Figures decide = measure(requests.size(), repeat, [&](size_t i) {
       evaluator.decide(*requests[i], decision);

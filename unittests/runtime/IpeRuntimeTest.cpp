@@ -314,3 +314,98 @@ TEST(IpeEngine, CApiExplainsDecisions) {
   rune_ipe_request_free(request);
   rune_ipe_module_free(module);
 }
+
+namespace {
+
+// Hand-written native code for buildModule({"A", "B"}, true) (policies
+// Type0, Type1, Level): Type0 fails on a missing field, Type1 allows, Level
+// denies; the decision function reports them in reverse policy order, as a
+// compiled one may (it follows the index groups, not the policy order).
+int32_t nativeType0(rune_ipe_frame *frame, rune_ipe_value *) {
+  return rune_ipe_rt_missing(frame, 0);
+}
+int32_t nativeType1(rune_ipe_frame *, rune_ipe_value *) { return 1; }
+int32_t nativeLevel(rune_ipe_frame *, rune_ipe_value *) { return 2; }
+uint32_t nativeDecide(rune_ipe_frame *frame, rune_ipe_value *regs,
+                      uint32_t *applicable, uint32_t *evaluated) {
+  uint32_t count = 0;
+  rune_ipe_policy_fn policies[] = {nativeType0, nativeType1, nativeLevel};
+  for (uint32_t p = 3; p-- > 0;)
+    if (int32_t result = policies[p](frame, regs))
+      applicable[count++] = (p << 2) | uint32_t(result & 3);
+  *evaluated = 3;
+  return count;
+}
+
+rune_policy_fn asPolicyFn(rune_ipe_policy_fn fn) {
+  return reinterpret_cast<rune_policy_fn>(reinterpret_cast<void (*)()>(fn));
+}
+
+} // namespace
+
+TEST(IpeEngine, NativeDescriptorLayoutsAndDamage) {
+  std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);
+  rune_policy_fn withDecide[] = {
+      asPolicyFn(nativeType0), asPolicyFn(nativeType1),
+      asPolicyFn(nativeLevel),
+      reinterpret_cast<rune_policy_fn>(
+          reinterpret_cast<void (*)()>(nativeDecide))};
+  auto load = [&](uint32_t count, const rune_policy_fn *fns,
+                  std::string &error) {
+    rune_native_module native{RUNE_NATIVE_ABI_VERSION, count, bytes.data(),
+                              bytes.size(), fns, 0, nullptr};
+    return ipert::Module::loadNative(&native, error);
+  };
+  std::string error;
+  // Layout 1: one function per policy, the runtime's generic decision.
+  auto layout1 = load(3, withDecide, error);
+  ASSERT_TRUE(layout1) << error;
+  EXPECT_EQ(layout1->nativeDecide(), nullptr);
+  // Layout 2: the decision function follows.
+  auto layout2 = load(4, withDecide, error);
+  ASSERT_TRUE(layout2) << error;
+  EXPECT_NE(layout2->nativeDecide(), nullptr);
+  // Any other count, a missing table or a null function is refused.
+  EXPECT_FALSE(load(5, withDecide, error));
+  EXPECT_NE(error.find("5 functions for 3 policies"), std::string::npos)
+      << error;
+  EXPECT_FALSE(load(2, withDecide, error));
+  EXPECT_FALSE(load(4, nullptr, error));
+  EXPECT_EQ(error, "native module has no function table");
+  rune_policy_fn withNull[] = {withDecide[0], nullptr, withDecide[2],
+                               withDecide[3]};
+  EXPECT_FALSE(load(4, withNull, error));
+  EXPECT_EQ(error, "native module: function 1 is null");
+}
+
+TEST(IpeEngine, CompiledDecisionIsOrderedAndKeepsErrorMessages) {
+  std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);
+  rune_policy_fn fns[] = {asPolicyFn(nativeType0), asPolicyFn(nativeType1),
+                          asPolicyFn(nativeLevel),
+                          reinterpret_cast<rune_policy_fn>(
+                              reinterpret_cast<void (*)()>(nativeDecide))};
+  rune_native_module native{RUNE_NATIVE_ABI_VERSION, 4, bytes.data(),
+                            bytes.size(), fns, 0, nullptr};
+  std::string error;
+  auto module = ipert::Module::loadNative(&native, error);
+  ASSERT_TRUE(module) << error;
+  auto request = ipert::Request::parse(*module, R"({"resource": {}})", error);
+  ASSERT_TRUE(request) << error;
+  ipert::Evaluator evaluator(*module);
+  ipert::Decision decision;
+  // Twice: the second decision must not keep anything of the first.
+  for (int round = 0; round < 2; ++round) {
+    evaluator.decide(*request, decision);
+    EXPECT_FALSE(decision.allow);
+    EXPECT_EQ(decision.candidateCount, 3u);
+    ASSERT_EQ(decision.applicable.size(), 3u);
+    EXPECT_EQ(decision.applicable[0].policy, 0u);
+    EXPECT_EQ(decision.applicable[0].outcome, ipert::Outcome::Error);
+    EXPECT_EQ(decision.applicable[0].message, "missing field 'resource.type'");
+    EXPECT_EQ(decision.applicable[1].policy, 1u);
+    EXPECT_EQ(decision.applicable[1].outcome, ipert::Outcome::Allow);
+    EXPECT_EQ(decision.applicable[1].message, "");
+    EXPECT_EQ(decision.applicable[2].policy, 2u);
+    EXPECT_EQ(decision.applicable[2].outcome, ipert::Outcome::Deny);
+  }
+}

@@ -33,6 +33,8 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <map>
+
 using namespace mlir;
 using namespace rune;
 
@@ -61,6 +63,10 @@ public:
     auto fnType = LLVM::LLVMFunctionType::get(i32Type, {ptrType, ptrType});
     function = builder.create<LLVM::LLVMFuncOp>(loc, name, fnType,
                                                 LLVM::Linkage::Internal);
+    // The compiled decision calls each policy from one place: inlined
+    // there, every policy body would land in one huge function, which
+    // costs LLVM far more time than the calls cost at run time.
+    function.setNoInline(true);
     entry = function.addEntryBlock(builder);
     frame = function.getArgument(0);
     values.clear();
@@ -113,6 +119,9 @@ public:
     builder.create<LLVM::BrOp>(loc, ValueRange(), body);
     return success();
   }
+
+  /// The function the last call of lower() created.
+  LLVM::LLVMFuncOp lowered() const { return function; }
 
 private:
   Value constI32(Location loc, int64_t v) {
@@ -247,7 +256,7 @@ private:
     switch (lit->kind) {
     case ipebc::LiteralKind::String: {
       if (!equality)
-        return slow(); // enumerations and bytewise order: the helper
+        return orderByEnumeration(cmp, subject, *lit, swapped, slow);
       Value isString = isKind(loc, subject, kKindString);
       Value symbol = load(loc, i32Type, subject, kSymbolOffset);
       Value same =
@@ -291,6 +300,93 @@ private:
       return slow();
     }
     return slow();
+  }
+
+  /// The enumerations (index, rank) holding each symbol, as the runtime
+  /// computes them (Module::prepare): symbols are first module strings of
+  /// their text, a member listed twice keeps its first rank, and the lists
+  /// are in enumeration order.
+  void computeMemberships() {
+    if (membershipsComputed)
+      return;
+    membershipsComputed = true;
+    llvm::StringMap<int32_t> firstIndex;
+    for (size_t i = 0; i < image.strings.size(); ++i)
+      firstIndex.try_emplace(image.strings[i], int32_t(i));
+    symbolOfString.resize(image.strings.size());
+    for (size_t i = 0; i < image.strings.size(); ++i)
+      symbolOfString[i] = firstIndex.lookup(image.strings[i]);
+    const auto &enums = image.ipe->enums;
+    for (uint32_t e = 0; e < enums.size(); ++e)
+      for (uint32_t rank = 0; rank < enums[e].members.size(); ++rank) {
+        auto &list = memberships[symbolOfString[enums[e].members[rank]]];
+        if (list.empty() || list.back().first != e)
+          list.emplace_back(e, rank);
+      }
+  }
+
+  /// `x < "literal"` (and <=, >, >=, either side): when the request's
+  /// string and the literal are members of a common enumeration, the first
+  /// such decides by rank (docs/ipe.md). With the literal fixed, that gives
+  /// each symbol of the literal's enumerations a constant answer: one
+  /// switch on the symbol. Other strings (bytewise order), other kinds and
+  /// errors go to the helper.
+  Value orderByEnumeration(IntentCompareOp cmp, Value subject,
+                           const ipebc::LiteralInfo &lit, bool swapped,
+                           llvm::function_ref<Value()> slow) {
+    Location loc = cmp.getLoc();
+    computeMemberships();
+    int32_t literalSymbol = symbolOfString[lit.string];
+    auto found = memberships.find(literalSymbol);
+    if (found == memberships.end())
+      return slow();
+    // For each symbol sharing an enumeration with the literal: the answer
+    // in the first enumeration they share (lists are in enum order).
+    std::map<int32_t, bool> answers;
+    StringRef predicate = cmp.getPredicate();
+    for (auto [e, literalRank] : found->second)
+      for (auto [symbol, list] : memberships)
+        for (auto [otherEnum, rank] : list) {
+          if (otherEnum != e || answers.count(symbol))
+            continue;
+          // A symbol in an earlier shared enumeration was answered there.
+          int64_t a = swapped ? literalRank : rank;
+          int64_t b = swapped ? rank : literalRank;
+          bool result = predicate == "lt"   ? a < b
+                        : predicate == "le" ? a <= b
+                        : predicate == "gt" ? a > b
+                                            : a >= b;
+          answers[symbol] = result;
+        }
+    Value isString = isKind(loc, subject, kKindString);
+    Block *stringBlock = function.addBlock();
+    Block *slowBlock = function.addBlock();
+    Block *merge = function.addBlock();
+    merge->addArgument(i1Type, loc);
+    builder.create<LLVM::CondBrOp>(loc, isString, stringBlock, slowBlock);
+    builder.setInsertionPointToStart(stringBlock);
+    Value symbol = load(loc, i32Type, subject, kSymbolOffset);
+    Block *trueBlock = function.addBlock();
+    Block *falseBlock = function.addBlock();
+    SmallVector<int32_t> caseValues;
+    SmallVector<Block *> caseBlocks;
+    for (auto [s, result] : answers) {
+      caseValues.push_back(s);
+      caseBlocks.push_back(result ? trueBlock : falseBlock);
+    }
+    builder.create<LLVM::SwitchOp>(
+        loc, symbol, slowBlock, ValueRange(), caseValues,
+        BlockRange(caseBlocks),
+        SmallVector<ValueRange>(caseBlocks.size(), ValueRange()));
+    builder.setInsertionPointToStart(trueBlock);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constI1(loc, true)}, merge);
+    builder.setInsertionPointToStart(falseBlock);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constI1(loc, false)}, merge);
+    builder.setInsertionPointToStart(slowBlock);
+    Value slowResult = slow();
+    builder.create<LLVM::BrOp>(loc, ValueRange{slowResult}, merge);
+    builder.setInsertionPointToStart(merge);
+    return merge->getArgument(0);
   }
 
   Value inList(IntentInOp in) {
@@ -442,6 +538,10 @@ private:
   Value frame, slots, literals, one;
   /// !rune.value -> pointer to its rune_ipe_value; i1 -> the i1.
   llvm::DenseMap<Value, Value> values, conditions;
+  /// For ordering by enumeration, computed on first use.
+  bool membershipsComputed = false;
+  std::vector<int32_t> symbolOfString;
+  std::map<int32_t, SmallVector<std::pair<uint32_t, uint32_t>>> memberships;
 };
 
 } // namespace
@@ -457,11 +557,19 @@ LogicalResult rune::lowerIpeModule(ModuleOp module, StringRef symbol) {
     return module.emitError("emitted bytecode does not verify: ") << error;
   EntryLowering lowering(module, layout, image);
   std::vector<std::string> names;
+  SmallVector<LLVM::LLVMFuncOp> policyFunctions;
   for (auto [i, op] : llvm::enumerate(layout.entries)) {
     names.push_back((symbol + "_entry" + Twine(i)).str());
     if (failed(lowering.lower(op, names.back())))
       return failure();
+    if (i < layout.policyCount)
+      policyFunctions.push_back(lowering.lowered());
   }
+  // Descriptor layout 2 (rune_ipe_native.h): the decision function after
+  // the Policies entries.
+  std::string decideName = (symbol + "_decide").str();
+  if (emitIpeDecideFunction(module, image, policyFunctions, decideName))
+    names.push_back(decideName);
   // Everything but the LLVM functions goes: the tables travel in the
   // embedded bytecode. Policies own their filters, so erase them first.
   for (Operation &op : llvm::make_early_inc_range(*module.getBody()))

@@ -69,6 +69,31 @@ typedef struct rune_ipe_frame {
 typedef int32_t (*rune_ipe_policy_fn)(rune_ipe_frame *frame,
                                       rune_ipe_value *regs);
 
+/* The module's whole decision with its trigger index compiled in (descriptor
+ * layout 2, below): evaluates every policy the index selects for the
+ * request in `frame` (the policies without an indexable trigger, and per
+ * index group the policies of the key the request's values form, or the
+ * whole group when one of its paths is missing or not a scalar), each at
+ * most once, calling the policy functions with `regs`. For each policy that
+ * applied it writes one entry, (policy << 2) | outcome with outcome 1
+ * allow, 2 deny, 3 error, to `applicable` (room for one entry per policy),
+ * in no particular order; it returns the number of entries and stores the
+ * number of policies evaluated in `*evaluated`. The message of an error is
+ * not kept: the runtime evaluates an erroring policy again to get it. */
+typedef uint32_t (*rune_ipe_decide_fn)(rune_ipe_frame *frame,
+                                       rune_ipe_value *regs,
+                                       uint32_t *applicable,
+                                       uint32_t *evaluated);
+
+/* How a native IPE module fills the shared descriptor's function table
+ * (rune_native_module.policy_fns, policy_count entries):
+ *   layout 1: one rune_ipe_policy_fn per Policies entry (policies, then
+ *             filters), nothing else;
+ *   layout 2: the same, followed by the module's rune_ipe_decide_fn.
+ * The loader tells them apart by policy_count (entries or entries + 1) and
+ * refuses any other count and null functions; `runec` writes layout 2. */
+#define RUNE_IPE_NATIVE_LAYOUT 2u
+
 /* Helpers: each implements the IPE instruction of the same name
  * (BytecodeFormat.h). The tests return 1 (true), 0 (false) or -1 (error
  * recorded); the others 0 or -1. */

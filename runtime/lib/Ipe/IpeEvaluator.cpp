@@ -321,7 +321,9 @@ int32_t compare(State &s, const Value &a, const Value &b, uint32_t cond) {
       break;
     }
   }
-  s.record(cond, result, a, render(b));
+  // Rendering the operand costs more than the comparison: only for -v.
+  if (s.tracing && s.depth == 0)
+    s.record(cond, result, a, render(b));
   return result;
 }
 
@@ -587,10 +589,47 @@ Evaluator::Evaluator(const Module &module)
 
 Evaluator::~Evaluator() = default;
 
+void Evaluator::decideNative(const Request &request, Decision &out) {
+  State &s = *state;
+  s.frame.slots = request.slots();
+  s.depth = 0;
+  s.tracing = false;
+  applicableEntries.resize(module.policyCount());
+  Value *regs = s.registers(0);
+  uint32_t evaluated = 0;
+  uint32_t count = module.nativeDecide()(&s.frame, regs,
+                                         applicableEntries.data(), &evaluated);
+  // Entries come in index order; policy order is the order of the entries'
+  // values (the policy is in the high bits). Usually one to three entries.
+  uint32_t *entries = applicableEntries.data();
+  for (uint32_t i = 1; i < count; ++i)
+    for (uint32_t j = i; j > 0 && entries[j - 1] > entries[j]; --j)
+      std::swap(entries[j - 1], entries[j]);
+  out.candidateCount = evaluated;
+  bool anyAllow = false, anyDeny = false;
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t policy = entries[i] >> 2;
+    Outcome outcome = static_cast<Outcome>(entries[i] & 3);
+    anyAllow |= outcome == Outcome::Allow;
+    anyDeny |= outcome != Outcome::Allow;
+    out.applicable.push_back(PolicyResult{policy, outcome, {}});
+    if (outcome == Outcome::Error) {
+      // The compiled decision does not keep messages (an error is rare and
+      // evaluation deterministic): the policy runs again to record it.
+      s.error.clear();
+      module.nativeFunctions()[policy](&s.frame, regs);
+      out.applicable.back().message = s.error;
+    }
+  }
+  out.allow = anyAllow && !anyDeny;
+}
+
 void Evaluator::decide(const Request &request, Decision &out, bool explain) {
   out.allow = false;
   out.applicable.clear();
   out.trace.clear();
+  if (!explain && module.nativeDecide())
+    return decideNative(request, out);
   State &s = *state;
   s.frame.slots = request.slots();
   candidateList.clear();

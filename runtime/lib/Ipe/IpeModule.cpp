@@ -62,22 +62,66 @@ std::unique_ptr<Module> Module::loadNative(const rune_native_module *native,
       load(native->bytecode, native->bytecode_size, error);
   if (!module)
     return nullptr;
-  if (native->policy_count != module->image.policies.size()) {
+  // Layout 1 lists one function per Policies entry, layout 2 adds the
+  // decision function (rune_ipe_native.h).
+  size_t entries = module->image.policies.size();
+  if (native->policy_count != entries && native->policy_count != entries + 1) {
     error = "native module has " + std::to_string(native->policy_count) +
-            " functions for " + std::to_string(module->image.policies.size()) +
-            " policies and filters";
+            " functions for " + std::to_string(entries) +
+            " policies and filters (expected " + std::to_string(entries) +
+            ", or " + std::to_string(entries + 1) +
+            " with the decision function)";
     return nullptr;
   }
+  if (native->policy_count != 0 && !native->policy_fns) {
+    error = "native module has no function table";
+    return nullptr;
+  }
+  for (uint32_t i = 0; i < native->policy_count; ++i)
+    if (!native->policy_fns[i]) {
+      error = "native module: function " + std::to_string(i) + " is null";
+      return nullptr;
+    }
   // The descriptor stores IPE functions as rune_policy_fn (the shared
   // descriptor type); they are converted back before any call.
   module->nativeFns =
       reinterpret_cast<const rune_ipe_policy_fn *>(native->policy_fns);
+  if (native->policy_count == entries + 1)
+    module->nativeDecideFn = reinterpret_cast<rune_ipe_decide_fn>(
+        reinterpret_cast<void (*)()>(native->policy_fns[entries]));
   return module;
 }
 
+uint32_t Module::hashText(std::string_view text) {
+  // Eight bytes at a time: module and request strings are short names.
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ text.size();
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    h = (h ^ word) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
+  }
+  if (i < text.size()) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, text.size() - i);
+    h = (h ^ word) * 0xFF51AFD7ED558CCDull;
+  }
+  h ^= h >> 29;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  return uint32_t(h >> 32);
+}
+
 int32_t Module::symbolOf(std::string_view text) const {
-  auto it = symbols.find(text);
-  return it == symbols.end() ? -1 : it->second;
+  uint32_t hash = hashText(text);
+  size_t mask = symbolTable.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const SymbolEntry &entry = symbolTable[i];
+    if (entry.symbol < 0)
+      return -1;
+    if (entry.hash == hash && image.strings[size_t(entry.symbol)] == text)
+      return entry.symbol;
+  }
 }
 
 const std::vector<std::pair<uint32_t, uint32_t>> &
@@ -98,8 +142,19 @@ bool Module::prepare(std::string &error) {
   // The writer deduplicates strings, so one text has one symbol; a module
   // written otherwise still gets a consistent map (the first index wins,
   // and literals below use the map, not their own index).
-  for (size_t i = 0; i < image.strings.size(); ++i)
-    symbols.try_emplace(image.strings[i], int32_t(i));
+  size_t capacity = 16;
+  while (capacity < 2 * image.strings.size())
+    capacity *= 2;
+  symbolTable.assign(capacity, SymbolEntry());
+  for (size_t i = 0; i < image.strings.size(); ++i) {
+    if (symbolOf(image.strings[i]) >= 0)
+      continue;
+    uint32_t hash = hashText(image.strings[i]);
+    size_t at = hash & (capacity - 1);
+    while (symbolTable[at].symbol >= 0)
+      at = (at + 1) & (capacity - 1);
+    symbolTable[at] = {hash, int32_t(i)};
+  }
   for (const ipebc::LiteralInfo &lit : t.literals) {
     Value v{};
     switch (lit.kind) {

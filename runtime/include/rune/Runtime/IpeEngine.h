@@ -56,6 +56,8 @@ public:
   const Value *literalValues() const { return literals.data(); }
   const rune_ipe_policy_fn *nativeFunctions() const { return nativeFns; }
   bool isNative() const { return nativeFns != nullptr; }
+  /// The native module's compiled decision (descriptor layout 2), or null.
+  rune_ipe_decide_fn nativeDecide() const { return nativeDecideFn; }
   uint16_t maxRegisterCount() const { return maxRegisters; }
 
   /// For ordering strings: the enumeration memberships of a symbol, as
@@ -103,12 +105,23 @@ private:
   };
   static uint64_t hashKey(const KeyPart *key, size_t width);
 
+  /// The module's strings by text, in a flat open-addressing table: every
+  /// string a request holds, aggregate elements' fields included, is
+  /// interned through it during a decision. Power-of-two sized, at most
+  /// half full; symbol -1 marks an empty entry.
+  struct SymbolEntry {
+    uint32_t hash = 0;
+    int32_t symbol = -1;
+  };
+  static uint32_t hashText(std::string_view text);
+
   bc::Module image;
-  std::unordered_map<std::string_view, int32_t> symbols;
+  std::vector<SymbolEntry> symbolTable;
   std::vector<Value> literals;
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> memberships;
   std::vector<GroupIndex> groups;
   const rune_ipe_policy_fn *nativeFns = nullptr;
+  rune_ipe_decide_fn nativeDecideFn = nullptr;
   uint16_t maxRegisters = 1;
 };
 
@@ -164,8 +177,13 @@ public:
   struct State;
 
 private:
+  /// A plain decision through the module's compiled decision function.
+  void decideNative(const Request &request, Decision &out);
+
   const Module &module;
   std::unique_ptr<State> state;
+  /// decideNative: the entries the compiled decision writes, one per policy.
+  std::vector<uint32_t> applicableEntries;
   std::vector<uint32_t> candidateList;
   std::vector<uint32_t> stamps;
   uint32_t generation = 0;

@@ -1,0 +1,565 @@
+//===- IpeDecideToLLVM.cpp - A native IPE module's whole decision ---------===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The runtime's generic decision probes the trigger index through hash
+// tables, collects the candidates in a list, de-duplicates them with stamps,
+// sorts them and calls every policy through a table. With the index known
+// when the module is compiled, native code does all of that itself in one
+// function (rune_ipe_decide_fn, rune_ipe_native.h):
+//   - the policies without an indexable trigger are evaluated first;
+//   - each index group (a function of its own: LLVM's optimizations grow
+//     faster than a function's size) reads the kinds of its paths once;
+//     when one is not a scalar the group's policies are evaluated in full
+//     (what the runtime does), otherwise a decision tree of switches walks
+//     the request's tuple: on the string's module symbol, the integer, or
+//     the boolean, one level per path, down to the key it reaches;
+//   - a list of policies (constant data) is evaluated by one small loop
+//     calling each through the table of policy functions;
+//   - every outcome other than NotApplicable is stored, packed with its
+//     policy, into the caller's array: no allocation, no sorting of
+//     candidates (the runtime orders the one to three applicable entries).
+// It reproduces Module::candidates exactly (runtime/lib/Ipe/IpeModule.cpp):
+// the same policies are evaluated, so the outcomes and the evaluated count
+// match the bytecode backend's.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IpeToLLVM.h"
+
+#include "rune/Runtime/BytecodeReader.h"
+#include "rune/Runtime/IpeFormat.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace rune;
+
+namespace {
+
+// rune_ipe_value layout and kinds (rune_ipe_native.h).
+constexpr int64_t kKindBool = 1, kKindInt = 2, kKindFloat = 3, kKindString = 4;
+constexpr int32_t kSymbolOffset = 4, kPayloadOffset = 16;
+constexpr int64_t kValueSize = 24;
+
+/// One component of an index key, as the runtime compares it: a string by
+/// its symbol, an integer or a boolean by its value.
+struct KeyPart {
+  int64_t kind;
+  int64_t value;
+  bool operator<(const KeyPart &other) const {
+    return std::tie(kind, value) < std::tie(other.kind, other.value);
+  }
+};
+
+class DecideLowering {
+public:
+  DecideLowering(ModuleOp module, const bc::Module &image,
+                 ArrayRef<LLVM::LLVMFuncOp> policyFunctions)
+      : module(module), image(image), tables(*image.ipe),
+        policyFunctions(policyFunctions), context(module.getContext()),
+        builder(context), ptrType(LLVM::LLVMPointerType::get(context)),
+        i32Type(IntegerType::get(context, 32)),
+        i64Type(IntegerType::get(context, 64)),
+        i8Type(IntegerType::get(context, 8)),
+        f64Type(Float64Type::get(context)) {
+    // Symbols as the runtime assigns them (Module::prepare): a string's
+    // symbol is the first module string with its bytes.
+    for (size_t i = 0; i < image.strings.size(); ++i)
+      firstIndex.try_emplace(image.strings[i], int32_t(i));
+  }
+
+  /// Whether the index lists every policy at most once (the compiler's
+  /// index always does): the decision then evaluates each at most once
+  /// without the runtime's de-duplication.
+  bool indexListsPoliciesOnce() const {
+    std::vector<int> owner(tables.policies.size(), -1);
+    auto claim = [&](const std::vector<uint32_t> &policies, int who) {
+      for (uint32_t p : policies) {
+        if (p >= owner.size() || owner[p] != -1)
+          return false;
+        owner[p] = who;
+      }
+      return true;
+    };
+    if (!claim(tables.alwaysChecked, 0))
+      return false;
+    for (auto [g, group] : llvm::enumerate(tables.indexGroups)) {
+      if (!claim(group.policies, int(g) + 1))
+        return false;
+      for (const ipebc::IndexKey &key : group.keys) {
+        if (key.literals.size() != group.slots.size())
+          return false;
+        llvm::SmallDenseSet<uint32_t> seen;
+        for (uint32_t p : key.policies)
+          if (p >= owner.size() || owner[p] != int(g) + 1 ||
+              !seen.insert(p).second)
+            return false;
+      }
+    }
+    return true;
+  }
+
+  void emit(StringRef name) {
+    Location loc = module.getLoc();
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToEnd(module.getBody());
+    // The trie's leaves name policy lists: build them first.
+    collectLists();
+    emitTables(loc, name);
+    emitEvaluate(loc, name);
+
+    // One function per index group: LLVM's optimizations grow faster than
+    // the size of a function, and the groups of a large module together
+    // have tens of thousands of keys (for 10,000 policies, `opt -O2` took
+    // 126 s on one function holding them all, 85 s on the group functions:
+    // docs/performance.md).
+    SmallVector<LLVM::LLVMFuncOp> groupFunctions;
+    for (auto [g, group] : llvm::enumerate(tables.indexGroups))
+      groupFunctions.push_back(emitGroupFunction(loc, name, g, group));
+
+    auto fnType = LLVM::LLVMFunctionType::get(
+        i32Type, {ptrType, ptrType, ptrType, ptrType});
+    function = builder.create<LLVM::LLVMFuncOp>(loc, name, fnType,
+                                                LLVM::Linkage::Internal);
+    Block *entry = function.addEntryBlock(builder);
+    frame = function.getArgument(0);
+    regs = function.getArgument(1);
+    builder.setInsertionPointToStart(entry);
+    // The running state { count, evaluated, applicable } lives in memory,
+    // updated by the evaluation function: in registers it would make one
+    // phi node per leaf of the trie.
+    stateVar = builder.create<LLVM::AllocaOp>(loc, ptrType, stateType,
+                                              constI64(loc, 1), 8);
+    builder.create<LLVM::StoreOp>(loc, constI32(loc, 0), stateField(loc, 0));
+    builder.create<LLVM::StoreOp>(loc, constI32(loc, 0), stateField(loc, 1));
+    builder.create<LLVM::StoreOp>(loc, function.getArgument(2),
+                                  stateField(loc, 2));
+
+    callPolicies(loc, tables.alwaysChecked);
+    for (LLVM::LLVMFuncOp groupFunction : groupFunctions)
+      builder.create<LLVM::CallOp>(loc, groupFunction,
+                                   ValueRange{frame, regs, stateVar});
+
+    builder.create<LLVM::StoreOp>(
+        loc, builder.create<LLVM::LoadOp>(loc, i32Type, stateField(loc, 1)),
+        function.getArgument(3));
+    builder.create<LLVM::ReturnOp>(
+        loc, builder.create<LLVM::LoadOp>(loc, i32Type, stateField(loc, 0)));
+  }
+
+private:
+  Value constI32(Location loc, int64_t v) {
+    return builder.create<LLVM::ConstantOp>(loc, i32Type,
+                                            builder.getI32IntegerAttr(v));
+  }
+  Value constI64(Location loc, int64_t v) {
+    return builder.create<LLVM::ConstantOp>(loc, i64Type,
+                                            builder.getI64IntegerAttr(v));
+  }
+  Value stateField(Location loc, int32_t field) {
+    return builder.create<LLVM::GEPOp>(loc, ptrType, stateType, stateVar,
+                                       ArrayRef<LLVM::GEPArg>{0, field});
+  }
+  Value slotField(Location loc, Type type, uint32_t slot, int32_t offset) {
+    Value value = builder.create<LLVM::GEPOp>(
+        loc, ptrType, LLVM::LLVMArrayType::get(i8Type, kValueSize), slots,
+        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(slot)});
+    Value field =
+        offset == 0
+            ? value
+            : builder.create<LLVM::GEPOp>(loc, ptrType, i8Type, value,
+                                          ArrayRef<LLVM::GEPArg>{offset});
+    return builder.create<LLVM::LoadOp>(loc, type, field);
+  }
+
+  /// Every list of policies the decision evaluates (the always-checked
+  /// ones, each group's, each key's), stored once in one array.
+  void collectLists() {
+    auto add = [&](const std::vector<uint32_t> &policies) {
+      if (policies.empty() || listOffsets.count(&policies))
+        return;
+      listOffsets[&policies] = uint32_t(listData.size());
+      listData.insert(listData.end(), policies.begin(), policies.end());
+    };
+    add(tables.alwaysChecked);
+    for (const ipebc::IndexGroup &group : tables.indexGroups) {
+      add(group.policies);
+      for (const ipebc::IndexKey &key : group.keys)
+        add(key.policies);
+    }
+  }
+
+  /// `<name>_lists` (the policy lists) and `<name>_policies` (the policy
+  /// functions, indexed by policy).
+  void emitTables(Location loc, StringRef name) {
+    listsName = (name + "_lists").str();
+    std::vector<int32_t> data(listData.begin(), listData.end());
+    if (data.empty())
+      data.push_back(0);
+    auto listsType = LLVM::LLVMArrayType::get(i32Type, data.size());
+    builder.create<LLVM::GlobalOp>(
+        loc, listsType, /*isConstant=*/true, LLVM::Linkage::Internal, listsName,
+        DenseElementsAttr::get(
+            RankedTensorType::get({int64_t(data.size())}, i32Type),
+            ArrayRef<int32_t>(data)),
+        /*alignment=*/4);
+    functionsName = (name + "_policies").str();
+    auto functionsType = LLVM::LLVMArrayType::get(
+        ptrType, std::max<size_t>(policyFunctions.size(), 1));
+    auto functions = builder.create<LLVM::GlobalOp>(
+        loc, functionsType, /*isConstant=*/true, LLVM::Linkage::Internal,
+        functionsName, Attribute(), /*alignment=*/8);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(
+        &functions.getInitializerRegion().emplaceBlock());
+    Value table = builder.create<LLVM::UndefOp>(loc, functionsType);
+    for (auto [i, fn] : llvm::enumerate(policyFunctions))
+      table = builder.create<LLVM::InsertValueOp>(
+          loc, table,
+          builder.create<LLVM::AddressOfOp>(loc, ptrType,
+                                            LLVM::LLVMFuncOp(fn).getSymName()),
+          ArrayRef<int64_t>{int64_t(i)});
+    if (policyFunctions.empty())
+      table = builder.create<LLVM::InsertValueOp>(
+          loc, table, builder.create<LLVM::ZeroOp>(loc, ptrType),
+          ArrayRef<int64_t>{0});
+    builder.create<LLVM::ReturnOp>(loc, table);
+  }
+
+  /// `<name>_evaluate(frame, regs, state, list, length)`: calls each
+  /// policy of the list and stores (policy << 2) | (result & 3) at
+  /// applicable[count], counting it when the result is not 0
+  /// (NotApplicable): -1 (error) & 3 is 3, the Error outcome. The store is
+  /// unconditional, which is safe: count never exceeds the policies
+  /// evaluated so far, fewer than the policy count.
+  void emitEvaluate(Location loc, StringRef name) {
+    OpBuilder::InsertionGuard guard(builder);
+    auto fnType = LLVM::LLVMFunctionType::get(
+        LLVM::LLVMVoidType::get(context),
+        {ptrType, ptrType, ptrType, ptrType, i32Type});
+    evaluateFunction = builder.create<LLVM::LLVMFuncOp>(
+        loc, (name + "_evaluate").str(), fnType, LLVM::Linkage::Internal);
+    evaluateFunction.setNoInline(true);
+    Block *entry = evaluateFunction.addEntryBlock(builder);
+    Value fnFrame = evaluateFunction.getArgument(0);
+    Value fnRegs = evaluateFunction.getArgument(1);
+    Value state = evaluateFunction.getArgument(2);
+    Value list = evaluateFunction.getArgument(3);
+    Value length = evaluateFunction.getArgument(4);
+    Block *loop = evaluateFunction.addBlock();
+    loop->addArgument(i32Type, loc);
+    Block *body = evaluateFunction.addBlock();
+    Block *done = evaluateFunction.addBlock();
+    auto field = [&](int32_t index) -> Value {
+      return builder.create<LLVM::GEPOp>(loc, ptrType, stateType, state,
+                                         ArrayRef<LLVM::GEPArg>{0, index});
+    };
+    builder.setInsertionPointToStart(entry);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constI32(loc, 0)}, loop);
+
+    builder.setInsertionPointToStart(loop);
+    Value i = loop->getArgument(0);
+    builder.create<LLVM::CondBrOp>(
+        loc,
+        builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ult, i, length),
+        body, done);
+
+    builder.setInsertionPointToStart(body);
+    Value index = builder.create<LLVM::ZExtOp>(loc, i64Type, i);
+    Value policy = builder.create<LLVM::LoadOp>(
+        loc, i32Type,
+        builder.create<LLVM::GEPOp>(loc, ptrType, i32Type, list,
+                                    ArrayRef<LLVM::GEPArg>{index}));
+    Value functions =
+        builder.create<LLVM::AddressOfOp>(loc, ptrType, functionsName);
+    Value policyIndex = builder.create<LLVM::ZExtOp>(loc, i64Type, policy);
+    Value callee = builder.create<LLVM::LoadOp>(
+        loc, ptrType,
+        builder.create<LLVM::GEPOp>(loc, ptrType, ptrType, functions,
+                                    ArrayRef<LLVM::GEPArg>{policyIndex}));
+    auto policyType = LLVM::LLVMFunctionType::get(i32Type, {ptrType, ptrType});
+    Value result = builder
+                       .create<LLVM::CallOp>(
+                           loc, policyType, ValueRange{callee, fnFrame, fnRegs})
+                       .getResult();
+    Value entryValue = builder.create<LLVM::OrOp>(
+        loc, builder.create<LLVM::AndOp>(loc, result, constI32(loc, 3)),
+        builder.create<LLVM::ShlOp>(loc, policy, constI32(loc, 2)));
+    Value countField = field(0);
+    Value count = builder.create<LLVM::LoadOp>(loc, i32Type, countField);
+    Value applicable = builder.create<LLVM::LoadOp>(loc, ptrType, field(2));
+    Value countIndex = builder.create<LLVM::ZExtOp>(loc, i64Type, count);
+    Value at = builder.create<LLVM::GEPOp>(loc, ptrType, i32Type, applicable,
+                                           ArrayRef<LLVM::GEPArg>{countIndex});
+    builder.create<LLVM::StoreOp>(loc, entryValue, at);
+    Value applies = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne,
+                                                 result, constI32(loc, 0));
+    builder.create<LLVM::StoreOp>(
+        loc,
+        builder.create<LLVM::AddOp>(
+            loc, count, builder.create<LLVM::ZExtOp>(loc, i32Type, applies)),
+        countField);
+    builder.create<LLVM::BrOp>(
+        loc, ValueRange{builder.create<LLVM::AddOp>(loc, i, constI32(loc, 1))},
+        loop);
+
+    builder.setInsertionPointToStart(done);
+    Value evaluatedField = field(1);
+    builder.create<LLVM::StoreOp>(
+        loc,
+        builder.create<LLVM::AddOp>(
+            loc, builder.create<LLVM::LoadOp>(loc, i32Type, evaluatedField),
+            length),
+        evaluatedField);
+    builder.create<LLVM::ReturnOp>(loc, ValueRange());
+  }
+
+  /// Evaluates the policies of `policies` (one of the lists collected).
+  void callPolicies(Location loc, const std::vector<uint32_t> &policies) {
+    if (policies.empty())
+      return;
+    Value list = builder.create<LLVM::GEPOp>(
+        loc, ptrType, i32Type,
+        builder.create<LLVM::AddressOfOp>(loc, ptrType, listsName),
+        ArrayRef<LLVM::GEPArg>{int32_t(listOffsets.lookup(&policies))});
+    builder.create<LLVM::CallOp>(
+        loc, evaluateFunction,
+        ValueRange{frame, regs, stateVar, list,
+                   constI32(loc, int64_t(policies.size()))});
+  }
+
+  /// The key part a literal stands for; nullopt for a literal no request
+  /// value can match (a float: request floats are matched as integers).
+  std::optional<KeyPart> keyPartOf(uint32_t literal) const {
+    const ipebc::LiteralInfo &lit = tables.literals[literal];
+    switch (lit.kind) {
+    case ipebc::LiteralKind::String:
+      return KeyPart{kKindString, firstIndex.lookup(image.strings[lit.string])};
+    case ipebc::LiteralKind::Int:
+      return KeyPart{kKindInt, lit.intValue};
+    case ipebc::LiteralKind::Bool:
+      return KeyPart{kKindBool, lit.boolValue ? 1 : 0};
+    case ipebc::LiteralKind::Float:
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  /// `<name>_group<g>(frame, regs, state)`: evaluates what group `g`
+  /// selects for the request.
+  LLVM::LLVMFuncOp emitGroupFunction(Location loc, StringRef name, size_t g,
+                                     const ipebc::IndexGroup &group) {
+    OpBuilder::InsertionGuard guard(builder);
+    auto fnType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context),
+                                              {ptrType, ptrType, ptrType});
+    function = builder.create<LLVM::LLVMFuncOp>(
+        loc, (name + "_group" + Twine(g)).str(), fnType,
+        LLVM::Linkage::Internal);
+    function.setNoInline(true);
+    // A group is a tree of switches: the SLP vectorizer finds nothing to do
+    // in it but takes most of its compile time (noimplicitfloat turns it
+    // off).
+    function.setPassthroughAttr(
+        builder.getArrayAttr({builder.getStringAttr("noimplicitfloat")}));
+    Block *entry = function.addEntryBlock(builder);
+    frame = function.getArgument(0);
+    regs = function.getArgument(1);
+    stateVar = function.getArgument(2);
+    builder.setInsertionPointToStart(entry);
+    slots = builder.create<LLVM::LoadOp>(loc, ptrType, frame);
+    emitGroup(loc, group);
+    builder.create<LLVM::ReturnOp>(loc, ValueRange());
+    return function;
+  }
+
+  void emitGroup(Location loc, const ipebc::IndexGroup &group) {
+    Block *next = function.addBlock();
+    Block *full = function.addBlock();
+    Block *probe = function.addBlock();
+    // A group is probed only when all its paths hold scalars (kinds 1..4).
+    SmallVector<Value> kinds;
+    Value anyNonScalar;
+    for (uint32_t slot : group.slots) {
+      Value kind = slotField(loc, i32Type, slot, 0);
+      kinds.push_back(kind);
+      Value nonScalar = builder.create<LLVM::ICmpOp>(
+          loc, LLVM::ICmpPredicate::ugt,
+          builder.create<LLVM::SubOp>(loc, kind, constI32(loc, 1)),
+          constI32(loc, 3));
+      anyNonScalar =
+          anyNonScalar
+              ? builder.create<LLVM::OrOp>(loc, anyNonScalar, nonScalar)
+              : nonScalar;
+    }
+    builder.create<LLVM::CondBrOp>(loc, anyNonScalar, full, probe);
+    builder.setInsertionPointToStart(full);
+    callPolicies(loc, group.policies);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), next);
+
+    builder.setInsertionPointToStart(probe);
+    // The keys as tuples of parts; a key holding a part no request value
+    // can take is left out.
+    std::vector<std::pair<std::vector<KeyPart>, const ipebc::IndexKey *>> keys;
+    for (const ipebc::IndexKey &key : group.keys) {
+      std::vector<KeyPart> parts;
+      for (uint32_t literal : key.literals) {
+        std::optional<KeyPart> part = keyPartOf(literal);
+        if (!part)
+          break;
+        parts.push_back(*part);
+      }
+      if (parts.size() == key.literals.size())
+        keys.emplace_back(std::move(parts), &key);
+    }
+    std::vector<size_t> all(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i)
+      all[i] = i;
+    emitLevel(loc, group, kinds, keys, all, 0, next);
+    builder.setInsertionPointToStart(next);
+  }
+
+  /// At the current insertion point, dispatches on the request's value at
+  /// path `level` of the group among `subset` (keys agreeing on the
+  /// earlier paths), down to the policies of the one key the request's
+  /// tuple equals; every way out ends in a branch to `next`.
+  void
+  emitLevel(Location loc, const ipebc::IndexGroup &group, ArrayRef<Value> kinds,
+            const std::vector<
+                std::pair<std::vector<KeyPart>, const ipebc::IndexKey *>> &keys,
+            ArrayRef<size_t> subset, size_t level, Block *next) {
+    if (level == group.slots.size()) {
+      // Keys of a group are distinct (the loader refuses duplicates), so
+      // this is one key.
+      for (size_t k : subset)
+        callPolicies(loc, keys[k].second->policies);
+      builder.create<LLVM::BrOp>(loc, ValueRange(), next);
+      return;
+    }
+    std::map<KeyPart, std::vector<size_t>> byPart;
+    for (size_t k : subset)
+      byPart[keys[k].first[level]].push_back(k);
+    uint32_t slot = group.slots[level];
+    // One switch per kind of value among the keys.
+    auto emitSwitch = [&](Value value, int64_t kind, Type type) {
+      SmallVector<APInt> caseValues;
+      SmallVector<Block *> caseBlocks;
+      for (auto &[part, members] : byPart)
+        if (part.kind == kind) {
+          caseValues.push_back(APInt(type.getIntOrFloatBitWidth(),
+                                     uint64_t(part.value),
+                                     /*isSigned=*/true));
+          caseBlocks.push_back(function.addBlock());
+        }
+      builder.create<LLVM::SwitchOp>(
+          loc, value, next, ValueRange(), caseValues, BlockRange(caseBlocks),
+          SmallVector<ValueRange>(caseBlocks.size(), ValueRange()));
+      size_t i = 0;
+      for (auto &[part, members] : byPart)
+        if (part.kind == kind) {
+          builder.setInsertionPointToStart(caseBlocks[i++]);
+          emitLevel(loc, group, kinds, keys, members, level + 1, next);
+        }
+    };
+    bool hasKind[5] = {};
+    for (auto &[part, members] : byPart)
+      hasKind[part.kind] = true;
+    Block *stringBlock = hasKind[kKindString] ? function.addBlock() : next;
+    Block *boolBlock = hasKind[kKindBool] ? function.addBlock() : next;
+    Block *intBlock = hasKind[kKindInt] ? function.addBlock() : next;
+    Block *floatBlock = hasKind[kKindInt] ? function.addBlock() : next;
+    Block *intSwitch = nullptr;
+    if (hasKind[kKindInt]) {
+      intSwitch = function.addBlock();
+      intSwitch->addArgument(i64Type, loc);
+    }
+    SmallVector<APInt> kindValues;
+    SmallVector<Block *> kindBlocks;
+    for (auto [kind, block] :
+         {std::pair(kKindString, stringBlock), std::pair(kKindBool, boolBlock),
+          std::pair(kKindInt, intBlock), std::pair(kKindFloat, floatBlock)})
+      if (block != next) {
+        kindValues.push_back(APInt(32, uint64_t(kind)));
+        kindBlocks.push_back(block);
+      }
+    builder.create<LLVM::SwitchOp>(
+        loc, kinds[level], next, ValueRange(), kindValues,
+        BlockRange(kindBlocks),
+        SmallVector<ValueRange>(kindBlocks.size(), ValueRange()));
+    if (hasKind[kKindString]) {
+      builder.setInsertionPointToStart(stringBlock);
+      // A string that is no module string has symbol -1: no case.
+      emitSwitch(slotField(loc, i32Type, slot, kSymbolOffset), kKindString,
+                 i32Type);
+    }
+    if (hasKind[kKindBool]) {
+      builder.setInsertionPointToStart(boolBlock);
+      emitSwitch(slotField(loc, i64Type, slot, kPayloadOffset), kKindBool,
+                 i64Type);
+    }
+    if (hasKind[kKindInt]) {
+      builder.setInsertionPointToStart(intBlock);
+      builder.create<LLVM::BrOp>(
+          loc, ValueRange{slotField(loc, i64Type, slot, kPayloadOffset)},
+          intSwitch);
+      // A float matches the integer key of its value when it is integral
+      // (and within the range the runtime converts: |d| < 9e18).
+      builder.setInsertionPointToStart(floatBlock);
+      Value d = builder.create<LLVM::BitcastOp>(
+          loc, f64Type, slotField(loc, i64Type, slot, kPayloadOffset));
+      Value magnitude = builder.create<LLVM::FAbsOp>(loc, f64Type, d);
+      Value inRange = builder.create<LLVM::FCmpOp>(
+          loc, LLVM::FCmpPredicate::olt, magnitude,
+          builder.create<LLVM::ConstantOp>(loc, f64Type,
+                                           builder.getF64FloatAttr(9.0e18)));
+      Block *convert = function.addBlock();
+      builder.create<LLVM::CondBrOp>(loc, inRange, convert, next);
+      builder.setInsertionPointToStart(convert);
+      Value asInt = builder.create<LLVM::FPToSIOp>(loc, i64Type, d);
+      Value integral = builder.create<LLVM::FCmpOp>(
+          loc, LLVM::FCmpPredicate::oeq,
+          builder.create<LLVM::SIToFPOp>(loc, f64Type, asInt), d);
+      builder.create<LLVM::CondBrOp>(loc, integral, intSwitch,
+                                     ValueRange{asInt}, next, ValueRange());
+      builder.setInsertionPointToStart(intSwitch);
+      emitSwitch(intSwitch->getArgument(0), kKindInt, i64Type);
+    }
+  }
+
+  ModuleOp module;
+  const bc::Module &image;
+  const ipebc::Sections &tables;
+  ArrayRef<LLVM::LLVMFuncOp> policyFunctions;
+  llvm::StringMap<int32_t> firstIndex;
+  MLIRContext *context;
+  OpBuilder builder;
+  Type ptrType, i32Type, i64Type, i8Type, f64Type;
+  /// { u32 count, u32 evaluated, ptr applicable }.
+  Type stateType =
+      LLVM::LLVMStructType::getLiteral(context, {i32Type, i32Type, ptrType});
+  std::vector<uint32_t> listData;
+  llvm::DenseMap<const std::vector<uint32_t> *, uint32_t> listOffsets;
+  std::string listsName, functionsName;
+  LLVM::LLVMFuncOp function, evaluateFunction;
+  Value frame, regs, slots, stateVar;
+};
+
+} // namespace
+
+bool rune::emitIpeDecideFunction(ModuleOp module, const bc::Module &image,
+                                 ArrayRef<LLVM::LLVMFuncOp> policyFunctions,
+                                 StringRef name) {
+  DecideLowering lowering(module, image, policyFunctions);
+  if (!lowering.indexListsPoliciesOnce())
+    return false;
+  lowering.emit(name);
+  return true;
+}
