@@ -151,11 +151,11 @@ Compiler::loadIpeSource(llvm::StringRef path) {
       ipe::generateIR(context, std::move(*file), diagnostics);
   if (!module || errorCount() != 0)
     return nullptr;
-  // Release builds verify an IPE module once, when it leaves the pipeline
-  // (optimize() and indexIpeTriggers() verify after their passes, runec
-  // --emit=mlir before printing it): on 10,000 policies each verification
-  // was 7% of the compile. Debug builds also verify what IRGen made, to
-  // catch an IRGen bug where it happens.
+  // Release builds verify an IPE module when asked (`runec --verify-ir`,
+  // see Compiler::setVerifyIR), or before printing it (--emit=mlir):
+  // on 10,000 policies each verification was a fifth of the compile. Debug
+  // builds also verify what IRGen made, to catch an IRGen bug where it
+  // happens.
 #ifndef NDEBUG
   if (mlir::failed(mlir::verify(*module)))
     return nullptr;
@@ -275,20 +275,20 @@ mlir::OwningOpRef<mlir::ModuleOp> Compiler::loadSchema(llvm::StringRef path) {
 /// Verifying the whole module after every pass costs as much as a pass on
 /// large policy sets (10,000 IPE policies: a fifth of the compile time).
 /// Debug builds keep doing it to catch a pass that breaks the IR where it
-/// happens; release builds verify once, after the pipeline, so a broken
-/// module still never reaches a backend.
+/// happens; release builds verify once, after the pipeline, when asked
+/// (Compiler::setVerifyIR).
 static mlir::LogicalResult runPipeline(mlir::PassManager &passes,
-                                       mlir::ModuleOp module) {
+                                       mlir::ModuleOp module, bool verifyIR) {
 #ifdef NDEBUG
   passes.enableVerifier(false);
 #endif
   if (mlir::failed(passes.run(module)))
     return mlir::failure();
 #ifdef NDEBUG
-  return mlir::verify(module);
-#else
-  return mlir::success();
+  if (verifyIR)
+    return mlir::verify(module);
 #endif
+  return mlir::success();
 }
 
 mlir::LogicalResult Compiler::optimize(mlir::ModuleOp module) {
@@ -297,13 +297,13 @@ mlir::LogicalResult Compiler::optimize(mlir::ModuleOp module) {
     buildIpeOptimizationPipeline(passes);
   else
     buildOptimizationPipeline(passes);
-  return runPipeline(passes, module);
+  return runPipeline(passes, module, verifyIR);
 }
 
 mlir::LogicalResult Compiler::planDatalog(mlir::ModuleOp module) {
   mlir::PassManager passes(&context);
   buildDatalogPipeline(passes);
-  return runPipeline(passes, module);
+  return runPipeline(passes, module, verifyIR);
 }
 
 mlir::LogicalResult Compiler::emitBytecode(mlir::ModuleOp module,

@@ -129,7 +129,11 @@ int main(int argc, char **argv) {
       "verify-output",
       "re-read the emitted bytecode with the runtime's verifier before "
       "writing it (always done by debug builds; the runtime verifies every "
-      "module before it runs it either way)");
+      "module before it runs it either way)")(
+      "verify-ir",
+      "verify the rune dialect module after the optimization pipeline "
+      "(always done by debug builds, after every pass; --emit=mlir always "
+      "verifies what it prints)");
   po::options_description hidden;
   hidden.add_options()("input", po::value(&input));
   po::options_description all;
@@ -204,6 +208,8 @@ int main(int argc, char **argv) {
   rune::Compiler compiler;
   if (vm.count("verify-output"))
     compiler.setVerifyOutput(true);
+  if (vm.count("verify-ir"))
+    compiler.setVerifyIR(true);
   rune::SourceOptions sourceOptions;
   sourceOptions.schemaPath = schemaPath;
   sourceOptions.validate = !schemaPath.empty();
@@ -251,9 +257,9 @@ int main(int argc, char **argv) {
   case EmitKind::Mlir:
   case EmitKind::MlirOpt:
     // The printer would quietly fall back to the generic form for an
-    // invalid module; and release builds leave the verification of an IPE
-    // module to the pipeline, which --emit=mlir skips.
-    if (kind->kind == EmitKind::Mlir && mlir::failed(mlir::verify(*module)))
+    // invalid module, and release builds verify neither IRGen's IPE output
+    // nor the pipeline's unless asked (--verify-ir): verify what is printed.
+    if (mlir::failed(mlir::verify(*module)))
       return 1;
     module->print(file.os(), mlir::OpPrintingFlags().enableDebugInfo(
                                  /*enable=*/false));

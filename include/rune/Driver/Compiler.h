@@ -107,6 +107,16 @@ public:
   /// a module in full before it runs it, and the re-read was 8% of
   /// compiling 10,000 IPE policies.
   void setVerifyOutput(bool verify) { verifyOutput = verify; }
+  /// Whether optimize() verifies the module its passes produced (with
+  /// MLIR's verifier: every op's invariants, symbols, dominance). Debug
+  /// builds verify after every pass; release builds only when asked
+  /// (`runec --verify-ir`), as clang leaves LLVM's verifier off in release:
+  /// the passes' input and output are the compiler's own IR, not user input,
+  /// the verification was a quarter of compiling 10,000 IPE policies, and a
+  /// module that a compiler bug broke is still refused by the runtime's
+  /// verifier before it runs. Cedar, Datalog and .rune IRGen output is
+  /// verified on load either way.
+  void setVerifyIR(bool verify) { verifyIR = verify; }
 
   /// Lowers a copy of `module` to LLVM IR (optimized at `optLevel`). The
   /// module descriptor is exported as `symbol` (rune_native.h).
@@ -141,8 +151,10 @@ private:
   unsigned mlirErrors = 0;
 #ifdef NDEBUG
   bool verifyOutput = false;
+  bool verifyIR = false;
 #else
   bool verifyOutput = true;
+  bool verifyIR = true;
 #endif
 };
 

@@ -21,13 +21,18 @@ namespace rune::ipebc {
 namespace {
 
 void putU8(std::vector<uint8_t> &out, uint8_t v) { out.push_back(v); }
+// Little endian whatever the host, appended in one insertion: a byte-wise
+// push_back (this file is built -Os, so it stays a loop) was 3% of compiling
+// 10,000 IPE policies.
 void putU32(std::vector<uint8_t> &out, uint32_t v) {
-  for (int i = 0; i < 4; ++i)
-    out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  const uint8_t bytes[4] = {
+      static_cast<uint8_t>(v), static_cast<uint8_t>(v >> 8),
+      static_cast<uint8_t>(v >> 16), static_cast<uint8_t>(v >> 24)};
+  out.insert(out.end(), bytes, bytes + 4);
 }
 void putU64(std::vector<uint8_t> &out, uint64_t v) {
-  for (int i = 0; i < 8; ++i)
-    out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  putU32(out, static_cast<uint32_t>(v));
+  putU32(out, static_cast<uint32_t>(v >> 32));
 }
 void putList(std::vector<uint8_t> &out, const std::vector<uint32_t> &list) {
   putU32(out, static_cast<uint32_t>(list.size()));
