@@ -32,6 +32,8 @@
 #include "rune/Runtime/BytecodeReader.h"
 #include "rune/Runtime/IpeFormat.h"
 
+#include "IpeValueLayout.h"
+
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -45,10 +47,7 @@ using namespace rune;
 
 namespace {
 
-// rune_ipe_value layout and kinds (rune_ipe_native.h).
-constexpr int64_t kKindBool = 1, kKindInt = 2, kKindFloat = 3, kKindString = 4;
-constexpr int32_t kSymbolOffset = 4, kPayloadOffset = 16;
-constexpr int64_t kValueSize = 24;
+using namespace rune::ipe_value_layout;
 
 /// One component of an index key, as the runtime compares it: a string by
 /// its symbol, an integer or a boolean by its value.

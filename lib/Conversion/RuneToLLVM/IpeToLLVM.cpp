@@ -29,6 +29,8 @@
 #include "rune/Runtime/IpeFormat.h"
 #include "rune/Target/Bytecode/IpeBytecodeEmitter.h"
 
+#include "IpeValueLayout.h"
+
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
@@ -40,10 +42,7 @@ using namespace rune;
 
 namespace {
 
-// rune_ipe_value layout (rune_ipe_native.h).
-constexpr int64_t kKindBool = 1, kKindInt = 2, kKindFloat = 3, kKindString = 4;
-constexpr int32_t kSymbolOffset = 4, kPayloadOffset = 16;
-constexpr int64_t kValueSize = 24;
+using namespace rune::ipe_value_layout;
 
 class EntryLowering {
 public:
