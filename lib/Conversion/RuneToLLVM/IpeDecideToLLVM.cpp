@@ -10,12 +10,18 @@
 // when the module is compiled, native code does all of that itself in one
 // function (rune_ipe_decide_fn, rune_ipe_native.h):
 //   - the policies without an indexable trigger are evaluated first;
-//   - each index group (a function of its own: LLVM's optimizations grow
-//     faster than a function's size) reads the kinds of its paths once;
-//     when one is not a scalar the group's policies are evaluated in full
-//     (what the runtime does), otherwise a decision tree of switches walks
-//     the request's tuple: on the string's module symbol, the integer, or
-//     the boolean, one level per path, down to the key it reaches;
+//   - each index group (a function of its own) reads the kinds of its
+//     paths once; when one is not a scalar the group's policies are
+//     evaluated in full (what the runtime does), otherwise it finds the key
+//     the request's values form (a string by its module symbol, an integer
+//     or a boolean by its value): a small group as a tree of switches, one
+//     level per path; a large one in constant rows and a hash table of
+//     them built when the module is compiled (IpeKeyTable.h), probed by a
+//     few generated instructions. Switch trees are the faster of the two
+//     when an early path rules the request out, but LLVM's time to
+//     optimize them grows with the keys: for 10,000 policies all as
+//     switches it took three times as long as the policies themselves
+//     (docs/performance.md);
 //   - a list of policies (constant data) is evaluated by one small loop
 //     calling each through the table of policy functions;
 //   - every outcome other than NotApplicable is stored, packed with its
@@ -29,18 +35,22 @@
 
 #include "IpeToLLVM.h"
 
+#include "rune/Conversion/IpeKeyTable.h"
 #include "rune/Runtime/BytecodeReader.h"
 #include "rune/Runtime/IpeFormat.h"
 
 #include "IpeValueLayout.h"
+#include "RuntimeDeclarations.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <map>
+#include <tuple>
 
 using namespace mlir;
 using namespace rune;
@@ -58,6 +68,12 @@ struct KeyPart {
     return std::tie(kind, value) < std::tie(other.kind, other.value);
   }
 };
+
+/// Groups with at most this many keys are a tree of switches, faster than
+/// a hash probe when the first paths already rule a request out; larger
+/// ones are hash tables, which LLVM compiles in time proportional to the
+/// code, not to the keys.
+constexpr size_t kMaxSwitchTreeKeys = 64;
 
 class DecideLowering {
 public:
@@ -108,6 +124,7 @@ public:
   }
 
   void emit(StringRef name) {
+    decideName = name.str();
     Location loc = module.getLoc();
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToEnd(module.getBody());
@@ -364,23 +381,18 @@ private:
         loc, (name + "_group" + Twine(g)).str(), fnType,
         LLVM::Linkage::Internal);
     function.setNoInline(true);
-    // A group is a tree of switches: the SLP vectorizer finds nothing to do
-    // in it but takes most of its compile time (noimplicitfloat turns it
-    // off).
-    function.setPassthroughAttr(
-        builder.getArrayAttr({builder.getStringAttr("noimplicitfloat")}));
     Block *entry = function.addEntryBlock(builder);
     frame = function.getArgument(0);
     regs = function.getArgument(1);
     stateVar = function.getArgument(2);
     builder.setInsertionPointToStart(entry);
     slots = builder.create<LLVM::LoadOp>(loc, ptrType, frame);
-    emitGroup(loc, group);
+    emitGroup(loc, g, group);
     builder.create<LLVM::ReturnOp>(loc, ValueRange());
     return function;
   }
 
-  void emitGroup(Location loc, const ipebc::IndexGroup &group) {
+  void emitGroup(Location loc, size_t g, const ipebc::IndexGroup &group) {
     Block *next = function.addBlock();
     Block *full = function.addBlock();
     Block *probe = function.addBlock();
@@ -405,24 +417,79 @@ private:
     builder.create<LLVM::BrOp>(loc, ValueRange(), next);
 
     builder.setInsertionPointToStart(probe);
-    // The keys as tuples of parts; a key holding a part no request value
-    // can take is left out.
-    std::vector<std::pair<std::vector<KeyPart>, const ipebc::IndexKey *>> keys;
-    for (const ipebc::IndexKey &key : group.keys) {
-      std::vector<KeyPart> parts;
-      for (uint32_t literal : key.literals) {
-        std::optional<KeyPart> part = keyPartOf(literal);
-        if (!part)
-          break;
-        parts.push_back(*part);
+    if (group.keys.size() <= kMaxSwitchTreeKeys) {
+      // The keys as tuples of parts; a key holding a part no request value
+      // can take is left out.
+      std::vector<std::pair<std::vector<KeyPart>, const ipebc::IndexKey *>>
+          keys;
+      for (const ipebc::IndexKey &key : group.keys) {
+        std::vector<KeyPart> parts;
+        for (uint32_t literal : key.literals) {
+          std::optional<KeyPart> part = keyPartOf(literal);
+          if (!part)
+            break;
+          parts.push_back(*part);
+        }
+        if (parts.size() == key.literals.size())
+          keys.emplace_back(std::move(parts), &key);
       }
-      if (parts.size() == key.literals.size())
-        keys.emplace_back(std::move(parts), &key);
+      std::vector<size_t> all(keys.size());
+      for (size_t i = 0; i < keys.size(); ++i)
+        all[i] = i;
+      emitLevel(loc, group, kinds, keys, all, 0, next);
+      builder.setInsertionPointToStart(next);
+      return;
     }
-    std::vector<size_t> all(keys.size());
-    for (size_t i = 0; i < keys.size(); ++i)
-      all[i] = i;
-    emitLevel(loc, group, kinds, keys, all, 0, next);
+    std::vector<SignatureTable> tables = keyTables(group);
+    if (tables.empty()) {
+      builder.create<LLVM::BrOp>(loc, ValueRange(), next);
+      builder.setInsertionPointToStart(next);
+      return;
+    }
+    // The request's tuple: per path, the kind and value a key would hold.
+    // A path whose keys are all of one kind is read as that kind only (a
+    // request value of another kind matches no key).
+    SmallVector<Value> tupleKinds, tupleValues;
+    SmallVector<bool> oneKind;
+    for (auto [level, slot] : llvm::enumerate(group.slots)) {
+      std::optional<int64_t> only = tables.front().kinds[level];
+      for (const SignatureTable &table : tables)
+        if (table.kinds[level] != *only)
+          only.reset();
+      oneKind.push_back(only.has_value());
+      auto [kind, value] =
+          only ? emitTuplePartOfKind(loc, kinds[level], slot, *only, next)
+               : emitTuplePart(loc, kinds[level], slot, next);
+      tupleKinds.push_back(kind);
+      tupleValues.push_back(value);
+    }
+    // A request's tuple has one kind signature: the table of that
+    // signature, if the group has one, is probed.
+    for (auto [t, table] : llvm::enumerate(tables)) {
+      Value matches;
+      for (auto [level, kind] : llvm::enumerate(table.kinds)) {
+        if (oneKind[level])
+          continue;
+        Value same = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
+                                                  tupleKinds[level],
+                                                  constI32(loc, kind));
+        matches =
+            matches ? builder.create<LLVM::AndOp>(loc, matches, same) : same;
+      }
+      if (!matches) {
+        // The only table: the paths were read as its kinds.
+        emitProbe(loc, g, t, table, tupleValues, next);
+        builder.setInsertionPointToStart(next);
+        return;
+      }
+      Block *probeTable = function.addBlock();
+      Block *otherwise = function.addBlock();
+      builder.create<LLVM::CondBrOp>(loc, matches, probeTable, otherwise);
+      builder.setInsertionPointToStart(probeTable);
+      emitProbe(loc, g, t, table, tupleValues, next);
+      builder.setInsertionPointToStart(otherwise);
+    }
+    builder.create<LLVM::BrOp>(loc, ValueRange(), next);
     builder.setInsertionPointToStart(next);
   }
 
@@ -533,6 +600,249 @@ private:
     }
   }
 
+  /// An index group's keys of one kind signature (the kind of each path's
+  /// literal), with the offset and length of each row's policy list.
+  struct SignatureTable {
+    SmallVector<int64_t> kinds;
+    ipe_keys::Table keys;
+    std::vector<int32_t> lists;
+  };
+
+  /// The group's keys by kind signature, placed. A key holding a part no
+  /// request value can take, or listing no policy, is left out.
+  std::vector<SignatureTable> keyTables(const ipebc::IndexGroup &group) {
+    std::vector<SignatureTable> tables;
+    for (const ipebc::IndexKey &key : group.keys) {
+      if (key.policies.empty())
+        continue;
+      SmallVector<int64_t> kinds, values;
+      for (uint32_t literal : key.literals) {
+        std::optional<KeyPart> part = keyPartOf(literal);
+        if (!part)
+          break;
+        kinds.push_back(part->kind);
+        values.push_back(part->value);
+      }
+      if (values.size() != key.literals.size())
+        continue;
+      auto table = llvm::find_if(
+          tables, [&](const SignatureTable &t) { return t.kinds == kinds; });
+      if (table == tables.end()) {
+        tables.emplace_back();
+        table = std::prev(tables.end());
+        table->kinds = kinds;
+        table->keys.width = kinds.size();
+      }
+      table->keys.rows.insert(table->keys.rows.end(), values.begin(),
+                              values.end());
+      table->lists.push_back(int32_t(listOffsets.lookup(&key.policies)));
+      table->lists.push_back(int32_t(key.policies.size()));
+    }
+    for (SignatureTable &table : tables)
+      table.keys.place();
+    return tables;
+  }
+
+  /// Emits `table` as constant data (`<name>_keys<g>_<t>` the rows,
+  /// `_buckets<g>_<t>` the hash table, `_keylists<g>_<t>` the policy list
+  /// of each row) and, at the insertion point, its probe for `values`
+  /// (ipe_keys::Table::find unrolled for the width): the key's policies
+  /// are evaluated; every way out branches to `next`.
+  void emitProbe(Location loc, size_t g, size_t t, const SignatureTable &table,
+                 ArrayRef<Value> values, Block *next) {
+    std::string suffix = (Twine(g) + "_" + Twine(t)).str();
+    std::string rowsName = decideName + "_keys" + suffix;
+    std::string bucketsName = decideName + "_buckets" + suffix;
+    std::string listsOfRowsName = decideName + "_keylists" + suffix;
+    {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPoint(function);
+      auto constantArray = [&](StringRef symbol, Type element, auto data,
+                               unsigned alignment) {
+        builder.create<LLVM::GlobalOp>(
+            loc, LLVM::LLVMArrayType::get(element, data.size()),
+            /*isConstant=*/true, LLVM::Linkage::Internal, symbol,
+            DenseElementsAttr::get(
+                RankedTensorType::get({int64_t(data.size())}, element), data),
+            alignment);
+      };
+      constantArray(rowsName, i64Type, ArrayRef<int64_t>(table.keys.rows), 8);
+      std::vector<int32_t> buckets(table.keys.buckets.begin(),
+                                   table.keys.buckets.end());
+      constantArray(bucketsName, i32Type, ArrayRef<int32_t>(buckets), 4);
+      constantArray(listsOfRowsName, i32Type, ArrayRef<int32_t>(table.lists),
+                    4);
+    }
+    // The home bucket: the top bits of the hash.
+    Value hash = constI64(loc, 0);
+    for (Value value : values)
+      hash = builder.create<LLVM::MulOp>(
+          loc, builder.create<LLVM::XOrOp>(loc, hash, value),
+          constI64(loc, int64_t(ipe_keys::kHashMultiplier)));
+    Value home = builder.create<LLVM::LShrOp>(
+        loc, hash, constI64(loc, 64 - int64_t(table.keys.bits)));
+    Block *loop = function.addBlock();
+    loop->addArgument(i64Type, loc);
+    Block *check = function.addBlock();
+    Block *advance = function.addBlock();
+    Block *found = function.addBlock();
+    builder.create<LLVM::BrOp>(loc, ValueRange{home}, loop);
+
+    builder.setInsertionPointToStart(loop);
+    Value bucket = loop->getArgument(0);
+    Value entry = builder.create<LLVM::LoadOp>(
+        loc, i32Type,
+        builder.create<LLVM::GEPOp>(
+            loc, ptrType, i32Type,
+            builder.create<LLVM::AddressOfOp>(loc, ptrType, bucketsName),
+            ArrayRef<LLVM::GEPArg>{bucket}));
+    builder.create<LLVM::CondBrOp>(
+        loc,
+        builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, entry,
+                                     constI32(loc, 0)),
+        next, check);
+
+    builder.setInsertionPointToStart(check);
+    Value row = builder.create<LLVM::ZExtOp>(
+        loc, i64Type,
+        builder.create<LLVM::SubOp>(loc, entry, constI32(loc, 1)));
+    Value rowStart = builder.create<LLVM::MulOp>(
+        loc, row, constI64(loc, int64_t(values.size())));
+    Value rows = builder.create<LLVM::AddressOfOp>(loc, ptrType, rowsName);
+    Value equal;
+    for (auto [i, value] : llvm::enumerate(values)) {
+      Value at =
+          builder.create<LLVM::AddOp>(loc, rowStart, constI64(loc, int64_t(i)));
+      Value word = builder.create<LLVM::LoadOp>(
+          loc, i64Type,
+          builder.create<LLVM::GEPOp>(loc, ptrType, i64Type, rows,
+                                      ArrayRef<LLVM::GEPArg>{at}));
+      Value same = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
+                                                word, value);
+      equal = equal ? builder.create<LLVM::AndOp>(loc, equal, same) : same;
+    }
+    builder.create<LLVM::CondBrOp>(loc, equal, found, advance);
+
+    builder.setInsertionPointToStart(advance);
+    builder.create<LLVM::BrOp>(
+        loc,
+        ValueRange{builder.create<LLVM::AndOp>(
+            loc, builder.create<LLVM::AddOp>(loc, bucket, constI64(loc, 1)),
+            constI64(loc, int64_t(table.keys.buckets.size() - 1)))},
+        loop);
+
+    // The row's policy list: (offset into the lists, length) at 2 * row.
+    builder.setInsertionPointToStart(found);
+    Value at = builder.create<LLVM::ShlOp>(loc, row, constI64(loc, 1));
+    Value listsOfRows =
+        builder.create<LLVM::AddressOfOp>(loc, ptrType, listsOfRowsName);
+    auto listField = [&](Value index) -> Value {
+      return builder.create<LLVM::LoadOp>(
+          loc, i32Type,
+          builder.create<LLVM::GEPOp>(loc, ptrType, i32Type, listsOfRows,
+                                      ArrayRef<LLVM::GEPArg>{index}));
+    };
+    Value offset = listField(at);
+    Value length =
+        listField(builder.create<LLVM::AddOp>(loc, at, constI64(loc, 1)));
+    Value list = builder.create<LLVM::GEPOp>(
+        loc, ptrType, i32Type,
+        builder.create<LLVM::AddressOfOp>(loc, ptrType, listsName),
+        ArrayRef<LLVM::GEPArg>{
+            Value(builder.create<LLVM::ZExtOp>(loc, i64Type, offset))});
+    builder.create<LLVM::CallOp>(
+        loc, evaluateFunction, ValueRange{frame, regs, stateVar, list, length});
+    builder.create<LLVM::BrOp>(loc, ValueRange(), next);
+  }
+
+  /// The (kind, value) path `slot` (holding a scalar of kind `kind`)
+  /// contributes to the request's tuple when every key holds a value of
+  /// kind `keyKind` there; any other value branches to `next`, as does a
+  /// string that is no module string (symbol -1).
+  std::pair<Value, Value> emitTuplePartOfKind(Location loc, Value kind,
+                                              uint32_t slot, int64_t keyKind,
+                                              Block *next) {
+    if (keyKind == kKindInt)
+      // Integral floats match integer keys.
+      return emitTuplePart(loc, kind, slot, next);
+    Block *read = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc,
+        builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, kind,
+                                     constI32(loc, keyKind)),
+        read, next);
+    builder.setInsertionPointToStart(read);
+    Value value;
+    if (keyKind == kKindString) {
+      value = builder.create<LLVM::SExtOp>(
+          loc, i64Type, slotField(loc, i32Type, slot, kSymbolOffset));
+      Block *known = function.addBlock();
+      builder.create<LLVM::CondBrOp>(
+          loc,
+          builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::slt, value,
+                                       constI64(loc, 0)),
+          next, known);
+      builder.setInsertionPointToStart(known);
+    } else {
+      value = slotField(loc, i64Type, slot, kPayloadOffset);
+    }
+    return {constI32(loc, keyKind), value};
+  }
+
+  /// The (kind, value) path `slot` (holding a scalar of kind `kind`)
+  /// contributes to the request's tuple, as the runtime matches keys: a
+  /// string by its module symbol (-1, matching no key, when it is no
+  /// module string), an integer or a boolean by its value, a float as the
+  /// integer of its value when it is integral (and within the range the
+  /// runtime converts: |d| < 9e18); any other float matches no key and
+  /// branches to `next`. Leaves the insertion point where both are known.
+  std::pair<Value, Value> emitTuplePart(Location loc, Value kind, uint32_t slot,
+                                        Block *next) {
+    Block *scalar = function.addBlock();
+    Block *isFloat = function.addBlock();
+    Block *convert = function.addBlock();
+    Block *join = function.addBlock();
+    join->addArgument(i32Type, loc);
+    join->addArgument(i64Type, loc);
+    builder.create<LLVM::CondBrOp>(
+        loc,
+        builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, kind,
+                                     constI32(loc, kKindFloat)),
+        isFloat, scalar);
+
+    builder.setInsertionPointToStart(scalar);
+    Value symbol = builder.create<LLVM::SExtOp>(
+        loc, i64Type, slotField(loc, i32Type, slot, kSymbolOffset));
+    Value payload = slotField(loc, i64Type, slot, kPayloadOffset);
+    Value value = builder.create<LLVM::SelectOp>(
+        loc,
+        builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, kind,
+                                     constI32(loc, kKindString)),
+        symbol, payload);
+    builder.create<LLVM::BrOp>(loc, ValueRange{kind, value}, join);
+
+    builder.setInsertionPointToStart(isFloat);
+    Value d = builder.create<LLVM::BitcastOp>(
+        loc, f64Type, slotField(loc, i64Type, slot, kPayloadOffset));
+    Value magnitude = builder.create<LLVM::FAbsOp>(loc, f64Type, d);
+    Value inRange = builder.create<LLVM::FCmpOp>(
+        loc, LLVM::FCmpPredicate::olt, magnitude,
+        builder.create<LLVM::ConstantOp>(loc, f64Type,
+                                         builder.getF64FloatAttr(9.0e18)));
+    builder.create<LLVM::CondBrOp>(loc, inRange, convert, next);
+    builder.setInsertionPointToStart(convert);
+    Value asInt = builder.create<LLVM::FPToSIOp>(loc, i64Type, d);
+    Value integral = builder.create<LLVM::FCmpOp>(
+        loc, LLVM::FCmpPredicate::oeq,
+        builder.create<LLVM::SIToFPOp>(loc, f64Type, asInt), d);
+    builder.create<LLVM::CondBrOp>(loc, integral, join,
+                                   ValueRange{constI32(loc, kKindInt), asInt},
+                                   next, ValueRange());
+
+    builder.setInsertionPointToStart(join);
+    return {join->getArgument(0), join->getArgument(1)};
+  }
+
   ModuleOp module;
   const bc::Module &image;
   const ipebc::Sections &tables;
@@ -546,7 +856,8 @@ private:
       LLVM::LLVMStructType::getLiteral(context, {i32Type, i32Type, ptrType});
   std::vector<uint32_t> listData;
   llvm::DenseMap<const std::vector<uint32_t> *, uint32_t> listOffsets;
-  std::string listsName, functionsName;
+  std::string decideName, listsName, functionsName;
+  RuntimeDeclarations declarations{module};
   LLVM::LLVMFuncOp function, evaluateFunction;
   Value frame, regs, slots, stateVar;
 };
