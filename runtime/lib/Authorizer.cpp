@@ -12,26 +12,25 @@ namespace rune {
 namespace {
 
 /// Resets the scratch arena when the evaluation ends, however it ends, so
-/// no temporary outlives the call.
+/// no temporary outlives the call. Most decisions allocate nothing (native
+/// code and the interpreter only allocate for sets, records and strings
+/// they build), and then there is nothing to reset.
 struct ArenaResetter {
   Arena &arena;
-  ~ArenaResetter() { arena.reset(); }
+  ~ArenaResetter() {
+    if (arena.bytesUsed() != 0)
+      arena.reset();
+  }
 };
 
-} // namespace
-
-bool authorize(const LoadedModule &module, const EntityStore &entities,
-               const Request &request, EvalScratch &scratch, Response &response,
-               std::string &error) {
-  if (&module.engine() != &entities.engine() ||
-      &module.engine() != &request.engine()) {
-    error = "the module, the entities and the request were created by "
-            "different engines";
-    return false;
-  }
-  response.decision = Decision::Deny;
-  response.reasons.clear();
-  response.errors.clear();
+/// Runs every policy of `module` and records which are satisfied (in
+/// scratch.satisfiedPermits / satisfiedForbids) and which erred (in
+/// `errors`). Returns the deciding policies (null for the default deny) and
+/// sets `decision`.
+const std::vector<uint32_t> *
+evaluatePolicies(const LoadedModule &module, const EntityStore &entities,
+                 const Request &request, EvalScratch &scratch,
+                 Decision &decision, std::vector<PolicyError> &errors) {
   const bc::Module &image = module.bytecode();
   const rune_policy_fn *native = module.nativeFunctions();
   if (scratch.registers.size() < module.maxRegisterCount())
@@ -58,16 +57,31 @@ bool authorize(const LoadedModule &module, const EntityStore &entities,
   ctx.frame.vars[2] = raw(request.resource);
   ctx.frame.vars[3] = raw(request.context);
 
+  // Native code compares entities by pointer, then by hash, then asks
+  // rune_rt_same_entity, which answers from the uids' cached store nodes
+  // when both have one for this store: give the module's entity constants
+  // and the request's uids theirs, once per store (and per request).
+  if (native && entities.serial() != 0) {
+    if (!module.entityConstantsResolvedIn(entities.serial()))
+      module.resolveEntityConstants(entities);
+    if (scratch.resolvedRequest != &request ||
+        scratch.resolvedSerial != entities.serial()) {
+      for (const Value *uid :
+           {&request.principal, &request.action, &request.resource})
+        if (uid->is(ValueKind::Entity))
+          entities.resolve(uid->asEntity());
+      scratch.resolvedRequest = &request;
+      scratch.resolvedSerial = entities.serial();
+    }
+  }
+
   Value *registers = scratch.registers.data();
   std::vector<uint32_t> &permits = scratch.satisfiedPermits;
   std::vector<uint32_t> &forbids = scratch.satisfiedForbids;
   permits.clear();
   forbids.clear();
-  for (size_t i = 0; i < image.policies.size(); ++i) {
-    const bc::PolicyEntry &policy = image.policies[i];
-    if (!ctx.error.empty())
-      ctx.error.clear();
-    ctx.failed = false;
+  const size_t policyCount = image.policies.size();
+  for (size_t i = 0; i < policyCount; ++i) {
     int32_t result;
     if (native) {
       // Native code writes a register before reading it (rune_native.h).
@@ -75,34 +89,79 @@ bool authorize(const LoadedModule &module, const EntityStore &entities,
     } else {
       // Registers start out as `false`: code that reads a register before
       // writing it sees a harmless value, never a stale pointer.
-      std::fill(registers, registers + policy.registerCount, Value());
+      std::fill(registers, registers + image.policies[i].registerCount,
+                Value());
       result = interpretPolicy(ctx, i, registers);
     }
     if (result == 1 && !ctx.failed) {
-      (policy.effect == bc::Effect::Forbid ? forbids : permits)
+      (image.policies[i].effect == bc::Effect::Forbid ? forbids : permits)
           .push_back(static_cast<uint32_t>(i));
     } else if (result != 0 || ctx.failed) {
       // Fail closed: anything but a clean 0 or 1 is an error.
       std::string message =
-          ctx.failed ? ctx.error
+          ctx.failed ? std::move(ctx.error)
           : result == -1
               ? std::string("policy reported an error without a message")
               : "policy returned the invalid result " + std::to_string(result);
-      response.errors.push_back(
-          {std::string(module.policyId(i)), std::move(message)});
+      errors.push_back({std::string(module.policyId(i)), std::move(message)});
+      // The error slot is only ever written while `failed` is false, so the
+      // next policy starts clean once it is cleared here, on the rare path.
+      ctx.error.clear();
+      ctx.failed = false;
     }
   }
-  const std::vector<uint32_t> *deciding = nullptr;
   if (!forbids.empty()) {
-    response.decision = Decision::Deny;
-    deciding = &forbids;
-  } else if (!permits.empty()) {
-    response.decision = Decision::Allow;
-    deciding = &permits;
+    decision = Decision::Deny;
+    return &forbids;
   }
+  if (!permits.empty()) {
+    decision = Decision::Allow;
+    return &permits;
+  }
+  decision = Decision::Deny;
+  return nullptr;
+}
+
+bool sameEngine(const LoadedModule &module, const EntityStore &entities,
+                const Request &request, std::string &error) {
+  if (&module.engine() != &entities.engine() ||
+      &module.engine() != &request.engine()) {
+    error = "the module, the entities and the request were created by "
+            "different engines";
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+bool authorize(const LoadedModule &module, const EntityStore &entities,
+               const Request &request, EvalScratch &scratch, Response &response,
+               std::string &error) {
+  if (!sameEngine(module, entities, request, error))
+    return false;
+  response.reasons.clear();
+  response.errors.clear();
+  const std::vector<uint32_t> *deciding = evaluatePolicies(
+      module, entities, request, scratch, response.decision, response.errors);
   if (deciding)
     for (uint32_t i : *deciding)
       response.reasons.emplace_back(module.policyId(i));
+  return true;
+}
+
+bool authorize(const LoadedModule &module, const EntityStore &entities,
+               const Request &request, EvalScratch &scratch,
+               IndexedResponse &response, std::string &error) {
+  if (!sameEngine(module, entities, request, error))
+    return false;
+  response.errors.clear();
+  const std::vector<uint32_t> *deciding = evaluatePolicies(
+      module, entities, request, scratch, response.decision, response.errors);
+  if (deciding)
+    response.reasons.assign(deciding->begin(), deciding->end());
+  else
+    response.reasons.clear();
   return true;
 }
 

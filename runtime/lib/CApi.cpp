@@ -41,17 +41,23 @@ struct rune_schema {
   std::shared_ptr<const rune::Schema> schema;
 };
 
+using PolicyIds = std::vector<std::string>;
+
 struct rune_module {
   explicit rune_module(std::unique_ptr<rune::LoadedModule> loaded)
       : module(std::move(loaded)) {
     // Ids are not NUL-terminated inside the bytecode.
+    auto ids = std::make_shared<PolicyIds>();
     for (size_t i = 0; i < module->policyCount(); ++i)
-      policyIds.emplace_back(module->policyId(i));
+      ids->emplace_back(module->policyId(i));
+    policyIds = std::move(ids);
     if (module->schema())
       schema = std::make_unique<rune_schema>(rune_schema{module->schema()});
   }
   std::unique_ptr<rune::LoadedModule> module;
-  std::vector<std::string> policyIds;
+  /// Shared with the responses of rune_authorize, which name their reasons
+  /// by index: a response stays readable after its module is freed.
+  std::shared_ptr<const PolicyIds> policyIds;
   std::unique_ptr<rune_schema> schema; // null when the module has none
 };
 
@@ -66,8 +72,17 @@ struct rune_request {
   rune::EvalScratch scratch;
 };
 
+/// rune_authorize's responses keep the deciding policies as indices into
+/// the module's ids (`indexed`, `policyIds` set); rune_decide's, which also
+/// name relations, keep strings (`response`, `policyIds` null).
 struct rune_response {
   rune::Response response;
+  rune::IndexedResponse indexed;
+  std::shared_ptr<const PolicyIds> policyIds;
+
+  const std::vector<rune::PolicyError> &errors() const {
+    return policyIds ? indexed.errors : response.errors;
+  }
 };
 
 namespace {
@@ -322,7 +337,7 @@ size_t rune_module_policy_count(const rune_module *module) {
 const char *rune_module_policy_id(const rune_module *module, size_t index) {
   if (!module || index >= module->module->policyCount())
     return nullptr;
-  return module->policyIds[index].c_str();
+  return (*module->policyIds)[index].c_str();
 }
 
 const rune_schema *rune_module_schema(const rune_module *module) {
@@ -468,45 +483,56 @@ rune_status rune_authorize(const rune_module *module,
     // The scratch memory is logically not part of the request's value.
     auto &scratch = const_cast<rune_request *>(request)->scratch;
     if (!rune::authorize(*module->module, *entities->store, *request->request,
-                         scratch, response->response, message))
+                         scratch, response->indexed, message))
       return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+    // The cached response usually holds this module's ids already: then no
+    // reference count changes.
+    if (response->policyIds != module->policyIds)
+      response->policyIds = module->policyIds;
     *out = response.release();
     return RUNE_OK;
   });
 }
 
 rune_decision rune_response_decision(const rune_response *response) {
-  return response && response->response.decision == rune::Decision::Allow
-             ? RUNE_ALLOW
-             : RUNE_DENY;
+  if (!response)
+    return RUNE_DENY;
+  rune::Decision decision = response->policyIds ? response->indexed.decision
+                                                : response->response.decision;
+  return decision == rune::Decision::Allow ? RUNE_ALLOW : RUNE_DENY;
 }
 
 size_t rune_response_reason_count(const rune_response *response) {
-  return response ? response->response.reasons.size() : 0;
+  if (!response)
+    return 0;
+  return response->policyIds ? response->indexed.reasons.size()
+                             : response->response.reasons.size();
 }
 
 const char *rune_response_reason(const rune_response *response, size_t index) {
-  if (!response || index >= response->response.reasons.size())
+  if (!response || index >= rune_response_reason_count(response))
     return nullptr;
+  if (response->policyIds)
+    return (*response->policyIds)[response->indexed.reasons[index]].c_str();
   return response->response.reasons[index].c_str();
 }
 
 size_t rune_response_error_count(const rune_response *response) {
-  return response ? response->response.errors.size() : 0;
+  return response ? response->errors().size() : 0;
 }
 
 const char *rune_response_error_policy(const rune_response *response,
                                        size_t index) {
-  if (!response || index >= response->response.errors.size())
+  if (!response || index >= response->errors().size())
     return nullptr;
-  return response->response.errors[index].policyId.c_str();
+  return response->errors()[index].policyId.c_str();
 }
 
 const char *rune_response_error_message(const rune_response *response,
                                         size_t index) {
-  if (!response || index >= response->response.errors.size())
+  if (!response || index >= response->errors().size())
     return nullptr;
-  return response->response.errors[index].message.c_str();
+  return response->errors()[index].message.c_str();
 }
 
 void rune_response_free(rune_response *response) {
@@ -516,8 +542,13 @@ void rune_response_free(rune_response *response) {
     return;
   ResponseCache &cache = responseCache();
   if (!cache.spare) {
-    response->response.reasons.clear();
-    response->response.errors.clear();
+    // Only what rune_decide left needs clearing: rune_authorize overwrites
+    // its part. The module's ids stay referenced, so the next decision on
+    // the same module does not touch their reference count.
+    if (!response->policyIds) {
+      response->response.reasons.clear();
+      response->response.errors.clear();
+    }
     cache.spare.reset(response);
     return;
   }
@@ -577,6 +608,7 @@ rune_status rune_decide(const rune_decider *decider,
     if (!decider->decider->decide(*request->request, scratch, combined,
                                   message))
       return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
+    response->policyIds.reset();
     response->response.decision = combined.decision;
     response->response.reasons = std::move(combined.reasons);
     response->response.errors = std::move(combined.cedar.errors);

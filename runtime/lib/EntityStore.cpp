@@ -3,13 +3,39 @@
 #include "rune/Runtime/EntityStore.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace rune {
 
 namespace {
 
 bool sameUid(const EntityUidData &a, const EntityUidData &b) {
-  return &a == &b || (a.hash == b.hash && a.type == b.type && a.id() == b.id());
+  if (&a == &b)
+    return true;
+  if (a.hash != b.hash)
+    return false;
+  // Equal hashes: usually the same uid at two addresses (a request's and a
+  // policy constant's), which the cached nodes tell without a string
+  // compare when a store has looked both up.
+  int byNode = EntityStore::sameNode(a, b);
+  if (byNode >= 0)
+    return byNode;
+  return a.type == b.type && a.id() == b.id();
+}
+
+/// Serials handed out so far; a store finalized after the last one gets 0
+/// (no caching) rather than a reused serial, which could match a stale
+/// cached node.
+std::atomic<uint32_t> lastStoreSerial{0};
+
+uint32_t nextStoreSerial() {
+  uint32_t current = lastStoreSerial.load(std::memory_order_relaxed);
+  do {
+    if (current == UINT32_MAX)
+      return 0;
+  } while (!lastStoreSerial.compare_exchange_weak(current, current + 1,
+                                                  std::memory_order_relaxed));
+  return current + 1;
 }
 
 } // namespace
@@ -18,6 +44,19 @@ EntityStore::EntityStore(std::shared_ptr<Engine> engine)
     : enginePtr(std::move(engine)), storage(64 * 1024) {}
 
 int64_t EntityStore::findNode(const EntityUidData &uid) const {
+  // Before finalize (serial 0) nodes are still being added, so an answer
+  // could go stale: nothing is cached.
+  if (storeSerial == 0)
+    return probeNode(uid);
+  uint64_t cached = uid.cachedStoreNode();
+  if (cached >> 32 == storeSerial)
+    return static_cast<int64_t>(static_cast<uint32_t>(cached)) - 1;
+  int64_t node = probeNode(uid);
+  uid.cacheStoreNode(uint64_t(storeSerial) << 32 | uint64_t(node + 1));
+  return node;
+}
+
+int64_t EntityStore::probeNode(const EntityUidData &uid) const {
   if (slots.empty())
     return -1;
   size_t mask = slots.size() - 1;
@@ -43,7 +82,7 @@ void EntityStore::growSlots() {
 }
 
 uint32_t EntityStore::internNode(const EntityUidData *uid) {
-  int64_t existing = findNode(*uid);
+  int64_t existing = probeNode(*uid);
   if (existing >= 0)
     return static_cast<uint32_t>(existing);
   // Keep the load factor at or below one half.
@@ -91,6 +130,11 @@ void EntityStore::finalize() {
   computeClosure();
   nodeParents.clear();
   nodeParents.shrink_to_fit();
+  storeSerial = nextStoreSerial();
+  // The store's own uids know their node from the start.
+  if (storeSerial != 0)
+    for (uint32_t n = 0; n < nodes.size(); ++n)
+      nodes[n].uid->cacheStoreNode(uint64_t(storeSerial) << 32 | (n + 1));
 }
 
 void EntityStore::computeClosure() {
@@ -191,7 +235,8 @@ void EntityStore::computeClosure() {
   }
 }
 
-const EntityStore::Entity *EntityStore::find(const EntityUidData &uid) const {
+const EntityStore::Entity *
+EntityStore::findUncached(const EntityUidData &uid) const {
   int64_t node = findNode(uid);
   if (node < 0 || nodes[node].entity == kNoEntity)
     return nullptr;

@@ -1,6 +1,7 @@
 //===- Module.cpp - A verified module loaded into an engine ---------------===//
 
 #include "rune/Runtime/Module.h"
+#include "rune/Runtime/EntityStore.h"
 
 #include <algorithm>
 
@@ -109,6 +110,7 @@ void LoadedModule::prepare() {
     case bc::ConstantKind::Entity:
       constants[i] = Value::entity(
           makeEntityUid(storage, symbols[c.string], image.strings[c.entityId]));
+      entityConstants.push_back(&constants[i].asEntity());
       break;
     case bc::ConstantKind::Pattern: {
       // Adjacent literals are merged; the text between wildcards becomes
@@ -171,6 +173,16 @@ const RecordShape *LoadedModule::recordShape(uint32_t index) const {
       image.constants[index].kind != bc::ConstantKind::NameList)
     return nullptr;
   return &shapes[auxiliaryIndex[index]];
+}
+
+void LoadedModule::resolveEntityConstants(const EntityStore &store) const {
+  uint32_t serial = store.serial();
+  if (serial == 0 ||
+      resolvedStoreSerial.load(std::memory_order_relaxed) == serial)
+    return;
+  for (const EntityUidData *uid : entityConstants)
+    store.resolve(*uid);
+  resolvedStoreSerial.store(serial, std::memory_order_relaxed);
 }
 
 } // namespace rune

@@ -128,6 +128,27 @@ int32_t rune_rt_load_var(rune_eval_state *state, rune_value *dst,
 
 int32_t rune_rt_get_attr(rune_eval_state *state, rune_value *dst,
                          const rune_value *obj, uint32_t name) {
+  // The common case without the layers of the general path: an attribute
+  // that exists, of an entity the store has looked up before or of a
+  // record. Everything else (errors included) takes the general path.
+  if (state && dst && obj && validString(state, name)) {
+    const Value &object = value(obj);
+    const Value *record = nullptr;
+    if (object.is(ValueKind::Entity)) {
+      if (const EntityStore::Entity *entity =
+              state->entities->find(object.asEntity()))
+        record = &entity->attributes;
+    } else if (object.is(ValueKind::Record)) {
+      record = &object;
+    }
+    if (record) {
+      if (const Value *field =
+              record->findField(state->module->stringSymbol(name))) {
+        value(dst) = *field;
+        return 0;
+      }
+    }
+  }
   return withSymbol(state, dst, obj, name, ops::getAttr);
 }
 
@@ -157,7 +178,22 @@ int32_t rune_rt_not(rune_eval_state *state, rune_value *dst,
     return ops::logicalNot(*state, value(dst), value(a));
   });
 }
-RUNE_RT_BINARY(in, in)
+// `entity in entity` (the scope's `principal in Group::"x"`) without the
+// layers of the general path, which takes every other case.
+int32_t rune_rt_in(rune_eval_state *state, rune_value *dst, const rune_value *a,
+                   const rune_value *b) {
+  if (state && dst && a && b && value(a).is(ValueKind::Entity) &&
+      value(b).is(ValueKind::Entity)) {
+    value(dst) = Value::boolean(state->entities->inAny(
+        value(a).asEntity(), std::span<const Value>(&value(b), 1)));
+    return 0;
+  }
+  return guarded(state, [&] {
+    if (!dst || !a || !b)
+      return invalid(state, "register pointer");
+    return ops::in(*state, value(dst), value(a), value(b));
+  });
+}
 RUNE_RT_BINARY(contains, contains)
 RUNE_RT_BINARY(contains_all, containsAll)
 RUNE_RT_BINARY(contains_any, containsAny)
@@ -249,7 +285,14 @@ int32_t rune_rt_same_entity(const rune_value *a, const rune_value *b) {
   if (!x.is(ValueKind::Entity) || !y.is(ValueKind::Entity))
     return 0;
   const EntityUidData &p = x.asEntity(), &q = y.asEntity();
-  return &p == &q || (p.hash == q.hash && p.type == q.type && p.id() == q.id());
+  if (&p == &q)
+    return 1;
+  // The authorizer has the request's uids and the module's constants
+  // looked up in the store, so their cached nodes usually tell.
+  int byNode = EntityStore::sameNode(p, q);
+  if (byNode >= 0)
+    return byNode;
+  return p.hash == q.hash && p.type == q.type && p.id() == q.id();
 }
 
 int32_t rune_rt_raise(rune_eval_state *state, uint32_t message) {

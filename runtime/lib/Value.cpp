@@ -42,6 +42,15 @@ int compareIps(const IpAddrData &a, const IpAddrData &b) {
 
 const Value *Value::findField(Symbol key) const {
   std::span<const RecordField> fields = asRecord();
+  // Most records (entity attributes, contexts) have a handful of fields: a
+  // scan of the sorted keys stopping at the first key not below `key`
+  // costs fewer instructions than the binary search below.
+  if (fields.size() <= 8) {
+    for (const RecordField &field : fields)
+      if (field.key >= key)
+        return field.key == key ? &field.value : nullptr;
+    return nullptr;
+  }
   size_t low = 0, high = fields.size();
   while (low < high) {
     size_t mid = low + (high - low) / 2;
@@ -192,6 +201,7 @@ const EntityUidData *makeEntityUid(Arena &arena, Symbol type,
   uid->type = type;
   uid->idLength = static_cast<uint32_t>(id.size());
   uid->idData = stored.data();
+  uid->storeNode = 0;
   return uid;
 }
 

@@ -37,6 +37,16 @@ struct Response {
   std::vector<PolicyError> errors; // in module order
 };
 
+/// A decision as the C API keeps it: the deciding policies as indices into
+/// the module's policy table, so no policy id is copied per decision (the C
+/// API reads the names from the module when asked).
+struct IndexedResponse {
+  Decision decision = Decision::Deny;
+  /// Indices of the deciding policies, in module order (see Response).
+  std::vector<uint32_t> reasons;
+  std::vector<PolicyError> errors; // in module order
+};
+
 /// Memory reused from one authorization to the next: the arena for
 /// temporaries (reset after each call) and the register file.
 struct EvalScratch {
@@ -45,6 +55,11 @@ struct EvalScratch {
   /// Indices of the satisfied policies of the current call.
   std::vector<uint32_t> satisfiedPermits;
   std::vector<uint32_t> satisfiedForbids;
+  /// The request whose uids were last looked up in the store with serial
+  /// `resolvedSerial` (native modules, see evaluatePolicies): a hint that
+  /// saves the lookups, never a correctness matter.
+  const Request *resolvedRequest = nullptr;
+  uint32_t resolvedSerial = 0;
 };
 
 /// Returns false (with a message) only when the inputs cannot be used
@@ -52,6 +67,10 @@ struct EvalScratch {
 bool authorize(const LoadedModule &module, const EntityStore &entities,
                const Request &request, EvalScratch &scratch, Response &response,
                std::string &error);
+/// The same decision, reasons by policy index.
+bool authorize(const LoadedModule &module, const EntityStore &entities,
+               const Request &request, EvalScratch &scratch,
+               IndexedResponse &response, std::string &error);
 
 } // namespace rune
 

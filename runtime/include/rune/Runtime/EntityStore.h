@@ -7,7 +7,10 @@
 // part in the hierarchy.
 //
 // A store is built (addEntity..., finalize) by one thread and is immutable
-// afterwards, so any number of evaluations may read it concurrently.
+// afterwards, so any number of evaluations may read it concurrently. A
+// lookup records where it found a uid in the uid itself (through a relaxed
+// atomic, EntityUidData::storeNode), so the next lookup of that uid object
+// in the same store skips hashing and comparing strings.
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,11 +59,40 @@ public:
   bool addEntity(const EntityUidData *uid, Value attributes,
                  std::span<TagEntry> tags,
                  std::span<const EntityUidData *const> parents);
-  /// Computes every entity's ancestors. Call once, after the last addEntity.
+  /// Computes every entity's ancestors and gives the store its serial (so
+  /// uids start caching their node in it, see EntityUidData::storeNode).
+  /// Call once, after the last addEntity.
   void finalize();
+  /// Unique among the stores of the process (0 before finalize, or once
+  /// 2^32 - 1 stores have been finalized: such a store caches nothing).
+  uint32_t serial() const { return storeSerial; }
 
-  /// The entity with this uid, or nullptr.
-  const Entity *find(const EntityUidData &uid) const;
+  /// The entity with this uid, or nullptr. Inline for the common case, a
+  /// uid that this store has looked up before.
+  const Entity *find(const EntityUidData &uid) const {
+    uint64_t cached = uid.cachedStoreNode();
+    if (storeSerial != 0 && cached >> 32 == storeSerial) {
+      uint32_t node = static_cast<uint32_t>(cached);
+      if (node == 0)
+        return nullptr;
+      uint32_t entity = nodes[node - 1].entity;
+      return entity == kNoEntity ? nullptr : &entities[entity];
+    }
+    return findUncached(uid);
+  }
+  /// Looks `uid` up now, so that later lookups and sameNode() answer from
+  /// the uid's cache.
+  void resolve(const EntityUidData &uid) const { (void)findNode(uid); }
+  /// Whether two uids name the same uid, when their caches tell (both found
+  /// in the same store: equal nodes mean equal uids, different nodes
+  /// different uids): 1 or 0. -1 when the caches cannot tell.
+  static int sameNode(const EntityUidData &a, const EntityUidData &b) {
+    uint64_t x = a.cachedStoreNode(), y = b.cachedStoreNode();
+    if (x >> 32 != y >> 32 || x >> 32 == 0 || static_cast<uint32_t>(x) == 0 ||
+        static_cast<uint32_t>(y) == 0)
+      return -1;
+    return x == y;
+  }
   /// True when `ancestor` is a (transitive) parent of `descendant`. Not
   /// reflexive: `in` checks equality itself.
   bool isAncestor(const EntityUidData &descendant,
@@ -90,8 +122,11 @@ private:
     uint32_t ancestorsCount = 0;
   };
 
-  /// Index of the node for `uid`, or -1.
+  /// Index of the node for `uid`, or -1. Answers from the uid's cached
+  /// node when this store put it there; otherwise probes and caches.
   int64_t findNode(const EntityUidData &uid) const;
+  int64_t probeNode(const EntityUidData &uid) const;
+  const Entity *findUncached(const EntityUidData &uid) const;
   uint32_t internNode(const EntityUidData *uid);
   void growSlots();
   void computeClosure();
@@ -103,6 +138,7 @@ private:
   std::vector<uint32_t> slots; // open addressing: node index + 1, 0 = empty
   std::vector<Entity> entities;
   std::vector<uint32_t> ancestorPool; // sorted node indices per node range
+  uint32_t storeSerial = 0;
 };
 
 } // namespace rune

@@ -19,6 +19,7 @@
 #include "rune/Runtime/Value.h"
 #include "rune/rune_native.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,6 +46,8 @@ struct RecordShape {
   };
   std::vector<Field> fields;
 };
+
+class EntityStore;
 
 class LoadedModule {
 public:
@@ -91,6 +94,18 @@ public:
   /// The module's schema (its Schema section), or nullptr.
   const std::shared_ptr<const Schema> &schema() const { return schemaIndex; }
 
+  /// Looks every entity constant up in `store` unless the last call did so
+  /// for the same store, so that comparing a constant with a request uid
+  /// can answer from the uids' cached nodes (EntityStore::sameNode). Only
+  /// ever saves time: a constant whose cache another store overwrote since
+  /// is compared the slow way.
+  void resolveEntityConstants(const EntityStore &store) const;
+  /// Whether the last resolveEntityConstants was for the store with this
+  /// serial (inline: asked on every decision).
+  bool entityConstantsResolvedIn(uint32_t storeSerial) const {
+    return resolvedStoreSerial.load(std::memory_order_relaxed) == storeSerial;
+  }
+
 private:
   explicit LoadedModule(std::shared_ptr<Engine> engine);
   /// Interns strings and materializes constants; cannot fail on a
@@ -111,6 +126,9 @@ private:
   uint32_t datalogFnCount = 0;
   bool nativeDatalogProgram = false;
   std::shared_ptr<const Schema> schemaIndex;
+  std::vector<const EntityUidData *> entityConstants;
+  /// The serial of the store resolveEntityConstants last ran for.
+  mutable std::atomic<uint32_t> resolvedStoreSerial{0};
 };
 
 } // namespace rune

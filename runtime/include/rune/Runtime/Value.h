@@ -31,6 +31,7 @@
 #include "rune/Runtime/SymbolTable.h"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -60,8 +61,25 @@ struct EntityUidData {
   Symbol type;
   uint32_t idLength;
   const char *idData;
+  /// Where the last entity store that looked this uid up found it, so the
+  /// next lookup in that store is one load and compare instead of a probe
+  /// and a string compare (EntityStore::findNode). The high 32 bits are
+  /// the store's serial, the low 32 bits the node index + 1 (0: the store
+  /// has no node for the uid); 0 when no store has looked. Uids are shared
+  /// by threads (a module's constants), so it is only ever read and written
+  /// whole, through relaxed atomics: any value read is one a store wrote,
+  /// and a store's answer stays true because stores are immutable once
+  /// finalized and serials are never reused.
+  mutable uint64_t storeNode = 0;
 
   std::string_view id() const { return {idData, idLength}; }
+  uint64_t cachedStoreNode() const {
+    return std::atomic_ref<uint64_t>(storeNode).load(std::memory_order_relaxed);
+  }
+  void cacheStoreNode(uint64_t value) const {
+    std::atomic_ref<uint64_t>(storeNode).store(value,
+                                               std::memory_order_relaxed);
+  }
 };
 
 /// An IPv4 or IPv6 address with a prefix length, as Cedar's ipaddr stores it:
