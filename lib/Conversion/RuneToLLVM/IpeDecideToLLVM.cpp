@@ -576,25 +576,9 @@ private:
       builder.create<LLVM::BrOp>(
           loc, ValueRange{slotField(loc, i64Type, slot, kPayloadOffset)},
           intSwitch);
-      // A float matches the integer key of its value when it is integral
-      // (and within the range the runtime converts: |d| < 9e18).
       builder.setInsertionPointToStart(floatBlock);
-      Value d = builder.create<LLVM::BitcastOp>(
-          loc, f64Type, slotField(loc, i64Type, slot, kPayloadOffset));
-      Value magnitude = builder.create<LLVM::FAbsOp>(loc, f64Type, d);
-      Value inRange = builder.create<LLVM::FCmpOp>(
-          loc, LLVM::FCmpPredicate::olt, magnitude,
-          builder.create<LLVM::ConstantOp>(loc, f64Type,
-                                           builder.getF64FloatAttr(9.0e18)));
-      Block *convert = function.addBlock();
-      builder.create<LLVM::CondBrOp>(loc, inRange, convert, next);
-      builder.setInsertionPointToStart(convert);
-      Value asInt = builder.create<LLVM::FPToSIOp>(loc, i64Type, d);
-      Value integral = builder.create<LLVM::FCmpOp>(
-          loc, LLVM::FCmpPredicate::oeq,
-          builder.create<LLVM::SIToFPOp>(loc, f64Type, asInt), d);
-      builder.create<LLVM::CondBrOp>(loc, integral, intSwitch,
-                                     ValueRange{asInt}, next, ValueRange());
+      builder.create<LLVM::BrOp>(
+          loc, ValueRange{emitFloatAsKey(loc, slot, next)}, intSwitch);
       builder.setInsertionPointToStart(intSwitch);
       emitSwitch(intSwitch->getArgument(0), kKindInt, i64Type);
     }
@@ -755,6 +739,31 @@ private:
     builder.create<LLVM::BrOp>(loc, ValueRange(), next);
   }
 
+  /// At the insertion point, for a float at `slot`: the integer key it
+  /// matches, when it is integral (and within the range the runtime
+  /// converts: |d| < 9e18); any other float branches to `next`. Leaves the
+  /// insertion point where the integer is known.
+  Value emitFloatAsKey(Location loc, uint32_t slot, Block *next) {
+    Value d = builder.create<LLVM::BitcastOp>(
+        loc, f64Type, slotField(loc, i64Type, slot, kPayloadOffset));
+    Value magnitude = builder.create<LLVM::FAbsOp>(loc, f64Type, d);
+    Value inRange = builder.create<LLVM::FCmpOp>(
+        loc, LLVM::FCmpPredicate::olt, magnitude,
+        builder.create<LLVM::ConstantOp>(loc, f64Type,
+                                         builder.getF64FloatAttr(9.0e18)));
+    Block *convert = function.addBlock();
+    Block *integralBlock = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc, inRange, convert, next);
+    builder.setInsertionPointToStart(convert);
+    Value asInt = builder.create<LLVM::FPToSIOp>(loc, i64Type, d);
+    Value integral = builder.create<LLVM::FCmpOp>(
+        loc, LLVM::FCmpPredicate::oeq,
+        builder.create<LLVM::SIToFPOp>(loc, f64Type, asInt), d);
+    builder.create<LLVM::CondBrOp>(loc, integral, integralBlock, next);
+    builder.setInsertionPointToStart(integralBlock);
+    return asInt;
+  }
+
   /// The (kind, value) path `slot` (holding a scalar of kind `kind`)
   /// contributes to the request's tuple when every key holds a value of
   /// kind `keyKind` there; any other value branches to `next`, as does a
@@ -800,7 +809,6 @@ private:
                                         Block *next) {
     Block *scalar = function.addBlock();
     Block *isFloat = function.addBlock();
-    Block *convert = function.addBlock();
     Block *join = function.addBlock();
     join->addArgument(i32Type, loc);
     join->addArgument(i64Type, loc);
@@ -822,22 +830,10 @@ private:
     builder.create<LLVM::BrOp>(loc, ValueRange{kind, value}, join);
 
     builder.setInsertionPointToStart(isFloat);
-    Value d = builder.create<LLVM::BitcastOp>(
-        loc, f64Type, slotField(loc, i64Type, slot, kPayloadOffset));
-    Value magnitude = builder.create<LLVM::FAbsOp>(loc, f64Type, d);
-    Value inRange = builder.create<LLVM::FCmpOp>(
-        loc, LLVM::FCmpPredicate::olt, magnitude,
-        builder.create<LLVM::ConstantOp>(loc, f64Type,
-                                         builder.getF64FloatAttr(9.0e18)));
-    builder.create<LLVM::CondBrOp>(loc, inRange, convert, next);
-    builder.setInsertionPointToStart(convert);
-    Value asInt = builder.create<LLVM::FPToSIOp>(loc, i64Type, d);
-    Value integral = builder.create<LLVM::FCmpOp>(
-        loc, LLVM::FCmpPredicate::oeq,
-        builder.create<LLVM::SIToFPOp>(loc, f64Type, asInt), d);
-    builder.create<LLVM::CondBrOp>(loc, integral, join,
-                                   ValueRange{constI32(loc, kKindInt), asInt},
-                                   next, ValueRange());
+    builder.create<LLVM::BrOp>(
+        loc,
+        ValueRange{constI32(loc, kKindInt), emitFloatAsKey(loc, slot, next)},
+        join);
 
     builder.setInsertionPointToStart(join);
     return {join->getArgument(0), join->getArgument(1)};
