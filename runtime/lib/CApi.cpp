@@ -111,7 +111,9 @@ ResponseCache &responseCache() {
   return cache;
 }
 
-std::unique_ptr<rune_response> takeCachedResponse() {
+// Inline: as a call of its own it cost about 12 instructions per decision.
+[[gnu::always_inline]] inline std::unique_ptr<rune_response>
+takeCachedResponse() {
   ResponseCache &cache = responseCache();
   if (cache.spare)
     return std::move(cache.spare);

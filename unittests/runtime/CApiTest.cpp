@@ -8,11 +8,12 @@
 
 #include <array>
 #include <atomic>
-#include <cstring>
-#include <tuple>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <set>
 #include <thread>
+#include <tuple>
 
 namespace rune::test {
 namespace {
@@ -438,6 +439,106 @@ TEST(NativeModuleTest, MisbehavingCodeFailsClosed) {
                "native code passed an invalid string index");
   EXPECT_STREQ(rune_response_error_message(api.response, 1),
                "policy returned the invalid result 7");
+}
+
+/// A decision written out: decision, reasons and errors.
+std::string describeDecision(const rune_module *module,
+                             const rune_entities *entities,
+                             const rune_request *request) {
+  rune_response *response = nullptr;
+  char *error = nullptr;
+  if (rune_authorize(module, entities, request, &response, &error) != RUNE_OK) {
+    std::string message = error ? error : "";
+    rune_string_free(error);
+    return "failed: " + message;
+  }
+  std::string text =
+      rune_response_decision(response) == RUNE_ALLOW ? "allow" : "deny";
+  for (size_t i = 0; i < rune_response_reason_count(response); ++i)
+    text += std::string(" reason=") + rune_response_reason(response, i);
+  for (size_t i = 0; i < rune_response_error_count(response); ++i)
+    text += std::string(" error=") + rune_response_error_policy(response, i) +
+            ":" + rune_response_error_message(response, i);
+  rune_response_free(response);
+  return text;
+}
+
+// The native path keeps its evaluation state with the request between
+// calls: one request decided in turns by different modules (native with
+// satisfied forbids, native failing, interpreted) and stores gives what a
+// fresh request gives every time.
+TEST(NativeModuleTest, OneRequestAcrossModulesAndStores) {
+  CApi api;
+  std::vector<uint8_t> dept = deptModule();
+  const rune_policy_fn deptFns[] = {nativeEngOnly, nativeBlocked};
+  rune_native_module deptNative{RUNE_NATIVE_ABI_VERSION, 2, dept.data(),
+                                dept.size(), deptFns};
+  bc::ModuleWriter w;
+  addConstantPolicy(w, "bad-index", Effect::Permit, true);
+  addConstantPolicy(w, "bad-result", Effect::Permit, true);
+  std::vector<uint8_t> failing = finishModule(w);
+  const rune_policy_fn failingFns[] = {nativeBadIndex, nativeInvalidResult};
+  rune_native_module failingNative{RUNE_NATIVE_ABI_VERSION, 2, failing.data(),
+                                   failing.size(), failingFns};
+  rune_module *nativeDept = nullptr, *nativeFailing = nullptr,
+              *interpretedDept = nullptr;
+  ASSERT_EQ(
+      rune_module_load_native(api.engine, &deptNative, &nativeDept, nullptr),
+      RUNE_OK);
+  ASSERT_EQ(rune_module_load_native(api.engine, &failingNative, &nativeFailing,
+                                    nullptr),
+            RUNE_OK);
+  ASSERT_EQ(rune_module_load(api.engine, dept.data(), dept.size(),
+                             &interpretedDept, nullptr),
+            RUNE_OK);
+  const char *opsAlice =
+      R"([{"uid": {"type": "User", "id": "alice"}, "attrs": {"dept": "ops"}}])";
+  rune_entities *stores[2] = {nullptr, nullptr};
+  ASSERT_EQ(rune_entities_parse_json(api.engine, kEntities,
+                                     std::strlen(kEntities), "e", &stores[0],
+                                     nullptr),
+            RUNE_OK);
+  ASSERT_EQ(rune_entities_parse_json(api.engine, opsAlice,
+                                     std::strlen(opsAlice), "o", &stores[1],
+                                     nullptr),
+            RUNE_OK);
+  const std::pair<const rune_module *, const rune_entities *> turns[] = {
+      {nativeFailing, stores[0]}, {nativeDept, stores[0]},
+      {nativeDept, stores[1]},    {interpretedDept, stores[0]},
+      {nativeDept, stores[0]},    {nativeFailing, stores[1]},
+      {nativeDept, stores[1]},    {nativeDept, stores[0]}};
+  std::set<std::string> seen;
+  for (const char *context :
+       {"{\"block\": false}", "{\"block\": true}", "{\"block\": 1}"}) {
+    rune_request *reused = nullptr;
+    ASSERT_EQ(rune_request_create(api.engine, "User::\"alice\"", "A::\"a\"",
+                                  "R::\"r\"", context, &reused, nullptr),
+              RUNE_OK);
+    for (auto [module, entities] : turns) {
+      rune_request *fresh = nullptr;
+      ASSERT_EQ(rune_request_create(api.engine, "User::\"alice\"", "A::\"a\"",
+                                    "R::\"r\"", context, &fresh, nullptr),
+                RUNE_OK);
+      std::string expected = describeDecision(module, entities, fresh);
+      rune_request_free(fresh);
+      EXPECT_EQ(describeDecision(module, entities, reused), expected)
+          << context;
+      seen.insert(expected);
+    }
+    rune_request_free(reused);
+  }
+  // The turns cover an allow, a deny by a forbid, a default deny and errors.
+  EXPECT_TRUE(seen.count("allow reason=eng-only"));
+  EXPECT_TRUE(seen.count("deny reason=blocked"));
+  EXPECT_TRUE(seen.count("deny"));
+  EXPECT_TRUE(seen.count(
+      "deny error=bad-index:native code passed an invalid string index "
+      "error=bad-result:policy returned the invalid result 7"));
+  rune_entities_free(stores[0]);
+  rune_entities_free(stores[1]);
+  rune_module_free(nativeDept);
+  rune_module_free(nativeFailing);
+  rune_module_free(interpretedDept);
 }
 
 TEST(NativeModuleTest, HelpersValidateIndices) {

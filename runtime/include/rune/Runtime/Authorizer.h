@@ -17,10 +17,19 @@
 #include "rune/Runtime/Request.h"
 #include "rune/Runtime/Value.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
+struct rune_eval_state; // EvalContext.h, kept out of this header
+
 namespace rune {
+
+/// Frees a native evaluation state (EvalScratch::nativeContext), where the
+/// type is complete.
+struct NativeContextDeleter {
+  void operator()(rune_eval_state *context) const;
+};
 
 enum class Decision { Deny, Allow };
 
@@ -60,6 +69,12 @@ struct EvalScratch {
   /// saves the lookups, never a correctness matter.
   const Request *resolvedRequest = nullptr;
   uint32_t resolvedSerial = 0;
+  /// The evaluation state of native modules, kept from one authorization
+  /// to the next: its request and store fields (and the frame's request
+  /// variables) are only rewritten when the request or the store changes,
+  /// so a repeated decision sets up only the module's fields.
+  /// Allocated by the first native authorization.
+  std::unique_ptr<rune_eval_state, NativeContextDeleter> nativeContext;
 };
 
 /// Returns false (with a message) only when the inputs cannot be used
