@@ -94,11 +94,12 @@ void writeDecision(std::ostream &out, const ipert::Module &module,
                    const ipert::Decision &decision) {
   out << (decision.allow ? "allow" : "deny") << " evaluated "
       << decision.candidateCount;
-  for (const ipert::PolicyResult &result : decision.applicable) {
+  for (size_t i = 0; i < decision.applicable.size(); ++i) {
+    const ipert::PolicyResult &result = decision.applicable[i];
     out << " | " << module.policyName(result.policy) << " "
         << ipert::outcomeName(result.outcome);
-    if (!result.message.empty())
-      out << ": " << result.message;
+    if (!decision.message(i).empty())
+      out << ": " << decision.message(i);
   }
   out << "\n";
 }

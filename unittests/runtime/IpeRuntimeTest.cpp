@@ -217,7 +217,7 @@ TEST(IpeEngine, IndexAgreesWithFullEvaluation) {
     for (size_t i = 0; i < a.applicable.size(); ++i) {
       EXPECT_EQ(a.applicable[i].policy, b.applicable[i].policy) << json;
       EXPECT_EQ(a.applicable[i].outcome, b.applicable[i].outcome) << json;
-      EXPECT_EQ(a.applicable[i].message, b.applicable[i].message) << json;
+      EXPECT_EQ(a.message(i), b.message(i)) << json;
     }
     EXPECT_LE(a.candidateCount, b.candidateCount) << json;
   }
@@ -229,7 +229,7 @@ TEST(IpeEngine, MissingFieldIsAnErrorAndDenies) {
   EXPECT_FALSE(d.allow);
   ASSERT_EQ(d.applicable.size(), 2u);
   EXPECT_EQ(d.applicable[0].outcome, ipert::Outcome::Error);
-  EXPECT_EQ(d.applicable[0].message, "missing field 'resource.type'");
+  EXPECT_EQ(d.message(0), "missing field 'resource.type'");
   EXPECT_EQ(d.applicable[1].outcome, ipert::Outcome::Allow);
 }
 
@@ -401,11 +401,136 @@ TEST(IpeEngine, CompiledDecisionIsOrderedAndKeepsErrorMessages) {
     ASSERT_EQ(decision.applicable.size(), 3u);
     EXPECT_EQ(decision.applicable[0].policy, 0u);
     EXPECT_EQ(decision.applicable[0].outcome, ipert::Outcome::Error);
-    EXPECT_EQ(decision.applicable[0].message, "missing field 'resource.type'");
+    EXPECT_EQ(decision.message(0), "missing field 'resource.type'");
     EXPECT_EQ(decision.applicable[1].policy, 1u);
     EXPECT_EQ(decision.applicable[1].outcome, ipert::Outcome::Allow);
-    EXPECT_EQ(decision.applicable[1].message, "");
+    EXPECT_EQ(decision.message(1), "");
     EXPECT_EQ(decision.applicable[2].policy, 2u);
     EXPECT_EQ(decision.applicable[2].outcome, ipert::Outcome::Deny);
   }
+}
+
+namespace {
+
+/// One policy `AnyLead`: approvals.any where approver.role == "lead" (and,
+/// for a second column, approver.team read by the same filter), written by
+/// hand: entry 0 the policy, entry 1 its filter.
+std::vector<uint8_t> buildAggregateModule() {
+  bc::ModuleWriter writer;
+  Sections tables;
+  tables.slots.push_back(
+      {writer.internString("approvals"), {writer.internString("approvals")}});
+  tables.slots.push_back(
+      {writer.internString("resource.type"),
+       {writer.internString("resource"), writer.internString("type")}});
+  LiteralInfo lead;
+  lead.kind = LiteralKind::String;
+  lead.string = writer.internString("lead");
+  tables.literals.push_back(lead);
+  tables.conditions.push_back({ConditionKind::Eq, 0,
+                               writer.internString("approver.role == lead"),
+                               writer.internString("{a}")});
+  PolicyInfo info;
+  info.intent = writer.internString("a lead approved");
+  tables.policies.push_back(info);
+  tables.filters.push_back({1, writer.internString("approver")});
+  tables.alwaysChecked.push_back(0);
+  bc::PolicyCode &policy = writer.addPolicy("AnyLead", bc::Effect::Permit, {});
+  policy.emit(bc::Opcode::IpeLoadCollection, {0, 0});
+  policy.emit(bc::Opcode::IpeAggregate, {1, 0, 0, 1});
+  policy.emit(bc::Opcode::IpeReturn, {1});
+  bc::PolicyCode &filter =
+      writer.addPolicy("AnyLead/filter0", bc::Effect::Permit, {});
+  // Keys in reverse string order: the columns are sorted by string index.
+  filter.emit(bc::Opcode::IpeGetField, {1, 0, writer.internString("team"),
+                                        writer.internString("approver.team")});
+  filter.emit(bc::Opcode::IpeGetField, {2, 0, writer.internString("role"),
+                                        writer.internString("approver.role")});
+  filter.emit(bc::Opcode::IpeLoadLiteral, {3, 0});
+  filter.emit(bc::Opcode::IpeCompare, {4, 2, 3, 0});
+  filter.emit(bc::Opcode::Return, {4});
+  writer.setIpeSections(encodeModuleSection(tables),
+                        encodeIndexSection(tables));
+  std::vector<uint8_t> out;
+  std::string error;
+  EXPECT_TRUE(writer.finish(out, error)) << error;
+  return out;
+}
+
+int32_t notApplicable(rune_ipe_frame *, rune_ipe_value *) { return 0; }
+
+} // namespace
+
+TEST(IpeEngine, ElementRowsResolveAggregateFieldsOnce) {
+  std::vector<uint8_t> bytes = buildAggregateModule();
+  rune_policy_fn fns[] = {asPolicyFn(notApplicable), asPolicyFn(notApplicable)};
+  rune_native_module native{
+      RUNE_NATIVE_ABI_VERSION, 2, bytes.data(), bytes.size(), fns, 0, nullptr};
+  std::string error;
+  auto module = ipert::Module::loadNative(&native, error);
+  ASSERT_TRUE(module) << error;
+  // The columns: every key the filters read, by string index; the slots
+  // read as collections.
+  const bc::Module &image = module->bytecode();
+  ASSERT_EQ(module->elementKeys().size(), 2u);
+  EXPECT_EQ(image.strings[module->elementKeys()[0]], "team");
+  EXPECT_EQ(image.strings[module->elementKeys()[1]], "role");
+  EXPECT_EQ(module->elementKeys(), ipert::elementFieldKeys(image));
+  EXPECT_EQ(module->collectionSlotList(), std::vector<uint32_t>{0});
+
+  auto request = ipert::Request::parse(
+      *module,
+      R"({"approvals": [{"role": "lead", "team": "ops"}, {"role": null},)"
+      R"( 7, "lead"], "resource": {"type": ["x"]}})",
+      error);
+  ASSERT_TRUE(request) << error;
+  const ipert::Value *rows = request->elementRows(0);
+  ASSERT_NE(rows, nullptr);
+  // Row 0: the object, its team (no module string), its role ("lead").
+  EXPECT_EQ(rows[0].kind, RUNE_IPE_OBJECT);
+  EXPECT_EQ(rows[1].kind, RUNE_IPE_STRING);
+  EXPECT_EQ(rows[1].symbol, -1);
+  EXPECT_EQ(rows[2].kind, RUNE_IPE_STRING);
+  EXPECT_EQ(rows[2].symbol, module->symbolOf("lead"));
+  // Row 1: no team, a null role: both missing.
+  EXPECT_EQ(rows[3].kind, RUNE_IPE_OBJECT);
+  EXPECT_EQ(rows[4].kind, RUNE_IPE_MISSING);
+  EXPECT_EQ(rows[5].kind, RUNE_IPE_MISSING);
+  // Rows 2 and 3: not objects, no fields; the element itself is kept.
+  EXPECT_EQ(rows[6].kind, RUNE_IPE_INT);
+  EXPECT_EQ(rows[7].kind, RUNE_IPE_MISSING);
+  EXPECT_EQ(rows[9].kind, RUNE_IPE_STRING);
+  EXPECT_EQ(rows[9].symbol, module->symbolOf("lead"));
+  EXPECT_EQ(rows[11].kind, RUNE_IPE_MISSING);
+  // Only collection slots have rows, and only arrays.
+  EXPECT_EQ(request->elementRows(1), nullptr);
+  for (const char *json : {R"({})", R"({"approvals": "lead"})"}) {
+    auto other = ipert::Request::parse(*module, json, error);
+    ASSERT_TRUE(other) << error;
+    EXPECT_EQ(other->elementRows(0), nullptr) << json;
+  }
+  // An empty array has rows: none, but not null (compiled loops run zero
+  // times instead of taking the runtime's path).
+  auto empty = ipert::Request::parse(*module, R"({"approvals": []})", error);
+  ASSERT_TRUE(empty) << error;
+  EXPECT_NE(empty->elementRows(0), nullptr);
+
+  // A bytecode module reads fields through the interpreter: no rows.
+  auto bytecode = ipert::Module::load(bytes.data(), bytes.size(), error);
+  ASSERT_TRUE(bytecode) << error;
+  auto plain = ipert::Request::parse(
+      *bytecode, R"({"approvals": [{"role": "lead"}]})", error);
+  ASSERT_TRUE(plain) << error;
+  EXPECT_EQ(plain->elementRows(0), nullptr);
+}
+
+TEST(IpeEngine, ErrorMessagesFollowTheirPolicies) {
+  ipert::Decision decision;
+  decision.applicable = {{0, ipert::Outcome::Error},
+                         {1, ipert::Outcome::Allow},
+                         {2, ipert::Outcome::Error}};
+  decision.errors = {"first", "second"};
+  EXPECT_EQ(decision.message(0), "first");
+  EXPECT_EQ(decision.message(1), "");
+  EXPECT_EQ(decision.message(2), "second");
 }

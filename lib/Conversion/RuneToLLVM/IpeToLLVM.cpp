@@ -15,7 +15,12 @@
 //   - `x == 42`, `x < 42`, ...: kind is integer, then an integer compare;
 //   - `x == true`: kind is boolean, then the payload;
 //   - `x in ["a", "b"]` on a string: a chain of symbol compares;
-//   - a read of a present slot, a truth test of a boolean.
+//   - a read of a present slot, a truth test of a boolean;
+//   - `a == b` on two strings of which one is a module string: symbols;
+//   - aggregates over a request array: the loop and the filter's
+//     operations run here, element fields are read in place from the
+//     request's element rows (rune_ipe_rt_element_rows, once per
+//     aggregate); without a filter the array's length decides.
 // Everything else, and every error, calls the rune_ipe_rt_* helper that
 // the interpreter uses too, so messages and outcomes are the same.
 //
@@ -26,6 +31,7 @@
 
 #include "rune/Dialect/Rune/RuneIntentOps.h"
 #include "rune/Runtime/BytecodeReader.h"
+#include "rune/Runtime/IpeEngine.h"
 #include "rune/Runtime/IpeFormat.h"
 #include "rune/Target/Bytecode/IpeBytecodeEmitter.h"
 
@@ -44,13 +50,19 @@ namespace {
 
 using namespace rune::ipe_value_layout;
 
+// Beyond IpeValueLayout.h, which the decision lowering shares: the kinds
+// and the field aggregates read (rune_ipe_native.h).
+constexpr int64_t kKindMissing = 0, kKindArray = 5;
+constexpr int32_t kLengthOffset = 8;
+
 class EntryLowering {
 public:
   EntryLowering(ModuleOp module, const IpeBytecodeLayout &layout,
                 const bc::Module &image)
       : module(module), layout(layout), image(image),
-        context(module.getContext()), builder(context),
-        ptrType(LLVM::LLVMPointerType::get(context)),
+        rowKeys(ipert::elementFieldKeys(image)),
+        rowSlots(ipert::collectionSlots(image)), context(module.getContext()),
+        builder(context), ptrType(LLVM::LLVMPointerType::get(context)),
         i32Type(IntegerType::get(context, 32)),
         i64Type(IntegerType::get(context, 64)),
         i8Type(IntegerType::get(context, 8)),
@@ -70,6 +82,8 @@ public:
     frame = function.getArgument(0);
     values.clear();
     conditions.clear();
+    elementRowOf.clear();
+    collectionSlot.clear();
     builder.setInsertionPointToEnd(entry);
     one = builder.create<LLVM::ConstantOp>(loc, i64Type,
                                            builder.getI64IntegerAttr(1));
@@ -238,40 +252,60 @@ private:
     };
     // Put the literal on the right.
     Value subject = a;
+    mlir::Value subjectOp = cmp.getLhs();
     const ipebc::LiteralInfo *lit = literalOf(cmp.getRhs());
     bool swapped = false;
     if (!lit && (lit = literalOf(cmp.getLhs()))) {
       subject = b;
+      subjectOp = cmp.getRhs();
       swapped = true;
     }
-    if (!lit)
-      return slow();
     bool equality = predicate == "eq" || predicate == "ne";
+    if (!lit)
+      return equality ? equalStrings(loc, a, b, predicate == "ne", slow)
+                      : slow();
+    // Reads, fields and aggregates are never missing here (their lowering
+    // leaves through the error exit first), but a filter's element is the
+    // array element itself, which may be null: comparing it is an error
+    // the equality tests below would not see.
+    bool mayBeMissing = isa<BlockArgument>(subjectOp);
     auto finish = [&](Value equal) -> Value {
       return predicate == "ne"
                  ? builder.create<LLVM::XOrOp>(loc, equal, constI1(loc, true))
                  : equal;
     };
+    auto unlessMissing = [&](llvm::function_ref<Value()> fast) -> Value {
+      if (!mayBeMissing)
+        return fast();
+      Value present = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne,
+                                                   kindOf(loc, subject),
+                                                   constI32(loc, kKindMissing));
+      return fastOrSlow(loc, present, fast, slow);
+    };
     switch (lit->kind) {
     case ipebc::LiteralKind::String: {
       if (!equality)
         return orderByEnumeration(cmp, subject, *lit, swapped, slow);
-      Value isString = isKind(loc, subject, kKindString);
-      Value symbol = load(loc, i32Type, subject, kSymbolOffset);
-      Value same =
-          builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, symbol,
-                                       constI32(loc, int64_t(lit->string)));
-      return finish(builder.create<LLVM::AndOp>(loc, isString, same));
+      return unlessMissing([&]() -> Value {
+        Value isString = isKind(loc, subject, kKindString);
+        Value symbol = load(loc, i32Type, subject, kSymbolOffset);
+        Value same =
+            builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, symbol,
+                                         constI32(loc, int64_t(lit->string)));
+        return finish(builder.create<LLVM::AndOp>(loc, isString, same));
+      });
     }
     case ipebc::LiteralKind::Bool: {
       if (!equality)
         return slow(); // ordering booleans is an error
-      Value isBool = isKind(loc, subject, kKindBool);
-      Value payload = load(loc, i64Type, subject, kPayloadOffset);
-      Value same =
-          builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, payload,
-                                       constI64(loc, lit->boolValue ? 1 : 0));
-      return finish(builder.create<LLVM::AndOp>(loc, isBool, same));
+      return unlessMissing([&]() -> Value {
+        Value isBool = isKind(loc, subject, kKindBool);
+        Value payload = load(loc, i64Type, subject, kPayloadOffset);
+        Value same =
+            builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, payload,
+                                         constI64(loc, lit->boolValue ? 1 : 0));
+        return finish(builder.create<LLVM::AndOp>(loc, isBool, same));
+      });
     }
     case ipebc::LiteralKind::Int: {
       Value isInt = isKind(loc, subject, kKindInt);
@@ -299,6 +333,41 @@ private:
       return slow();
     }
     return slow();
+  }
+
+  /// `approver.team != requester.team`: two strings of which one is a
+  /// module string are equal exactly when their symbols are (the symbol
+  /// contract of rune_ipe_native.h); other kinds, two strings that are no
+  /// module strings (bytewise) and missing values (errors) go to the
+  /// helper.
+  Value equalStrings(Location loc, Value a, Value b, bool negate,
+                     llvm::function_ref<Value()> slow) {
+    Value bothStrings = builder.create<LLVM::AndOp>(
+        loc, isKind(loc, a, kKindString), isKind(loc, b, kKindString));
+    Block *strings = function.addBlock();
+    Block *bySymbol = function.addBlock();
+    Block *slowBlock = function.addBlock();
+    Block *merge = function.addBlock();
+    merge->addArgument(i1Type, loc);
+    builder.create<LLVM::CondBrOp>(loc, bothStrings, strings, slowBlock);
+    builder.setInsertionPointToStart(strings);
+    Value symbolA = load(loc, i32Type, a, kSymbolOffset);
+    Value symbolB = load(loc, i32Type, b, kSymbolOffset);
+    // Symbols are -1 or >= 0: their AND is negative only when both are -1.
+    Value eitherInterned = builder.create<LLVM::ICmpOp>(
+        loc, LLVM::ICmpPredicate::sge,
+        builder.create<LLVM::AndOp>(loc, symbolA, symbolB), constI32(loc, 0));
+    builder.create<LLVM::CondBrOp>(loc, eitherInterned, bySymbol, slowBlock);
+    builder.setInsertionPointToStart(bySymbol);
+    Value same = builder.create<LLVM::ICmpOp>(
+        loc, negate ? LLVM::ICmpPredicate::ne : LLVM::ICmpPredicate::eq,
+        symbolA, symbolB);
+    builder.create<LLVM::BrOp>(loc, ValueRange{same}, merge);
+    builder.setInsertionPointToStart(slowBlock);
+    Value slowResult = slow();
+    builder.create<LLVM::BrOp>(loc, ValueRange{slowResult}, merge);
+    builder.setInsertionPointToStart(merge);
+    return merge->getArgument(0);
   }
 
   /// The enumerations (index, rank) holding each symbol, as the runtime
@@ -423,6 +492,15 @@ private:
     if (auto read = dyn_cast<IntentReadOp>(op)) {
       uint32_t slot = layout.index.lookup(&op);
       if (read.getCollection()) {
+        // Read where an aggregate needs it as a value: the inline loops
+        // read the slot itself and need the helper's copy only on their
+        // slow path.
+        if (llvm::all_of(read->getUsers(), [](Operation *user) {
+              return isa<IntentAggregateOp>(user);
+            })) {
+          collectionSlot[read.getResult()] = slot;
+          return success();
+        }
         Value dst = stackValue(loc);
         call(loc, "load_collection", {dst, constI32(loc, slot)});
         values[read.getResult()] = dst;
@@ -453,6 +531,14 @@ private:
     }
     if (auto get = dyn_cast<IntentGetOp>(op)) {
       auto [key, display] = layout.strings.lookup(&op);
+      if (Value row = elementRowOf.lookup(get.getObject())) {
+        auto column = llvm::lower_bound(rowKeys, key);
+        if (column != rowKeys.end() && *column == key) {
+          values[get.getResult()] = rowField(
+              loc, row, uint32_t(column - rowKeys.begin()), key, display);
+          return success();
+        }
+      }
       Value dst = stackValue(loc);
       call(loc, "get_field",
            {dst, values.lookup(get.getObject()), constI32(loc, key),
@@ -511,24 +597,206 @@ private:
       conditions[op.getResult(0)] = merge->getArgument(0);
       return success();
     }
-    if (auto agg = dyn_cast<IntentAggregateOp>(op)) {
-      uint32_t mode = agg.getMode() == "count" ? 0
-                      : agg.getMode() == "any" ? 1
-                                               : 2;
-      Value dst = stackValue(loc);
-      call(loc, "aggregate",
-           {dst, values.lookup(agg.getCollection()),
-            constI32(loc, layout.index.lookup(&op)), constI32(loc, mode)});
-      values[agg.getResult()] = dst;
-      return success();
-    }
+    if (auto agg = dyn_cast<IntentAggregateOp>(op))
+      return aggregate(agg);
     return op.emitError("cannot lower '") << op.getName() << "' to LLVM";
   }
+
+  /// The runtime's aggregate, through the helper: any collection, and
+  /// every error.
+  void aggregateThroughRuntime(IntentAggregateOp agg, Value dst,
+                               uint32_t mode) {
+    Location loc = agg.getLoc();
+    call(loc, "aggregate",
+         {dst, collectionValue(loc, agg.getCollection()),
+          constI32(loc, layout.index.lookup(agg.getOperation())),
+          constI32(loc, mode)});
+  }
+
+  /// The collection an aggregate reads, as a value: a collection read is
+  /// copied here (missing reads as an empty array), where it is needed.
+  Value collectionValue(Location loc, mlir::Value collection) {
+    auto pending = collectionSlot.find(collection);
+    if (pending == collectionSlot.end())
+      return values.lookup(collection);
+    Value dst = stackValue(loc);
+    call(loc, "load_collection", {dst, constI32(loc, pending->second)});
+    return dst;
+  }
+
+  /// The collection slot `agg` reads directly, when the runtime resolves
+  /// element rows for it (Request::elementRows).
+  std::optional<uint32_t> rowSlotOf(IntentAggregateOp agg) {
+    auto read = agg.getCollection().getDefiningOp<IntentReadOp>();
+    if (!read || !read.getCollection())
+      return std::nullopt;
+    uint32_t slot = layout.index.lookup(read.getOperation());
+    if (!llvm::binary_search(rowSlots, slot))
+      return std::nullopt;
+    return slot;
+  }
+
+  /// Writes an aggregate's result: an integer for count, a boolean else.
+  void storeResult(Location loc, Value dst, uint32_t mode, Value payload) {
+    builder.create<LLVM::StoreOp>(
+        loc, constI32(loc, mode == kCount ? kKindInt : kKindBool), dst);
+    Value field = builder.create<LLVM::GEPOp>(
+        loc, ptrType, i8Type, dst, ArrayRef<LLVM::GEPArg>{kPayloadOffset});
+    builder.create<LLVM::StoreOp>(loc, payload, field);
+  }
+
+  /// `approvals.count >= 2 where approver.role == "x"` (and any, all) over
+  /// a request array: the loop runs here, the filter's operations inline
+  /// in it, element fields read from the request's element rows (resolved
+  /// once, when the request was parsed). Same order of evaluation and the
+  /// same early exits as the runtime's loop, so the same outcomes and
+  /// errors; a collection that is not an array goes to the runtime.
+  LogicalResult aggregate(IntentAggregateOp agg) {
+    Location loc = agg.getLoc();
+    uint32_t mode = agg.getMode() == "count" ? kCount
+                    : agg.getMode() == "any" ? kAny
+                                             : kAll;
+    Value dst = stackValue(loc);
+    values[agg.getResult()] = dst;
+    std::optional<uint32_t> slot = rowSlotOf(agg);
+    if (!slot) {
+      aggregateThroughRuntime(agg, dst, mode);
+      return success();
+    }
+    Value array = element(loc, slots, *slot);
+    Value kind = kindOf(loc, array);
+    Value isArray = builder.create<LLVM::ICmpOp>(
+        loc, LLVM::ICmpPredicate::eq, kind, constI32(loc, kKindArray));
+    Block *slow = function.addBlock();
+    Block *done = function.addBlock();
+    if (agg.getFilter().empty()) {
+      // Every element passes: the array's length decides (a missing
+      // collection is empty).
+      Value isMissing = builder.create<LLVM::ICmpOp>(
+          loc, LLVM::ICmpPredicate::eq, kind, constI32(loc, kKindMissing));
+      Block *fast = function.addBlock();
+      builder.create<LLVM::CondBrOp>(
+          loc, builder.create<LLVM::OrOp>(loc, isArray, isMissing), fast, slow);
+      builder.setInsertionPointToStart(fast);
+      Value length = builder.create<LLVM::SelectOp>(
+          loc, isArray, load(loc, i64Type, array, kLengthOffset),
+          constI64(loc, 0));
+      Value result =
+          mode == kCount ? length
+          : mode == kAny
+              ? builder.create<LLVM::ZExtOp>(
+                    loc, i64Type,
+                    builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne,
+                                                 length, constI64(loc, 0)))
+              : constI64(loc, 1);
+      storeResult(loc, dst, mode, result);
+      builder.create<LLVM::BrOp>(loc, ValueRange(), done);
+    } else {
+      Block *haveRows = function.addBlock();
+      builder.create<LLVM::CondBrOp>(loc, isArray, haveRows, slow);
+      builder.setInsertionPointToStart(haveRows);
+      Value rows = builder
+                       .create<LLVM::CallOp>(
+                           loc,
+                           declarations.get(builder, "rune_ipe_rt_element_rows",
+                                            ptrType, {ptrType, i32Type}),
+                           ValueRange{frame, constI32(loc, *slot)})
+                       .getResult();
+      Value noRows = builder.create<LLVM::ICmpOp>(
+          loc, LLVM::ICmpPredicate::eq, rows,
+          builder.create<LLVM::ZeroOp>(loc, ptrType));
+      Block *start = function.addBlock();
+      builder.create<LLVM::CondBrOp>(loc, noRows, slow, start);
+      builder.setInsertionPointToStart(start);
+      Value length = load(loc, i64Type, array, kLengthOffset);
+      // header(i, passed): element i next, `passed` elements passed so far.
+      Block *header = function.addBlock();
+      header->addArgument(i64Type, loc);
+      header->addArgument(i64Type, loc);
+      Block *body = function.addBlock();
+      Block *exhausted = function.addBlock();
+      Block *decided = function.addBlock();
+      builder.create<LLVM::BrOp>(
+          loc, ValueRange{constI64(loc, 0), constI64(loc, 0)}, header);
+      builder.setInsertionPointToStart(header);
+      Value index = header->getArgument(0), passed = header->getArgument(1);
+      builder.create<LLVM::CondBrOp>(
+          loc,
+          builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ult, index,
+                                       length),
+          body, exhausted);
+      builder.setInsertionPointToStart(body);
+      Value first = builder.create<LLVM::MulOp>(
+          loc, index, constI64(loc, int64_t(1 + rowKeys.size())));
+      Value row = builder.create<LLVM::GEPOp>(
+          loc, ptrType, LLVM::LLVMArrayType::get(i8Type, kValueSize), rows,
+          ArrayRef<LLVM::GEPArg>{first});
+      Block &filter = agg.getFilter().front();
+      values[filter.getArgument(0)] = row;
+      elementRowOf[filter.getArgument(0)] = row;
+      FailureOr<Value> passes = lowerBlock(filter);
+      if (failed(passes))
+        return failure();
+      Value next = builder.create<LLVM::AddOp>(loc, index, constI64(loc, 1));
+      if (mode == kCount) {
+        Value sum = builder.create<LLVM::AddOp>(
+            loc, passed, builder.create<LLVM::ZExtOp>(loc, i64Type, *passes));
+        builder.create<LLVM::BrOp>(loc, ValueRange{next, sum}, header);
+      } else if (mode == kAny) {
+        builder.create<LLVM::CondBrOp>(loc, *passes, decided, ValueRange(),
+                                       header, ValueRange{next, passed});
+      } else {
+        builder.create<LLVM::CondBrOp>(loc, *passes, header,
+                                       ValueRange{next, passed}, decided,
+                                       ValueRange());
+      }
+      // Out of elements: the count, or nothing decided any/all.
+      builder.setInsertionPointToStart(exhausted);
+      storeResult(loc, dst, mode,
+                  mode == kCount ? passed
+                                 : constI64(loc, mode == kAll ? 1 : 0));
+      builder.create<LLVM::BrOp>(loc, ValueRange(), done);
+      builder.setInsertionPointToStart(decided);
+      storeResult(loc, dst, mode, constI64(loc, mode == kAny ? 1 : 0));
+      builder.create<LLVM::BrOp>(loc, ValueRange(), done);
+    }
+    builder.setInsertionPointToStart(slow);
+    aggregateThroughRuntime(agg, dst, mode);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), done);
+    builder.setInsertionPointToStart(done);
+    return success();
+  }
+
+  /// An element's field from its row: present, read in place; missing,
+  /// the runtime's get_field records the error (it fails for exactly the
+  /// elements whose row holds a missing value).
+  Value rowField(Location loc, Value row, uint32_t column, uint32_t key,
+                 uint32_t display) {
+    Value field = element(loc, row, 1 + column);
+    Value missing = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
+                                                 kindOf(loc, field),
+                                                 constI32(loc, kKindMissing));
+    Block *present = function.addBlock();
+    Block *absent = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc, missing, absent, present);
+    builder.setInsertionPointToStart(absent);
+    call(loc, "get_field",
+         {stackValue(loc), row, constI32(loc, key), constI32(loc, display)});
+    // The helper fails for this element; this branch is never taken.
+    builder.create<LLVM::BrOp>(loc, ValueRange(), errorBlock);
+    builder.setInsertionPointToStart(present);
+    return field;
+  }
+
+  static constexpr uint32_t kCount = 0, kAny = 1, kAll = 2;
 
   ModuleOp module;
   RuntimeDeclarations declarations{module};
   const IpeBytecodeLayout &layout;
   const bc::Module &image;
+  /// The columns of element rows and the slots that have rows, as the
+  /// runtime derives them from the same bytecode.
+  std::vector<uint32_t> rowKeys, rowSlots;
   MLIRContext *context;
   OpBuilder builder;
   Type ptrType, i32Type, i64Type, i8Type, i1Type;
@@ -537,6 +805,10 @@ private:
   Value frame, slots, literals, one;
   /// !rune.value -> pointer to its rune_ipe_value; i1 -> the i1.
   llvm::DenseMap<Value, Value> values, conditions;
+  /// Collection reads -> their slot (read when used, collectionValue).
+  llvm::DenseMap<mlir::Value, uint32_t> collectionSlot;
+  /// The element argument of a filter lowered inline -> its row.
+  llvm::DenseMap<Value, Value> elementRowOf;
   /// For ordering by enumeration, computed on first use.
   bool membershipsComputed = false;
   std::vector<int32_t> symbolOfString;

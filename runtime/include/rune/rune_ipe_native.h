@@ -103,6 +103,17 @@ int32_t rune_ipe_rt_load_collection(rune_ipe_frame *frame,
 int32_t rune_ipe_rt_get_field(rune_ipe_frame *frame, rune_ipe_value *dst,
                               const rune_ipe_value *object, uint32_t key,
                               uint32_t display);
+/* Not an instruction: the rows of the array at collection slot `slot` of
+ * the request being decided, resolved when the request was parsed, or NULL
+ * (the slot holds no array). A row per element: the element, then its value
+ * of each key aggregate filters read (the sorted, deduplicated IpeGetField
+ * key operands of the filter entries), missing where the element has none.
+ * Compiled aggregate loops read fields there instead of calling
+ * rune_ipe_rt_get_field per element; a missing field still goes to it (for
+ * the error). Added without a layout change: objects that call it need a
+ * runtime that defines it, which the link checks. */
+const rune_ipe_value *rune_ipe_rt_element_rows(rune_ipe_frame *frame,
+                                               uint32_t slot);
 int32_t rune_ipe_rt_compare(rune_ipe_frame *frame, const rune_ipe_value *a,
                             const rune_ipe_value *b, uint32_t condition);
 int32_t rune_ipe_rt_in(rune_ipe_frame *frame, const rune_ipe_value *a,
@@ -118,6 +129,7 @@ int32_t rune_ipe_rt_aggregate(rune_ipe_frame *frame, rune_ipe_value *dst,
   X(rune_ipe_rt_missing) \
   X(rune_ipe_rt_load_collection) \
   X(rune_ipe_rt_get_field) \
+  X(rune_ipe_rt_element_rows) \
   X(rune_ipe_rt_compare) \
   X(rune_ipe_rt_in) \
   X(rune_ipe_rt_truth) \

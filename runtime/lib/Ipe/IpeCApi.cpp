@@ -100,9 +100,10 @@ rune_status decide(const rune_ipe_module *module,
   rune::ipert::Evaluator evaluator(*module->module);
   evaluator.decide(*request->request, result->decision, explain);
   const auto &tables = module->module->tables();
-  for (const rune::ipert::PolicyResult &r : result->decision.applicable) {
+  for (size_t i = 0; i < result->decision.applicable.size(); ++i) {
+    const rune::ipert::PolicyResult &r = result->decision.applicable[i];
     if (r.outcome == rune::ipert::Outcome::Error)
-      result->reasons.push_back(r.message);
+      result->reasons.push_back(std::string(result->decision.message(i)));
     else if (r.outcome == rune::ipert::Outcome::Deny &&
              tables.policies[r.policy].reason != rune::ipebc::kNoIndex)
       result->reasons.push_back(module->reasons[r.policy]);

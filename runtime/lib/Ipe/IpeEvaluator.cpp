@@ -154,6 +154,8 @@ struct Evaluator::State {
   // Must stay first: compiled code and the helpers see only the frame.
   rune_ipe_frame frame;
   const Module *module = nullptr;
+  /// The request being decided (its element rows, for compiled code).
+  const Request *request = nullptr;
   std::string error;
   bool tracing = false;
   uint32_t policy = 0;
@@ -592,6 +594,7 @@ Evaluator::~Evaluator() = default;
 void Evaluator::decideNative(const Request &request, Decision &out) {
   State &s = *state;
   s.frame.slots = request.slots();
+  s.request = &request;
   s.depth = 0;
   s.tracing = false;
   applicableEntries.resize(module.policyCount());
@@ -606,32 +609,44 @@ void Evaluator::decideNative(const Request &request, Decision &out) {
     for (uint32_t j = i; j > 0 && entries[j - 1] > entries[j]; --j)
       std::swap(entries[j - 1], entries[j]);
   out.candidateCount = evaluated;
+  out.applicable.resize(count);
   bool anyAllow = false, anyDeny = false;
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t policy = entries[i] >> 2;
     Outcome outcome = static_cast<Outcome>(entries[i] & 3);
     anyAllow |= outcome == Outcome::Allow;
     anyDeny |= outcome != Outcome::Allow;
-    out.applicable.push_back(PolicyResult{policy, outcome, {}});
+    out.applicable[i] = PolicyResult{policy, outcome};
     if (outcome == Outcome::Error) {
       // The compiled decision does not keep messages (an error is rare and
       // evaluation deterministic): the policy runs again to record it.
       s.error.clear();
       module.nativeFunctions()[policy](&s.frame, regs);
-      out.applicable.back().message = s.error;
+      out.errors.push_back(s.error);
     }
   }
   out.allow = anyAllow && !anyDeny;
 }
 
+std::string_view Decision::message(size_t index) const {
+  if (applicable[index].outcome != Outcome::Error)
+    return {};
+  size_t rank = 0;
+  for (size_t i = 0; i < index; ++i)
+    rank += applicable[i].outcome == Outcome::Error;
+  return errors[rank];
+}
+
 void Evaluator::decide(const Request &request, Decision &out, bool explain) {
   out.allow = false;
   out.applicable.clear();
+  out.errors.clear();
   out.trace.clear();
   if (!explain && module.nativeDecide())
     return decideNative(request, out);
   State &s = *state;
   s.frame.slots = request.slots();
+  s.request = &request;
   candidateList.clear();
   module.candidates(request.slots(), candidateList, stamps, generation);
   std::sort(candidateList.begin(), candidateList.end());
@@ -653,8 +668,9 @@ void Evaluator::decide(const Request &request, Decision &out, bool explain) {
       continue;
     anyAllow |= outcome == Outcome::Allow;
     anyDeny |= outcome == Outcome::Deny || outcome == Outcome::Error;
-    out.applicable.push_back(
-        {policy, outcome, outcome == Outcome::Error ? s.error : ""});
+    out.applicable.push_back({policy, outcome});
+    if (outcome == Outcome::Error)
+      out.errors.push_back(s.error);
     if (explain) {
       // The explanation comes from the bytecode (the same semantics): the
       // native functions do not record conditions.
@@ -697,6 +713,10 @@ int32_t rune_ipe_rt_get_field(rune_ipe_frame *frame, Value *dst,
                               uint32_t display) {
   return rune::ipert::getField(rune::ipert::stateOf(frame), *dst, *object, key,
                                display);
+}
+
+const Value *rune_ipe_rt_element_rows(rune_ipe_frame *frame, uint32_t slot) {
+  return rune::ipert::stateOf(frame).request->elementRows(slot);
 }
 
 int32_t rune_ipe_rt_compare(rune_ipe_frame *frame, const Value *a,

@@ -13,6 +13,8 @@
 
 #include "rune/Runtime/IpeEngine.h"
 
+#include "rune/Runtime/InstructionDecoder.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -227,7 +229,52 @@ bool Module::prepare(std::string &error) {
   }
   for (const bc::PolicyEntry &entry : image.policies)
     maxRegisters = std::max(maxRegisters, entry.registerCount);
+  rowKeys = elementFieldKeys(image);
+  rowSlots = collectionSlots(image);
   return true;
+}
+
+namespace {
+
+/// The operand `operand` of every `opcode` instruction of the given
+/// Policies entries, sorted, without duplicates (verified code: every
+/// instruction decodes).
+template <typename Entries>
+std::vector<uint32_t> operandsOf(const bc::Module &image,
+                                 const Entries &entries, bc::Opcode opcode,
+                                 unsigned operand) {
+  std::vector<uint32_t> found;
+  for (uint32_t entry : entries) {
+    const uint8_t *code = image.policyCode(entry);
+    uint32_t size = image.policies[entry].codeSize;
+    bc::DecodedInstruction instruction;
+    for (uint32_t pc = 0; pc < size; pc += instruction.info->size) {
+      if (bc::decodeInstruction(code, size, pc, instruction) !=
+          bc::DecodeStatus::Ok)
+        break;
+      if (code[pc] == uint8_t(opcode))
+        found.push_back(uint32_t(instruction.operands[operand]));
+    }
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  return found;
+}
+
+} // namespace
+
+std::vector<uint32_t> elementFieldKeys(const bc::Module &image) {
+  std::vector<uint32_t> filterEntries;
+  for (const ipebc::FilterInfo &filter : image.ipe->filters)
+    filterEntries.push_back(filter.policyEntry);
+  return operandsOf(image, filterEntries, bc::Opcode::IpeGetField, 2);
+}
+
+std::vector<uint32_t> collectionSlots(const bc::Module &image) {
+  std::vector<uint32_t> entries(image.policies.size());
+  for (uint32_t i = 0; i < entries.size(); ++i)
+    entries[i] = i;
+  return operandsOf(image, entries, bc::Opcode::IpeLoadCollection, 1);
 }
 
 void Module::candidates(const Value *slots, std::vector<uint32_t> &out,

@@ -59,6 +59,10 @@ public:
   /// The native module's compiled decision (descriptor layout 2), or null.
   rune_ipe_decide_fn nativeDecide() const { return nativeDecideFn; }
   uint16_t maxRegisterCount() const { return maxRegisters; }
+  /// The columns of the element rows (Request::elementRows).
+  const std::vector<uint32_t> &elementKeys() const { return rowKeys; }
+  /// The slots aggregates read as collections.
+  const std::vector<uint32_t> &collectionSlotList() const { return rowSlots; }
 
   /// For ordering strings: the enumeration memberships of a symbol, as
   /// (enum index, rank) pairs.
@@ -123,7 +127,17 @@ private:
   const rune_ipe_policy_fn *nativeFns = nullptr;
   rune_ipe_decide_fn nativeDecideFn = nullptr;
   uint16_t maxRegisters = 1;
+  std::vector<uint32_t> rowKeys, rowSlots;
 };
+
+/// What the element rows of a request hold, derived from the bytecode alone
+/// (the .rbc format stays as it is) so that the runtime and the native
+/// lowering agree on it:
+///   - the keys (string indices) every aggregate filter reads with
+///     IpeGetField, sorted, without duplicates: the columns of a row;
+///   - the slots read as collections (IpeLoadCollection), sorted, unique.
+std::vector<uint32_t> elementFieldKeys(const bc::Module &image);
+std::vector<uint32_t> collectionSlots(const bc::Module &image);
 
 /// A request: the JSON document, parsed once, and its slots.
 class Request {
@@ -132,10 +146,23 @@ public:
   parse(const Module &module, std::string_view json, std::string &error);
   const Value *slots() const { return slotValues.data(); }
   const json::Node &root() const { return document; }
+  /// Native modules: the array at collection slot `slot`, resolved once so
+  /// that compiled aggregate loops read element fields in place instead of
+  /// searching each element's members and interning each string per
+  /// decision. One row per element of 1 + Module::elementKeys().size()
+  /// values: the element, then its field of each key (missing when absent,
+  /// null, or the element is not an object). Null when the slot does not
+  /// hold an array or the module is not native.
+  const Value *elementRows(uint32_t slot) const;
 
 private:
+  void resolveElementRows(const Module &module);
+
   json::Node document;
   std::vector<Value> slotValues;
+  std::vector<Value> rowValues;
+  /// (slot, index of its first row value in rowValues), per array.
+  std::vector<std::pair<uint32_t, uint32_t>> rowStarts;
 };
 
 /// One evaluated condition, recorded when a decision is explained.
@@ -146,16 +173,23 @@ struct TraceEvent {
   std::string a, b; // the operands, rendered
 };
 
+/// Plain data: a decision writes one per applicable policy, and nothing
+/// of it needs building or freeing (names and reasons are the module's,
+/// looked up by whoever prints them).
 struct PolicyResult {
   uint32_t policy;
   Outcome outcome;
-  std::string message; // Error: what went wrong
 };
 
 struct Decision {
   bool allow = false;
   /// Every evaluated policy that applied (not NotApplicable), module order.
   std::vector<PolicyResult> applicable;
+  /// What went wrong, one per applicable policy with outcome Error, in the
+  /// same order: errors are rare, so they are kept apart.
+  std::vector<std::string> errors;
+  /// The error message of applicable[index], or "" when it did not fail.
+  std::string_view message(size_t index) const;
   /// Filled when explaining: the conditions evaluated at the top level of
   /// each policy (not inside aggregate filters), in evaluation order.
   std::vector<TraceEvent> trace;
