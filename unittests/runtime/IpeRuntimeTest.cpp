@@ -270,8 +270,7 @@ TEST(IpeEngine, MalformedRequestsAreLocated) {
 
 TEST(IpeEngine, CApiExplainsDecisions) {
   std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);
-  EXPECT_EQ(rune_bytecode_contents(bytes.data(), bytes.size()),
-            RUNE_HOLDS_IPE);
+  EXPECT_EQ(rune_bytecode_contents(bytes.data(), bytes.size()), RUNE_HOLDS_IPE);
   std::vector<uint8_t> damaged = bytes;
   damaged[damaged.size() / 2] ^= 0xFF;
   EXPECT_EQ(rune_bytecode_contents(damaged.data(), damaged.size()), 0u);
@@ -346,14 +345,18 @@ rune_policy_fn asPolicyFn(rune_ipe_policy_fn fn) {
 TEST(IpeEngine, NativeDescriptorLayoutsAndDamage) {
   std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);
   rune_policy_fn withDecide[] = {
-      asPolicyFn(nativeType0), asPolicyFn(nativeType1),
-      asPolicyFn(nativeLevel),
+      asPolicyFn(nativeType0), asPolicyFn(nativeType1), asPolicyFn(nativeLevel),
       reinterpret_cast<rune_policy_fn>(
           reinterpret_cast<void (*)()>(nativeDecide))};
   auto load = [&](uint32_t count, const rune_policy_fn *fns,
                   std::string &error) {
-    rune_native_module native{RUNE_NATIVE_ABI_VERSION, count, bytes.data(),
-                              bytes.size(), fns, 0, nullptr};
+    rune_native_module native{RUNE_NATIVE_ABI_VERSION,
+                              count,
+                              bytes.data(),
+                              bytes.size(),
+                              fns,
+                              0,
+                              nullptr};
     return ipert::Module::loadNative(&native, error);
   };
   std::string error;
@@ -384,8 +387,8 @@ TEST(IpeEngine, CompiledDecisionIsOrderedAndKeepsErrorMessages) {
                           asPolicyFn(nativeLevel),
                           reinterpret_cast<rune_policy_fn>(
                               reinterpret_cast<void (*)()>(nativeDecide))};
-  rune_native_module native{RUNE_NATIVE_ABI_VERSION, 4, bytes.data(),
-                            bytes.size(), fns, 0, nullptr};
+  rune_native_module native{
+      RUNE_NATIVE_ABI_VERSION, 4, bytes.data(), bytes.size(), fns, 0, nullptr};
   std::string error;
   auto module = ipert::Module::loadNative(&native, error);
   ASSERT_TRUE(module) << error;
@@ -461,7 +464,7 @@ int32_t notApplicable(rune_ipe_frame *, rune_ipe_value *) { return 0; }
 
 } // namespace
 
-TEST(IpeEngine, ElementRowsResolveAggregateFieldsOnce) {
+TEST(IpeEngine, ElementRowsHoldEachFilterField) {
   std::vector<uint8_t> bytes = buildAggregateModule();
   rune_policy_fn fns[] = {asPolicyFn(notApplicable), asPolicyFn(notApplicable)};
   rune_native_module native{
@@ -484,44 +487,34 @@ TEST(IpeEngine, ElementRowsResolveAggregateFieldsOnce) {
       R"( 7, "lead"], "resource": {"type": ["x"]}})",
       error);
   ASSERT_TRUE(request) << error;
-  const ipert::Value *rows = request->elementRows(0);
-  ASSERT_NE(rows, nullptr);
-  // Row 0: the object, its team (no module string), its role ("lead").
+  std::vector<ipert::Value> rows;
+  ASSERT_TRUE(ipert::appendElementRows(*module, request->slots()[0], rows));
+  ASSERT_EQ(rows.size(), 12u);
+  // A row per element: the element itself (an object, an integer, a
+  // string with its symbol), then a cell per column, unresolved (missing)
+  // until compiled code reads it through rune_ipe_rt_get_field.
   EXPECT_EQ(rows[0].kind, RUNE_IPE_OBJECT);
-  EXPECT_EQ(rows[1].kind, RUNE_IPE_STRING);
-  EXPECT_EQ(rows[1].symbol, -1);
-  EXPECT_EQ(rows[2].kind, RUNE_IPE_STRING);
-  EXPECT_EQ(rows[2].symbol, module->symbolOf("lead"));
-  // Row 1: no team, a null role: both missing.
   EXPECT_EQ(rows[3].kind, RUNE_IPE_OBJECT);
-  EXPECT_EQ(rows[4].kind, RUNE_IPE_MISSING);
-  EXPECT_EQ(rows[5].kind, RUNE_IPE_MISSING);
-  // Rows 2 and 3: not objects, no fields; the element itself is kept.
   EXPECT_EQ(rows[6].kind, RUNE_IPE_INT);
-  EXPECT_EQ(rows[7].kind, RUNE_IPE_MISSING);
   EXPECT_EQ(rows[9].kind, RUNE_IPE_STRING);
   EXPECT_EQ(rows[9].symbol, module->symbolOf("lead"));
-  EXPECT_EQ(rows[11].kind, RUNE_IPE_MISSING);
-  // Only collection slots have rows, and only arrays.
-  EXPECT_EQ(request->elementRows(1), nullptr);
+  for (size_t row = 0; row < 4; ++row)
+    for (size_t column = 1; column < 3; ++column)
+      EXPECT_EQ(rows[row * 3 + column].kind, RUNE_IPE_MISSING);
+  // Only arrays have rows; an empty array has none.
   for (const char *json : {R"({})", R"({"approvals": "lead"})"}) {
     auto other = ipert::Request::parse(*module, json, error);
     ASSERT_TRUE(other) << error;
-    EXPECT_EQ(other->elementRows(0), nullptr) << json;
+    std::vector<ipert::Value> none;
+    EXPECT_FALSE(ipert::appendElementRows(*module, other->slots()[0], none))
+        << json;
+    EXPECT_TRUE(none.empty());
   }
-  // An empty array has rows: none, but not null (compiled loops run zero
-  // times instead of taking the runtime's path).
   auto empty = ipert::Request::parse(*module, R"({"approvals": []})", error);
   ASSERT_TRUE(empty) << error;
-  EXPECT_NE(empty->elementRows(0), nullptr);
-
-  // A bytecode module reads fields through the interpreter: no rows.
-  auto bytecode = ipert::Module::load(bytes.data(), bytes.size(), error);
-  ASSERT_TRUE(bytecode) << error;
-  auto plain = ipert::Request::parse(
-      *bytecode, R"({"approvals": [{"role": "lead"}]})", error);
-  ASSERT_TRUE(plain) << error;
-  EXPECT_EQ(plain->elementRows(0), nullptr);
+  std::vector<ipert::Value> noRows;
+  EXPECT_TRUE(ipert::appendElementRows(*module, empty->slots()[0], noRows));
+  EXPECT_TRUE(noRows.empty());
 }
 
 TEST(IpeEngine, ErrorMessagesFollowTheirPolicies) {

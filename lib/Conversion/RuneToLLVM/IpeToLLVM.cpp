@@ -19,8 +19,9 @@
 //   - `a == b` on two strings of which one is a module string: symbols;
 //   - aggregates over a request array: the loop and the filter's
 //     operations run here, element fields are read in place from the
-//     request's element rows (rune_ipe_rt_element_rows, once per
-//     aggregate); without a filter the array's length decides.
+//     decision's element rows (rune_ipe_rt_element_rows, once per
+//     aggregate; a field is resolved into its cell on its first read);
+//     without a filter the array's length decides.
 // Everything else, and every error, calls the rune_ipe_rt_* helper that
 // the interpreter uses too, so messages and outcomes are the same.
 //
@@ -625,7 +626,7 @@ private:
   }
 
   /// The collection slot `agg` reads directly, when the runtime resolves
-  /// element rows for it (Request::elementRows).
+  /// element rows for it (appendElementRows).
   std::optional<uint32_t> rowSlotOf(IntentAggregateOp agg) {
     auto read = agg.getCollection().getDefiningOp<IntentReadOp>();
     if (!read || !read.getCollection())
@@ -647,9 +648,9 @@ private:
 
   /// `approvals.count >= 2 where approver.role == "x"` (and any, all) over
   /// a request array: the loop runs here, the filter's operations inline
-  /// in it, element fields read from the request's element rows (resolved
-  /// once, when the request was parsed). Same order of evaluation and the
-  /// same early exits as the runtime's loop, so the same outcomes and
+  /// in it, element fields read from the decision's element rows (a field
+  /// resolved on its first read in the decision). Same order of evaluation and
+  /// the same early exits as the runtime's loop, so the same outcomes and
   /// errors; a collection that is not an array goes to the runtime.
   LogicalResult aggregate(IntentAggregateOp agg) {
     Location loc = agg.getLoc();
@@ -767,23 +768,22 @@ private:
     return success();
   }
 
-  /// An element's field from its row: present, read in place; missing,
-  /// the runtime's get_field records the error (it fails for exactly the
-  /// elements whose row holds a missing value).
+  /// An element's field from its row: resolved, read in place; not yet,
+  /// the runtime's get_field resolves it into the cell (the first read in
+  /// a decision), or records the error when the element has no such field.
   Value rowField(Location loc, Value row, uint32_t column, uint32_t key,
                  uint32_t display) {
     Value field = element(loc, row, 1 + column);
-    Value missing = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
-                                                 kindOf(loc, field),
-                                                 constI32(loc, kKindMissing));
+    Value unresolved = builder.create<LLVM::ICmpOp>(
+        loc, LLVM::ICmpPredicate::eq, kindOf(loc, field),
+        constI32(loc, kKindMissing));
     Block *present = function.addBlock();
-    Block *absent = function.addBlock();
-    builder.create<LLVM::CondBrOp>(loc, missing, absent, present);
-    builder.setInsertionPointToStart(absent);
+    Block *resolve = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc, unresolved, resolve, present);
+    builder.setInsertionPointToStart(resolve);
     call(loc, "get_field",
-         {stackValue(loc), row, constI32(loc, key), constI32(loc, display)});
-    // The helper fails for this element; this branch is never taken.
-    builder.create<LLVM::BrOp>(loc, ValueRange(), errorBlock);
+         {field, row, constI32(loc, key), constI32(loc, display)});
+    builder.create<LLVM::BrOp>(loc, ValueRange(), present);
     builder.setInsertionPointToStart(present);
     return field;
   }

@@ -98,22 +98,21 @@ typedef uint32_t (*rune_ipe_decide_fn)(rune_ipe_frame *frame,
  * (BytecodeFormat.h). The tests return 1 (true), 0 (false) or -1 (error
  * recorded); the others 0 or -1. */
 int32_t rune_ipe_rt_missing(rune_ipe_frame *frame, uint32_t slot);
-int32_t rune_ipe_rt_load_collection(rune_ipe_frame *frame,
-                                    rune_ipe_value *dst, uint32_t slot);
+int32_t rune_ipe_rt_load_collection(rune_ipe_frame *frame, rune_ipe_value *dst,
+                                    uint32_t slot);
 int32_t rune_ipe_rt_get_field(rune_ipe_frame *frame, rune_ipe_value *dst,
                               const rune_ipe_value *object, uint32_t key,
                               uint32_t display);
 /* Not an instruction: the rows of the array at collection slot `slot` of
- * the request being decided, resolved when the request was parsed, or NULL
- * (the slot holds no array). A row per element: the element, then its value
- * of each key aggregate filters read (the sorted, deduplicated IpeGetField
- * key operands of the filter entries), missing where the element has none.
- * Compiled aggregate loops read fields there instead of calling
- * rune_ipe_rt_get_field per element; a missing field still goes to it (for
- * the error). Added without a layout change: objects that call it need a
- * runtime that defines it, which the link checks. */
-const rune_ipe_value *rune_ipe_rt_element_rows(rune_ipe_frame *frame,
-                                               uint32_t slot);
+ * the request being decided, built on the first call in a decision, or NULL
+ * (the slot holds no array). A row per element: the element, then one cell
+ * per key aggregate filters read (the sorted, deduplicated IpeGetField key
+ * operands of the filter entries), missing until compiled code resolves it
+ * with rune_ipe_rt_get_field into the cell itself; the rows are the
+ * caller's to write until the decision ends. Added without a layout
+ * change: objects that call it need a runtime that defines it, which the
+ * link checks. */
+rune_ipe_value *rune_ipe_rt_element_rows(rune_ipe_frame *frame, uint32_t slot);
 int32_t rune_ipe_rt_compare(rune_ipe_frame *frame, const rune_ipe_value *a,
                             const rune_ipe_value *b, uint32_t condition);
 int32_t rune_ipe_rt_in(rune_ipe_frame *frame, const rune_ipe_value *a,
@@ -125,14 +124,14 @@ int32_t rune_ipe_rt_aggregate(rune_ipe_frame *frame, rune_ipe_value *dst,
                               uint32_t mode);
 
 /* Every helper, for JITs that bind them by address. */
-#define RUNE_IPE_NATIVE_HELPERS(X) \
-  X(rune_ipe_rt_missing) \
-  X(rune_ipe_rt_load_collection) \
-  X(rune_ipe_rt_get_field) \
-  X(rune_ipe_rt_element_rows) \
-  X(rune_ipe_rt_compare) \
-  X(rune_ipe_rt_in) \
-  X(rune_ipe_rt_truth) \
+#define RUNE_IPE_NATIVE_HELPERS(X)                                             \
+  X(rune_ipe_rt_missing)                                                       \
+  X(rune_ipe_rt_load_collection)                                               \
+  X(rune_ipe_rt_get_field)                                                     \
+  X(rune_ipe_rt_element_rows)                                                  \
+  X(rune_ipe_rt_compare)                                                       \
+  X(rune_ipe_rt_in)                                                            \
+  X(rune_ipe_rt_truth)                                                         \
   X(rune_ipe_rt_aggregate)
 
 #ifdef __cplusplus

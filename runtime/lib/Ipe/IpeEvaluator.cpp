@@ -154,8 +154,16 @@ struct Evaluator::State {
   // Must stay first: compiled code and the helpers see only the frame.
   rune_ipe_frame frame;
   const Module *module = nullptr;
-  /// The request being decided (its element rows, for compiled code).
+  /// The request being decided.
   const Request *request = nullptr;
+  /// Element rows per collection slot (by its index in
+  /// Module::collectionSlotList()), resolved at most once per decision, on
+  /// the first aggregate over the slot; rowStamps[i] == decisionStamp when
+  /// rowBuffers[i] holds this decision's. Each slot has its own buffer, so
+  /// resolving one slot never moves another's rows.
+  std::vector<std::vector<Value>> rowBuffers;
+  std::vector<uint32_t> rowStamps;
+  uint32_t decisionStamp = 0;
   std::string error;
   bool tracing = false;
   uint32_t policy = 0;
@@ -179,6 +187,39 @@ struct Evaluator::State {
 
   const ipebc::Sections &tables() const { return module->tables(); }
   std::string_view str(uint32_t index) const { return module->string(index); }
+
+  /// A new decision: rows resolved before are stale.
+  void beginDecision() {
+    if (++decisionStamp == 0) {
+      std::fill(rowStamps.begin(), rowStamps.end(), 0);
+      decisionStamp = 1;
+    }
+  }
+
+  /// The element rows of collection slot `slot` for this decision, or null
+  /// when it does not hold an array (an empty array has rows: none, but a
+  /// non-null pointer, so compiled loops run zero times).
+  Value *elementRows(uint32_t slot) {
+    const std::vector<uint32_t> &slots = module->collectionSlotList();
+    auto at = std::lower_bound(slots.begin(), slots.end(), slot);
+    if (at == slots.end() || *at != slot)
+      return nullptr;
+    size_t index = size_t(at - slots.begin());
+    if (rowBuffers.size() < slots.size()) {
+      rowBuffers.resize(slots.size());
+      rowStamps.resize(slots.size(), 0);
+    }
+    std::vector<Value> &rows = rowBuffers[index];
+    if (rowStamps[index] != decisionStamp) {
+      rows.clear();
+      if (!appendElementRows(*module, frame.slots[slot], rows))
+        return nullptr;
+      rowStamps[index] = decisionStamp;
+    }
+    // Never written: a loop over no elements reads no cell.
+    static Value noRows{};
+    return rows.empty() ? &noRows : rows.data();
+  }
 
   void record(uint32_t condition, bool result, const Value &a, std::string b) {
     if (tracing && depth == 0)
@@ -642,6 +683,7 @@ void Evaluator::decide(const Request &request, Decision &out, bool explain) {
   out.applicable.clear();
   out.errors.clear();
   out.trace.clear();
+  state->beginDecision();
   if (!explain && module.nativeDecide())
     return decideNative(request, out);
   State &s = *state;
@@ -715,8 +757,8 @@ int32_t rune_ipe_rt_get_field(rune_ipe_frame *frame, Value *dst,
                                display);
 }
 
-const Value *rune_ipe_rt_element_rows(rune_ipe_frame *frame, uint32_t slot) {
-  return rune::ipert::stateOf(frame).request->elementRows(slot);
+Value *rune_ipe_rt_element_rows(rune_ipe_frame *frame, uint32_t slot) {
+  return rune::ipert::stateOf(frame).elementRows(slot);
 }
 
 int32_t rune_ipe_rt_compare(rune_ipe_frame *frame, const Value *a,

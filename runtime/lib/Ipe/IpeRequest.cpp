@@ -101,39 +101,21 @@ std::unique_ptr<Request> Request::parse(const Module &module,
     }
     request->slotValues[i] = valueOf(module, node);
   }
-  if (module.isNative())
-    request->resolveElementRows(module);
   return request;
 }
 
-void Request::resolveElementRows(const Module &module) {
-  const std::vector<uint32_t> &keys = module.elementKeys();
-  size_t width = 1 + keys.size();
-  for (uint32_t slot : module.collectionSlotList()) {
-    const Value &array = slotValues[slot];
-    if (array.kind != RUNE_IPE_ARRAY)
-      continue;
-    rowStarts.emplace_back(slot, uint32_t(rowValues.size()));
-    const auto *node = reinterpret_cast<const json::Node *>(array.payload);
-    rowValues.reserve(rowValues.size() + node->elements.size() * width);
-    for (const json::Node &element : node->elements) {
-      rowValues.push_back(valueOf(module, &element));
-      bool isObject = element.kind == json::Kind::Object;
-      for (uint32_t key : keys)
-        rowValues.push_back(
-            isObject ? valueOf(module, element.find(module.string(key)))
-                     : Value{});
-    }
+bool appendElementRows(const Module &module, const Value &array,
+                       std::vector<Value> &rows) {
+  if (array.kind != RUNE_IPE_ARRAY)
+    return false;
+  size_t width = 1 + module.elementKeys().size();
+  const auto *node = reinterpret_cast<const json::Node *>(array.payload);
+  rows.reserve(rows.size() + node->elements.size() * width);
+  for (const json::Node &element : node->elements) {
+    rows.push_back(valueOf(module, &element));
+    rows.resize(rows.size() + width - 1, Value{});
   }
-}
-
-const Value *Request::elementRows(uint32_t slot) const {
-  // An empty array still has rows (none): a non-null pointer.
-  static const Value noRows{};
-  for (auto [rowSlot, start] : rowStarts)
-    if (rowSlot == slot)
-      return start < rowValues.size() ? rowValues.data() + start : &noRows;
-  return nullptr;
+  return true;
 }
 
 } // namespace rune::ipert

@@ -59,7 +59,7 @@ public:
   /// The native module's compiled decision (descriptor layout 2), or null.
   rune_ipe_decide_fn nativeDecide() const { return nativeDecideFn; }
   uint16_t maxRegisterCount() const { return maxRegisters; }
-  /// The columns of the element rows (Request::elementRows).
+  /// The columns of the element rows (appendElementRows).
   const std::vector<uint32_t> &elementKeys() const { return rowKeys; }
   /// The slots aggregates read as collections.
   const std::vector<uint32_t> &collectionSlotList() const { return rowSlots; }
@@ -146,24 +146,23 @@ public:
   parse(const Module &module, std::string_view json, std::string &error);
   const Value *slots() const { return slotValues.data(); }
   const json::Node &root() const { return document; }
-  /// Native modules: the array at collection slot `slot`, resolved once so
-  /// that compiled aggregate loops read element fields in place instead of
-  /// searching each element's members and interning each string per
-  /// decision. One row per element of 1 + Module::elementKeys().size()
-  /// values: the element, then its field of each key (missing when absent,
-  /// null, or the element is not an object). Null when the slot does not
-  /// hold an array or the module is not native.
-  const Value *elementRows(uint32_t slot) const;
 
 private:
-  void resolveElementRows(const Module &module);
-
   json::Node document;
   std::vector<Value> slotValues;
-  std::vector<Value> rowValues;
-  /// (slot, index of its first row value in rowValues), per array.
-  std::vector<std::pair<uint32_t, uint32_t>> rowStarts;
 };
+
+/// Compiled aggregate loops read element fields from element rows: appends
+/// to `rows`, per element of `array`, the element, then one cell per key of
+/// Module::elementKeys(), missing until compiled code reads it: it then
+/// resolves the field through rune_ipe_rt_get_field into the cell (or
+/// fails when the element has none), so a field is searched and interned
+/// at most once per decision however many filters read it. False when
+/// `array` is not an array. The evaluator builds a slot's rows on the first
+/// aggregate over it in a decision (rune_ipe_rt_element_rows), so their
+/// cost is part of the decision's.
+bool appendElementRows(const Module &module, const Value &array,
+                       std::vector<Value> &rows);
 
 /// One evaluated condition, recorded when a decision is explained.
 struct TraceEvent {
