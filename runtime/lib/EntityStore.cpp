@@ -251,25 +251,45 @@ bool EntityStore::isAncestor(const EntityUidData &descendant,
   int64_t to = findNode(ancestor);
   if (to < 0)
     return false;
-  const Node &node = nodes[from];
-  auto begin = ancestorPool.begin() + node.ancestorsBegin;
-  return std::binary_search(begin, begin + node.ancestorsCount,
-                            static_cast<uint32_t>(to));
+  return hasAncestorNode(nodes[from], static_cast<uint32_t>(to));
 }
 
 bool EntityStore::inAny(const EntityUidData &descendant,
                         std::span<const Value> candidates) const {
+  // The authorizer resolves the request's uids and the module's constants
+  // in the store, so the caches usually answer for every candidate when the
+  // descendant has a node (inCached, with the descendant's side hoisted).
+  uint64_t cached = descendant.cachedStoreNode();
+  if (storeSerial != 0 && cached >> 32 == storeSerial &&
+      static_cast<uint32_t>(cached) != 0) {
+    uint32_t from = static_cast<uint32_t>(cached);
+    const Node &node = nodes[from - 1];
+    bool cachesAnswered = true;
+    for (const Value &candidate : candidates) {
+      uint64_t other = candidate.asEntity().cachedStoreNode();
+      if (other >> 32 != storeSerial) {
+        cachesAnswered = false;
+        break;
+      }
+      // A candidate without a node is neither the descendant nor one of its
+      // ancestors.
+      uint32_t to = static_cast<uint32_t>(other);
+      if (to == from || (to != 0 && node.ancestorsCount != 0 &&
+                         hasAncestorNode(node, to - 1)))
+        return true;
+    }
+    if (cachesAnswered)
+      return false;
+  }
   for (const Value &candidate : candidates)
     if (sameUid(descendant, candidate.asEntity()))
       return true;
   int64_t from = findNode(descendant);
   if (from < 0 || nodes[from].ancestorsCount == 0)
     return false;
-  auto begin = ancestorPool.begin() + nodes[from].ancestorsBegin;
-  auto end = begin + nodes[from].ancestorsCount;
   for (const Value &candidate : candidates) {
     int64_t to = findNode(candidate.asEntity());
-    if (to >= 0 && std::binary_search(begin, end, static_cast<uint32_t>(to)))
+    if (to >= 0 && hasAncestorNode(nodes[from], static_cast<uint32_t>(to)))
       return true;
   }
   return false;

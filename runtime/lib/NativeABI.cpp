@@ -19,6 +19,7 @@
 #include "rune/Runtime/Operations.h"
 
 #include <cstddef>
+#include <cstring>
 #include <new>
 
 // The value layout contract of rune_native.h, which compiled code relies on.
@@ -78,6 +79,129 @@ int32_t withSymbol(rune_eval_state *state, rune_value *dst,
   });
 }
 
+/// The attributes of `object` for the helpers' leaf paths: true with
+/// `record` set when the answer needs no call (a record value, or an entity
+/// whose uid the store has looked up before: the authorizer resolves the
+/// request's uids and the module's constants; `record` is nullptr when the
+/// store has no such entity), and the record has at most 8 fields (scanned
+/// by scanField). False when only the general path can answer.
+[[gnu::always_inline]] inline bool
+quickRecord(rune_eval_state *state, const Value &object, const Value *&record) {
+  if (object.is(ValueKind::Entity)) {
+    const EntityStore::Entity *entity;
+    if (!state->entities->findCached(object.asEntity(), entity))
+      return false;
+    record = entity ? &entity->attributes : nullptr;
+  } else if (object.is(ValueKind::Record)) {
+    record = &object;
+  } else {
+    return false;
+  }
+  return !record || record->asRecord().size() <= 8;
+}
+
+/// Value::findField's scan of a small record (sorted keys), inline.
+[[gnu::always_inline]] inline const Value *scanField(const Value &record,
+                                                     Symbol key) {
+  for (const RecordField &field : record.asRecord())
+    if (field.key >= key)
+      return field.key == key ? &field.value : nullptr;
+  return nullptr;
+}
+
+/// valuesEqual for what compiled comparisons mostly see, as leaf code: 1 or
+/// 0, or -1 when only valuesEqual can tell (sets, records, ip addresses,
+/// entities with equal hashes that no store has resolved).
+int quickEqual(const Value &a, const Value &b) {
+  if (a.kind() != b.kind())
+    return 0;
+  switch (a.kind()) {
+  case ValueKind::Bool:
+  case ValueKind::Long:
+  case ValueKind::Decimal:
+  case ValueKind::Datetime:
+  case ValueKind::Duration:
+    return a.asScalar() == b.asScalar();
+  case ValueKind::String: {
+    std::string_view x = a.asString(), y = b.asString();
+    return x.size() == y.size() &&
+           (x.data() == y.data() ||
+            std::memcmp(x.data(), y.data(), x.size()) == 0);
+  }
+  case ValueKind::Entity: {
+    const EntityUidData &x = a.asEntity(), &y = b.asEntity();
+    if (&x == &y)
+      return 1;
+    if (x.hash != y.hash)
+      return 0;
+    return EntityStore::sameNode(x, y);
+  }
+  default:
+    return -1;
+  }
+}
+
+[[gnu::noinline]] int32_t equalGeneral(rune_eval_state *state, rune_value *dst,
+                                       const rune_value *a,
+                                       const rune_value *b) {
+  return guarded(state, [&] {
+    if (!dst || !a || !b)
+      return invalid(state, "register pointer");
+    return ops::equal(*state, value(dst), value(a), value(b));
+  });
+}
+
+[[gnu::noinline]] int32_t equalsAnyGeneral(rune_eval_state *state,
+                                           rune_value *dst,
+                                           const rune_value *element,
+                                           const rune_value *first,
+                                           uint32_t count) {
+  return guarded(state, [&] {
+    if (!dst || !element || (!first && count != 0))
+      return invalid(state, "register pointer");
+    return ops::equalsAny(
+        *state, value(dst), value(element),
+        std::span<const Value>(count ? &value(first) : nullptr, count));
+  });
+}
+
+[[gnu::noinline]] int32_t
+inEntitiesGeneral(rune_eval_state *state, rune_value *dst, const rune_value *a,
+                  const rune_value *first, uint32_t count) {
+  return guarded(state, [&] {
+    if (!dst || !a || (!first && count != 0))
+      return invalid(state, "register pointer");
+    return ops::inEntities(
+        *state, value(dst), value(a),
+        std::span<const Value>(count ? &value(first) : nullptr, count));
+  });
+}
+
+/// rune_rt_get_attr's general path, out of line so that the common case
+/// needs no stack frame.
+[[gnu::noinline]] int32_t getAttrGeneral(rune_eval_state *state,
+                                         rune_value *dst, const rune_value *obj,
+                                         uint32_t name) {
+  return withSymbol(state, dst, obj, name, ops::getAttr);
+}
+
+/// rune_rt_in's general path (sets, uids not yet looked up in the store,
+/// errors), out of line for the same reason.
+[[gnu::noinline]] int32_t inGeneral(rune_eval_state *state, rune_value *dst,
+                                    const rune_value *a, const rune_value *b) {
+  if (state && dst && a && b && value(a).is(ValueKind::Entity) &&
+      value(b).is(ValueKind::Entity)) {
+    value(dst) = Value::boolean(state->entities->inAny(
+        value(a).asEntity(), std::span<const Value>(&value(b), 1)));
+    return 0;
+  }
+  return guarded(state, [&] {
+    if (!dst || !a || !b)
+      return invalid(state, "register pointer");
+    return ops::in(*state, value(dst), value(a), value(b));
+  });
+}
+
 } // namespace
 
 #define RUNE_RT_BINARY(Name, Fn)                                               \
@@ -128,38 +252,49 @@ int32_t rune_rt_load_var(rune_eval_state *state, rune_value *dst,
 
 int32_t rune_rt_get_attr(rune_eval_state *state, rune_value *dst,
                          const rune_value *obj, uint32_t name) {
-  // The common case without the layers of the general path: an attribute
-  // that exists, of an entity the store has looked up before or of a
-  // record. Everything else (errors included) takes the general path.
-  if (state && dst && obj && validString(state, name)) {
-    const Value &object = value(obj);
-    const Value *record = nullptr;
-    if (object.is(ValueKind::Entity)) {
-      if (const EntityStore::Entity *entity =
-              state->entities->find(object.asEntity()))
-        record = &entity->attributes;
-    } else if (object.is(ValueKind::Record)) {
-      record = &object;
-    }
-    if (record) {
-      if (const Value *field =
-              record->findField(state->module->stringSymbol(name))) {
-        value(dst) = *field;
-        return 0;
-      }
+  // The common case as leaf code: an attribute that exists (see
+  // quickRecord). Everything else, errors included, takes the general
+  // path, in a tail call.
+  const Value *record;
+  if (state && dst && obj && validString(state, name) &&
+      quickRecord(state, value(obj), record) && record) [[likely]] {
+    if (const Value *field =
+            scanField(*record, state->module->stringSymbol(name))) {
+      value(dst) = *field;
+      return 0;
     }
   }
-  return withSymbol(state, dst, obj, name, ops::getAttr);
+  return getAttrGeneral(state, dst, obj, name);
 }
 
 int32_t rune_rt_has_attr(rune_eval_state *state, rune_value *dst,
                          const rune_value *obj, uint32_t name) {
+  // `has` never fails on an entity or a record: the only general cases are
+  // other kinds (an error), uids not yet looked up and large records.
+  const Value *record;
+  if (state && dst && obj && validString(state, name) &&
+      quickRecord(state, value(obj), record)) [[likely]] {
+    value(dst) = Value::boolean(
+        record && scanField(*record, state->module->stringSymbol(name)));
+    return 0;
+  }
   return withSymbol(state, dst, obj, name, ops::hasAttr);
 }
 
 RUNE_RT_BINARY(get_tag, getTag)
 RUNE_RT_BINARY(has_tag, hasTag)
-RUNE_RT_BINARY(eq, equal)
+// Equality as leaf code when quickEqual tells, else the general path.
+int32_t rune_rt_eq(rune_eval_state *state, rune_value *dst, const rune_value *a,
+                   const rune_value *b) {
+  if (state && dst && a && b) [[likely]] {
+    int answer = quickEqual(value(a), value(b));
+    if (answer >= 0) {
+      value(dst) = Value::boolean(answer == 1);
+      return 0;
+    }
+  }
+  return equalGeneral(state, dst, a, b);
+}
 RUNE_RT_BINARY(ne, notEqual)
 RUNE_RT_BINARY(lt, less)
 RUNE_RT_BINARY(le, lessEqual)
@@ -178,21 +313,21 @@ int32_t rune_rt_not(rune_eval_state *state, rune_value *dst,
     return ops::logicalNot(*state, value(dst), value(a));
   });
 }
-// `entity in entity` (the scope's `principal in Group::"x"`) without the
-// layers of the general path, which takes every other case.
+// `entity in entity` (the scope's `principal in Group::"x"`) as leaf code
+// when the store has looked both uids up; the general path takes every
+// other case, in a tail call.
 int32_t rune_rt_in(rune_eval_state *state, rune_value *dst, const rune_value *a,
                    const rune_value *b) {
   if (state && dst && a && b && value(a).is(ValueKind::Entity) &&
-      value(b).is(ValueKind::Entity)) {
-    value(dst) = Value::boolean(state->entities->inAny(
-        value(a).asEntity(), std::span<const Value>(&value(b), 1)));
-    return 0;
+      value(b).is(ValueKind::Entity)) [[likely]] {
+    int answer =
+        state->entities->inCached(value(a).asEntity(), value(b).asEntity());
+    if (answer >= 0) {
+      value(dst) = Value::boolean(answer == 1);
+      return 0;
+    }
   }
-  return guarded(state, [&] {
-    if (!dst || !a || !b)
-      return invalid(state, "register pointer");
-    return ops::in(*state, value(dst), value(a), value(b));
-  });
+  return inGeneral(state, dst, a, b);
 }
 RUNE_RT_BINARY(contains, contains)
 RUNE_RT_BINARY(contains_all, containsAll)
@@ -256,25 +391,45 @@ int32_t rune_rt_call_ext(rune_eval_state *state, rune_value *dst,
 int32_t rune_rt_in_entities(rune_eval_state *state, rune_value *dst,
                             const rune_value *a, const rune_value *first,
                             uint32_t count) {
-  return guarded(state, [&] {
-    if (!dst || !a || (!first && count != 0))
-      return invalid(state, "register pointer");
-    return ops::inEntities(
-        *state, value(dst), value(a),
-        std::span<const Value>(count ? &value(first) : nullptr, count));
-  });
+  // Compiled code passes entity constants (the scope's `action in [A, B]`):
+  // with every operand an entity, ops::inEntities is inAny without the
+  // exception guard. Anything else (errors) takes the general path.
+  if (state && dst && a && first && value(a).is(ValueKind::Entity)) [[likely]] {
+    std::span<const Value> elements(&value(first), count);
+    bool allEntities = true;
+    for (const Value &element : elements)
+      allEntities &= element.is(ValueKind::Entity);
+    if (allEntities) {
+      value(dst) =
+          Value::boolean(state->entities->inAny(value(a).asEntity(), elements));
+      return 0;
+    }
+  }
+  return inEntitiesGeneral(state, dst, a, first, count);
 }
 
 int32_t rune_rt_equals_any(rune_eval_state *state, rune_value *dst,
                            const rune_value *element, const rune_value *first,
                            uint32_t count) {
-  return guarded(state, [&] {
-    if (!dst || !element || (!first && count != 0))
-      return invalid(state, "register pointer");
-    return ops::equalsAny(
-        *state, value(dst), value(element),
-        std::span<const Value>(count ? &value(first) : nullptr, count));
-  });
+  // Leaf code while quickEqual tells for every candidate; equality never
+  // fails, so stopping at the first match is what the general path does.
+  if (state && dst && element && (first || count == 0)) [[likely]] {
+    uint32_t i = 0;
+    for (; i < count; ++i) {
+      int answer = quickEqual(value(first + i), value(element));
+      if (answer < 0)
+        break;
+      if (answer == 1) {
+        value(dst) = Value::boolean(true);
+        return 0;
+      }
+    }
+    if (i == count) {
+      value(dst) = Value::boolean(false);
+      return 0;
+    }
+  }
+  return equalsAnyGeneral(state, dst, element, first, count);
 }
 
 int32_t rune_rt_same_entity(const rune_value *a, const rune_value *b) {

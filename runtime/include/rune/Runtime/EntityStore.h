@@ -2,7 +2,8 @@
 //
 // The entity store maps entity uids to their attributes (a record value),
 // tags and ancestors. Ancestors are the transitive closure of `parents`,
-// computed once by finalize() so `in` is a hash lookup plus a binary search.
+// computed once by finalize() so `in` is a lookup of both uids (usually
+// their cached nodes) plus a search of a sorted list of node indices.
 // Parents may name uids that have no entity of their own; they still take
 // part in the hierarchy.
 //
@@ -21,6 +22,7 @@
 #include "rune/Runtime/Engine.h"
 #include "rune/Runtime/Value.h"
 
+#include <algorithm>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -70,15 +72,39 @@ public:
   /// The entity with this uid, or nullptr. Inline for the common case, a
   /// uid that this store has looked up before.
   const Entity *find(const EntityUidData &uid) const {
-    uint64_t cached = uid.cachedStoreNode();
-    if (storeSerial != 0 && cached >> 32 == storeSerial) {
-      uint32_t node = static_cast<uint32_t>(cached);
-      if (node == 0)
-        return nullptr;
-      uint32_t entity = nodes[node - 1].entity;
-      return entity == kNoEntity ? nullptr : &entities[entity];
-    }
+    const Entity *entity;
+    if (findCached(uid, entity))
+      return entity;
     return findUncached(uid);
+  }
+  /// find() when the uid's cache answers (true, `entity` set); false when
+  /// the uid would have to be looked up. No call, so callers on a hot path
+  /// (the native helpers) stay leaf code and take a general path otherwise.
+  bool findCached(const EntityUidData &uid, const Entity *&entity) const {
+    uint64_t cached = uid.cachedStoreNode();
+    if (storeSerial == 0 || cached >> 32 != storeSerial)
+      return false;
+    uint32_t node = static_cast<uint32_t>(cached);
+    uint32_t index = node == 0 ? kNoEntity : nodes[node - 1].entity;
+    entity = index == kNoEntity ? nullptr : &entities[index];
+    return true;
+  }
+  /// `descendant in ancestor` (equal, or a transitive parent) when both
+  /// uids' caches answer: 1 or 0; -1 when one of them would have to be
+  /// looked up, or neither has a node (only their strings can tell).
+  int inCached(const EntityUidData &descendant,
+               const EntityUidData &ancestor) const {
+    uint64_t x = descendant.cachedStoreNode(), y = ancestor.cachedStoreNode();
+    if (storeSerial == 0 || x >> 32 != storeSerial || y >> 32 != storeSerial)
+      return -1;
+    uint32_t from = static_cast<uint32_t>(x), to = static_cast<uint32_t>(y);
+    if (from == 0 || to == 0)
+      // A uid without a node has no ancestors and is no one's ancestor; it
+      // equals the other only if that has no node either.
+      return from == to ? -1 : 0;
+    if (from == to)
+      return 1;
+    return hasAncestorNode(nodes[from - 1], to - 1);
   }
   /// Looks `uid` up now, so that later lookups and sameNode() answer from
   /// the uid's cache.
@@ -122,6 +148,19 @@ private:
     uint32_t ancestorsCount = 0;
   };
 
+  /// Whether `ancestor` is among `node`'s (sorted) ancestors. Most nodes
+  /// have a few: a scan stopping at the first index not below `ancestor`
+  /// costs fewer instructions than a binary search, which larger sets take.
+  bool hasAncestorNode(const Node &node, uint32_t ancestor) const {
+    const uint32_t *begin = ancestorPool.data() + node.ancestorsBegin;
+    const uint32_t *end = begin + node.ancestorsCount;
+    if (node.ancestorsCount > 16)
+      return std::binary_search(begin, end, ancestor);
+    for (const uint32_t *it = begin; it != end; ++it)
+      if (*it >= ancestor)
+        return *it == ancestor;
+    return false;
+  }
   /// Index of the node for `uid`, or -1. Answers from the uid's cached
   /// node when this store put it there; otherwise probes and caches.
   int64_t findNode(const EntityUidData &uid) const;
