@@ -163,6 +163,8 @@ struct Evaluator::State {
   /// resolving one slot never moves another's rows.
   std::vector<std::vector<Value>> rowBuffers;
   std::vector<uint32_t> rowStamps;
+  /// Per slot, its index in Module::collectionSlotList(), or -1.
+  std::vector<int32_t> rowIndexOfSlot;
   uint32_t decisionStamp = 0;
   std::string error;
   bool tracing = false;
@@ -200,15 +202,18 @@ struct Evaluator::State {
   /// when it does not hold an array (an empty array has rows: none, but a
   /// non-null pointer, so compiled loops run zero times).
   Value *elementRows(uint32_t slot) {
-    const std::vector<uint32_t> &slots = module->collectionSlotList();
-    auto at = std::lower_bound(slots.begin(), slots.end(), slot);
-    if (at == slots.end() || *at != slot)
-      return nullptr;
-    size_t index = size_t(at - slots.begin());
-    if (rowBuffers.size() < slots.size()) {
+    if (rowIndexOfSlot.empty()) {
+      // Built on the first call: slot -> index in collectionSlotList().
+      const std::vector<uint32_t> &slots = module->collectionSlotList();
+      rowIndexOfSlot.assign(slots.empty() ? 1 : slots.back() + 1, -1);
+      for (size_t i = 0; i < slots.size(); ++i)
+        rowIndexOfSlot[slots[i]] = int32_t(i);
       rowBuffers.resize(slots.size());
       rowStamps.resize(slots.size(), 0);
     }
+    if (slot >= rowIndexOfSlot.size() || rowIndexOfSlot[slot] < 0)
+      return nullptr;
+    size_t index = size_t(rowIndexOfSlot[slot]);
     std::vector<Value> &rows = rowBuffers[index];
     if (rowStamps[index] != decisionStamp) {
       rows.clear();

@@ -110,10 +110,13 @@ bool appendElementRows(const Module &module, const Value &array,
     return false;
   size_t width = 1 + module.elementKeys().size();
   const auto *node = reinterpret_cast<const json::Node *>(array.payload);
-  rows.reserve(rows.size() + node->elements.size() * width);
+  // One resize zeroes every cell (kind missing: unresolved); then the
+  // elements go to the first cell of their rows.
+  size_t at = rows.size();
+  rows.resize(at + node->elements.size() * width);
   for (const json::Node &element : node->elements) {
-    rows.push_back(valueOf(module, &element));
-    rows.resize(rows.size() + width - 1, Value{});
+    rows[at] = valueOf(module, &element);
+    at += width;
   }
   return true;
 }
