@@ -23,6 +23,24 @@ struct ArenaResetter {
   }
 };
 
+/// The message of a policy that did not return a clean 0 or 1 (fail
+/// closed: anything else is an error). Clears the error slot for the next
+/// policy (it is only ever written while `failed` is false, so the next
+/// policy starts clean); out of line, as errors are the rare path.
+[[gnu::noinline]] void recordPolicyError(const LoadedModule &module,
+                                         size_t policy, int32_t result,
+                                         EvalContext &ctx,
+                                         std::vector<PolicyError> &errors) {
+  std::string message =
+      ctx.failed ? std::move(ctx.error)
+      : result == -1
+          ? std::string("policy reported an error without a message")
+          : "policy returned the invalid result " + std::to_string(result);
+  errors.push_back({std::string(module.policyId(policy)), std::move(message)});
+  ctx.error.clear();
+  ctx.failed = false;
+}
+
 /// Runs every policy of `module` and records which are satisfied (in
 /// scratch.satisfiedPermits / satisfiedForbids) and which erred (in
 /// `errors`). Returns the deciding policies (null for the default deny) and
@@ -97,17 +115,7 @@ evaluatePolicies(const LoadedModule &module, const EntityStore &entities,
       (image.policies[i].effect == bc::Effect::Forbid ? forbids : permits)
           .push_back(static_cast<uint32_t>(i));
     } else if (result != 0 || ctx.failed) {
-      // Fail closed: anything but a clean 0 or 1 is an error.
-      std::string message =
-          ctx.failed ? std::move(ctx.error)
-          : result == -1
-              ? std::string("policy reported an error without a message")
-              : "policy returned the invalid result " + std::to_string(result);
-      errors.push_back({std::string(module.policyId(i)), std::move(message)});
-      // The error slot is only ever written while `failed` is false, so the
-      // next policy starts clean once it is cleared here, on the rare path.
-      ctx.error.clear();
-      ctx.failed = false;
+      recordPolicyError(module, i, result, ctx, errors);
     }
   }
   if (!forbids.empty()) {
@@ -120,23 +128,6 @@ evaluatePolicies(const LoadedModule &module, const EntityStore &entities,
   }
   decision = Decision::Deny;
   return nullptr;
-}
-
-/// The message of a policy that did not return a clean 0 or 1 (fail
-/// closed: anything else is an error). Clears the error slot for the next
-/// policy; out of line, as errors are the rare path.
-[[gnu::noinline]] void recordPolicyError(const LoadedModule &module,
-                                         size_t policy, int32_t result,
-                                         EvalContext &ctx,
-                                         std::vector<PolicyError> &errors) {
-  std::string message =
-      ctx.failed ? std::move(ctx.error)
-      : result == -1
-          ? std::string("policy reported an error without a message")
-          : "policy returned the invalid result " + std::to_string(result);
-  errors.push_back({std::string(module.policyId(policy)), std::move(message)});
-  ctx.error.clear();
-  ctx.failed = false;
 }
 
 /// authorize(IndexedResponse) for native modules: the same decision as
