@@ -51,11 +51,6 @@ namespace {
 
 using namespace rune::ipe_value_layout;
 
-// Beyond IpeValueLayout.h, which the decision lowering shares: the kinds
-// and the field aggregates read (rune_ipe_native.h).
-constexpr int64_t kKindMissing = 0, kKindArray = 5;
-constexpr int32_t kLengthOffset = 8;
-
 class EntryLowering {
 public:
   EntryLowering(ModuleOp module, const IpeBytecodeLayout &layout,

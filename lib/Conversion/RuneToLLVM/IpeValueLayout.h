@@ -14,8 +14,11 @@
 
 namespace rune::ipe_value_layout {
 
-constexpr int64_t kKindBool = 1, kKindInt = 2, kKindFloat = 3, kKindString = 4;
-constexpr int32_t kSymbolOffset = 4, kPayloadOffset = 16;
+constexpr int64_t kKindMissing = 0, kKindBool = 1, kKindInt = 2, kKindFloat = 3,
+                  kKindString = 4, kKindArray = 5;
+/// Offsets: the string symbol, the length (string bytes, array elements), the
+/// payload.
+constexpr int32_t kSymbolOffset = 4, kLengthOffset = 8, kPayloadOffset = 16;
 constexpr int64_t kValueSize = 24;
 
 } // namespace rune::ipe_value_layout
