@@ -4,33 +4,18 @@
 
 #include "rune/Runtime/EvalContext.h"
 #include "rune/Runtime/Interpreter.h"
+#include "rune/Runtime/NativeAuthorizer.h"
 
 #include <algorithm>
 
 namespace rune {
 
-namespace {
-
-/// Resets the scratch arena when the evaluation ends, however it ends, so
-/// no temporary outlives the call. Most decisions allocate nothing (native
-/// code and the interpreter only allocate for sets, records and strings
-/// they build), and then there is nothing to reset.
-struct ArenaResetter {
-  Arena &arena;
-  ~ArenaResetter() {
-    if (arena.bytesUsed() != 0)
-      arena.reset();
-  }
-};
-
-/// The message of a policy that did not return a clean 0 or 1 (fail
-/// closed: anything else is an error). Clears the error slot for the next
-/// policy (it is only ever written while `failed` is false, so the next
-/// policy starts clean); out of line, as errors are the rare path.
-[[gnu::noinline]] void recordPolicyError(const LoadedModule &module,
-                                         size_t policy, int32_t result,
-                                         EvalContext &ctx,
-                                         std::vector<PolicyError> &errors) {
+/// See NativeAuthorizer.h. Clears the error slot for the next policy (it is
+/// only ever written while `failed` is false, so the next policy starts
+/// clean).
+void detail::recordPolicyError(const LoadedModule &module, size_t policy,
+                               int32_t result, EvalContext &ctx,
+                               std::vector<PolicyError> &errors) {
   std::string message =
       ctx.failed ? std::move(ctx.error)
       : result == -1
@@ -40,6 +25,11 @@ struct ArenaResetter {
   ctx.error.clear();
   ctx.failed = false;
 }
+
+namespace {
+
+using detail::ArenaResetter;
+using detail::recordPolicyError;
 
 /// Runs every policy of `module` and records which are satisfied (in
 /// scratch.satisfiedPermits / satisfiedForbids) and which erred (in
@@ -74,6 +64,10 @@ evaluatePolicies(const LoadedModule &module, const EntityStore &entities,
   ctx.frame.vars[1] = raw(request.action);
   ctx.frame.vars[2] = raw(request.resource);
   ctx.frame.vars[3] = raw(request.context);
+  if (native) {
+    ctx.frame.symbols = module.stringSymbolData();
+    entities.describeTo(ctx.frame);
+  }
 
   // Native code compares entities by pointer, then by hash, then asks
   // rune_rt_same_entity, which answers from the uids' cached store nodes
@@ -130,98 +124,52 @@ evaluatePolicies(const LoadedModule &module, const EntityStore &entities,
   return nullptr;
 }
 
-/// authorize(IndexedResponse) for native modules: the same decision as
-/// evaluatePolicies, with less per-call work. The evaluation state lives in
-/// `scratch` and only its module fields are written on every call; the
-/// request's variables and uid resolution are redone only when the request
-/// or the store changes. Satisfied permits go straight into the response's
-/// reasons and satisfied forbids replace them when there are any.
-void authorizeNative(const LoadedModule &module, const EntityStore &entities,
-                     const Request &request, EvalScratch &scratch,
-                     IndexedResponse &response) {
-  const rune_policy_fn *native = module.nativeFunctions();
+constexpr const char *kDifferentEngines =
+    "the module, the entities and the request were created by different "
+    "engines";
+
+} // namespace
+
+// See NativeAuthorizer.h.
+EvalContext &detail::bindNative(const LoadedModule &module,
+                                const EntityStore &entities,
+                                const Request &request, EvalScratch &scratch) {
   if (scratch.registers.size() < module.maxRegisterCount())
     scratch.registers.resize(module.maxRegisterCount());
   if (!scratch.nativeContext)
     scratch.nativeContext.reset(new EvalContext());
   EvalContext &ctx = *scratch.nativeContext;
-  // Equal addresses mean the same live objects, so the pointers into them
-  // stay right even when an object was replaced by another at that address.
-  if (ctx.request != &request || ctx.entities != &entities) {
-    ctx.request = &request;
-    ctx.entities = &entities;
-    auto raw = [](const Value &v) {
-      return reinterpret_cast<const rune_value *>(&v);
-    };
-    ctx.frame.vars[0] = raw(request.principal);
-    ctx.frame.vars[1] = raw(request.action);
-    ctx.frame.vars[2] = raw(request.resource);
-    ctx.frame.vars[3] = raw(request.context);
-  }
-  // The module may change from call to call: these are written every time.
+  ctx.request = &request;
+  ctx.entities = &entities;
+  auto raw = [](const Value &v) {
+    return reinterpret_cast<const rune_value *>(&v);
+  };
+  ctx.frame.vars[0] = raw(request.principal);
+  ctx.frame.vars[1] = raw(request.action);
+  ctx.frame.vars[2] = raw(request.resource);
+  ctx.frame.vars[3] = raw(request.context);
+  entities.describeTo(ctx.frame);
   ctx.module = &module;
   ctx.symbols = &module.engine().symbols();
   ctx.arena = &scratch.arena;
   ctx.frame.constants =
       reinterpret_cast<const rune_value *>(module.constantData());
-  // An exception may have left the slot set; fail() overwrites the message.
-  ctx.failed = false;
+  ctx.frame.symbols = module.stringSymbolData();
 
-  // See evaluatePolicies: entity constants once per store, the request's
-  // uids once per (request, store).
-  if (uint32_t serial = entities.serial()) {
+  uint32_t serial = entities.serial();
+  if (serial) {
     if (!module.entityConstantsResolvedIn(serial))
       module.resolveEntityConstants(entities);
-    if (scratch.resolvedRequest != &request ||
-        scratch.resolvedSerial != serial) {
-      for (const Value *uid :
-           {&request.principal, &request.action, &request.resource})
-        if (uid->is(ValueKind::Entity))
-          entities.resolve(uid->asEntity());
-      scratch.resolvedRequest = &request;
-      scratch.resolvedSerial = serial;
-    }
+    for (const Value *uid :
+         {&request.principal, &request.action, &request.resource})
+      if (uid->is(ValueKind::Entity))
+        entities.resolve(uid->asEntity());
   }
-
-  ArenaResetter resetter{scratch.arena};
-  std::vector<uint32_t> &permits = response.reasons;
-  std::vector<uint32_t> &forbids = scratch.satisfiedForbids;
-  permits.clear();
-  forbids.clear();
-  response.errors.clear();
-  const std::vector<bc::PolicyEntry> &policies = module.bytecode().policies;
-  auto *registers = reinterpret_cast<rune_value *>(scratch.registers.data());
-  const size_t policyCount = policies.size();
-  for (size_t i = 0; i < policyCount; ++i) {
-    // Native code writes a register before reading it (rune_native.h).
-    int32_t result = native[i](&ctx, registers);
-    if (result == 1 && !ctx.failed)
-      (policies[i].effect == bc::Effect::Forbid ? forbids : permits)
-          .push_back(static_cast<uint32_t>(i));
-    else if (result != 0 || ctx.failed)
-      recordPolicyError(module, i, result, ctx, response.errors);
-  }
-  if (!forbids.empty()) {
-    response.decision = Decision::Deny;
-    // The buffers trade places; both stay owned and reused.
-    permits.swap(forbids);
-    return;
-  }
-  response.decision = permits.empty() ? Decision::Deny : Decision::Allow;
+  // A store without a serial caches nothing: set up on every call.
+  ctx.boundModule = serial ? module.serial() : 0;
+  ctx.boundStore = serial;
+  return ctx;
 }
-
-bool sameEngine(const LoadedModule &module, const EntityStore &entities,
-                const Request &request, std::string &error) {
-  if (&module.engine() != &entities.engine() ||
-      &module.engine() != &request.engine()) {
-    error = "the module, the entities and the request were created by "
-            "different engines";
-    return false;
-  }
-  return true;
-}
-
-} // namespace
 
 void NativeContextDeleter::operator()(rune_eval_state *context) const {
   delete context;
@@ -230,8 +178,10 @@ void NativeContextDeleter::operator()(rune_eval_state *context) const {
 bool authorize(const LoadedModule &module, const EntityStore &entities,
                const Request &request, EvalScratch &scratch, Response &response,
                std::string &error) {
-  if (!sameEngine(module, entities, request, error))
+  if (!detail::sameEngine(module, entities, request)) {
+    error = kDifferentEngines;
     return false;
+  }
   response.reasons.clear();
   response.errors.clear();
   const std::vector<uint32_t> *deciding = evaluatePolicies(
@@ -242,14 +192,14 @@ bool authorize(const LoadedModule &module, const EntityStore &entities,
   return true;
 }
 
-bool authorize(const LoadedModule &module, const EntityStore &entities,
-               const Request &request, EvalScratch &scratch,
-               IndexedResponse &response, std::string &error) {
-  if (!sameEngine(module, entities, request, error))
-    return false;
+const char *authorize(const LoadedModule &module, const EntityStore &entities,
+                      const Request &request, EvalScratch &scratch,
+                      IndexedResponse &response) {
+  if (!detail::sameEngine(module, entities, request))
+    return kDifferentEngines;
   if (module.nativeFunctions()) {
-    authorizeNative(module, entities, request, scratch, response);
-    return true;
+    detail::authorizeNative(module, entities, request, scratch, response);
+    return nullptr;
   }
   response.errors.clear();
   const std::vector<uint32_t> *deciding = evaluatePolicies(
@@ -258,7 +208,7 @@ bool authorize(const LoadedModule &module, const EntityStore &entities,
     response.reasons.assign(deciding->begin(), deciding->end());
   else
     response.reasons.clear();
-  return true;
+  return nullptr;
 }
 
 } // namespace rune

@@ -18,6 +18,7 @@
 #include "rune/Runtime/InstructionDecoder.h"
 #include "rune/Runtime/JsonData.h"
 #include "rune/Runtime/Module.h"
+#include "rune/Runtime/NativeAuthorizer.h"
 #include "rune/Runtime/Request.h"
 #include "rune/Runtime/RuneDecision.h"
 #include "rune/Runtime/Schema.h"
@@ -118,6 +119,20 @@ takeCachedResponse() {
   if (cache.spare)
     return std::move(cache.spare);
   return std::make_unique<rune_response>();
+}
+
+/// rune_response_free's other cases: rune_decide's responses are cleared
+/// before they are kept; when a response is kept already, this one is
+/// freed.
+[[gnu::noinline]] void keepOrFreeResponse(rune_response *response) {
+  ResponseCache &cache = responseCache();
+  if (cache.spare) {
+    delete response;
+    return;
+  }
+  response->response.reasons.clear();
+  response->response.errors.clear();
+  cache.spare.reset(response);
 }
 
 rune_status failWith(char **error, rune_status status,
@@ -481,11 +496,11 @@ rune_status rune_authorize(const rune_module *module,
                       "rune_authorize: null argument");
     *out = nullptr;
     std::unique_ptr<rune_response> response = takeCachedResponse();
-    std::string message;
     // The scratch memory is logically not part of the request's value.
     auto &scratch = const_cast<rune_request *>(request)->scratch;
-    if (!rune::authorize(*module->module, *entities->store, *request->request,
-                         scratch, response->indexed, message))
+    if (const char *message = rune::authorizeInline(
+            *module->module, *entities->store, *request->request, scratch,
+            response->indexed))
       return failWith(error, RUNE_ERROR_INVALID_INPUT, message);
     // The cached response usually holds this module's ids already: then no
     // reference count changes.
@@ -539,22 +554,19 @@ const char *rune_response_error_message(const rune_response *response,
 
 void rune_response_free(rune_response *response) {
   // Keep one response (with its vectors' capacity) per thread for the next
-  // rune_authorize: a decision then allocates nothing in the common case.
+  // rune_authorize: a decision then allocates nothing in the common case,
+  // a response of rune_authorize taken back into an empty cache, which
+  // needs no clearing (rune_authorize overwrites its part); the other cases
+  // are out of line. The module's ids stay referenced, so the next
+  // decision on the same module does not touch their reference count.
   if (!response)
     return;
   ResponseCache &cache = responseCache();
-  if (!cache.spare) {
-    // Only what rune_decide left needs clearing: rune_authorize overwrites
-    // its part. The module's ids stay referenced, so the next decision on
-    // the same module does not touch their reference count.
-    if (!response->policyIds) {
-      response->response.reasons.clear();
-      response->response.errors.clear();
-    }
+  if (!cache.spare && response->policyIds) [[likely]] {
     cache.spare.reset(response);
     return;
   }
-  delete response;
+  keepOrFreeResponse(response);
 }
 
 } // extern "C"

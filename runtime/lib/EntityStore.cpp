@@ -2,8 +2,11 @@
 
 #include "rune/Runtime/EntityStore.h"
 
+#include "rune/rune_native.h"
+
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
 
 namespace rune {
 
@@ -135,6 +138,38 @@ void EntityStore::finalize() {
   if (storeSerial != 0)
     for (uint32_t n = 0; n < nodes.size(); ++n)
       nodes[n].uid->cacheStoreNode(uint64_t(storeSerial) << 32 | (n + 1));
+}
+
+void EntityStore::describeTo(rune_eval_frame &frame) const {
+  // Compiled code reads these structures at the offsets of rune_native.h:
+  // a layout change here must change the ABI (and fails the build first).
+  static_assert(sizeof(Node) == sizeof(rune_store_node) &&
+                offsetof(Node, uid) == offsetof(rune_store_node, uid) &&
+                offsetof(Node, entity) == offsetof(rune_store_node, entity) &&
+                offsetof(Node, ancestorsBegin) ==
+                    offsetof(rune_store_node, ancestors_begin) &&
+                offsetof(Node, ancestorsCount) ==
+                    offsetof(rune_store_node, ancestors_count));
+  static_assert(kNoEntity == UINT32_MAX);
+  static_assert(sizeof(Entity) == sizeof(rune_store_entity) &&
+                offsetof(Entity, attributes) ==
+                    offsetof(rune_store_entity, attributes));
+  static_assert(offsetof(EntityUidData, hash) ==
+                    offsetof(rune_uid_layout, hash) &&
+                offsetof(EntityUidData, storeNode) ==
+                    offsetof(rune_uid_layout, store_node) &&
+                alignof(EntityUidData) == alignof(rune_uid_layout));
+  static_assert(
+      sizeof(RecordField) == sizeof(rune_record_field) &&
+      offsetof(RecordField, key) == offsetof(rune_record_field, key) &&
+      offsetof(RecordField, value) == offsetof(rune_record_field, value) &&
+      sizeof(Symbol) == sizeof(uint32_t));
+  // Serial 0 (not finalized, or out of serials) caches nothing, and no
+  // uid's serial can equal UINT64_MAX.
+  frame.store_serial = storeSerial ? storeSerial : UINT64_MAX;
+  frame.nodes = reinterpret_cast<const rune_store_node *>(nodes.data());
+  frame.entities = reinterpret_cast<const rune_store_entity *>(entities.data());
+  frame.ancestors = ancestorPool.data();
 }
 
 void EntityStore::computeClosure() {

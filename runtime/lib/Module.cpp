@@ -4,11 +4,19 @@
 #include "rune/Runtime/EntityStore.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace rune {
 
+namespace {
+/// Serials of the modules loaded so far (64 bits: never reused).
+std::atomic<uint64_t> lastModuleSerial{0};
+} // namespace
+
 LoadedModule::LoadedModule(std::shared_ptr<Engine> engine)
-    : enginePtr(std::move(engine)) {}
+    : enginePtr(std::move(engine)),
+      moduleSerial(lastModuleSerial.fetch_add(1, std::memory_order_relaxed) +
+                   1) {}
 
 std::unique_ptr<LoadedModule> LoadedModule::load(std::shared_ptr<Engine> engine,
                                                  const uint8_t *data,

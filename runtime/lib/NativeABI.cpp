@@ -25,7 +25,10 @@
 // The value layout contract of rune_native.h, which compiled code relies on.
 static_assert(static_cast<int>(rune::ValueKind::Bool) == RUNE_KIND_BOOL &&
               static_cast<int>(rune::ValueKind::Long) == RUNE_KIND_LONG &&
-              static_cast<int>(rune::ValueKind::Entity) == RUNE_KIND_ENTITY);
+              static_cast<int>(rune::ValueKind::Entity) == RUNE_KIND_ENTITY &&
+              static_cast<int>(rune::ValueKind::Record) == RUNE_KIND_RECORD &&
+              static_cast<int>(rune::ValueKind::String) == RUNE_KIND_STRING &&
+              static_cast<int>(rune::ValueKind::Set) == RUNE_KIND_SET);
 static_assert(sizeof(rune::Value) == sizeof(rune_value) &&
               alignof(rune::Value) == alignof(rune_value));
 static_assert(offsetof(rune::EntityUidData, hash) == 0 &&

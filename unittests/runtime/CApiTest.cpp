@@ -359,9 +359,11 @@ TEST(NativeModuleTest, RejectsInconsistentDescriptors) {
     const char *error;
   } cases[] = {
       {{99, 2, bytes.data(), bytes.size(), fns},
-       "native module: ABI version 99 (this runtime supports 2 to 3)"},
+       "native module: ABI version 99 (this runtime supports 2 to 4)"},
       {{1, 2, bytes.data(), bytes.size(), fns},
-       "native module: ABI version 1 (this runtime supports 2 to 3)"},
+       "native module: ABI version 1 (this runtime supports 2 to 4)"},
+      {{RUNE_NATIVE_ABI_VERSION + 1, 2, bytes.data(), bytes.size(), fns},
+       "native module: ABI version 5 (this runtime supports 2 to 4)"},
       // ABI 3: Datalog stratum functions need a Datalog program.
       {{RUNE_NATIVE_ABI_VERSION, 2, bytes.data(), bytes.size(), fns, 1,
         nullptr},
@@ -412,6 +414,121 @@ TEST(NativeModuleTest, LoadsVersionTwoDescriptors) {
             RUNE_OK)
       << api.takeError();
   EXPECT_EQ(rune_module_policy_count(api.module), 2u);
+}
+
+// ABI 4: compiled code reads entities through the frame (rune_native.h).
+// This policy function does so by the header's layouts alone, as compiled
+// code would: `principal.dept == "eng"`, read through the principal uid's
+// cached store node, the store's nodes and entities, the module's symbols
+// and the record's fields; 0 when the cache is another store's, -2 when
+// the layout does not hold. The interpreted twin reads it by GetAttr.
+uint32_t frameDeptName = 0;
+
+int32_t nativeDeptThroughFrame(rune_eval_state *state, rune_value *) {
+  const auto *frame = reinterpret_cast<const rune_eval_frame *>(state);
+  const rune_value *principal = frame->vars[0];
+  if ((principal->word0 & 0xff) != RUNE_KIND_ENTITY)
+    return -2;
+  const auto *uid = reinterpret_cast<const rune_uid_layout *>(principal->word1);
+  uint64_t cached = uid->store_node;
+  if (cached >> 32 != frame->store_serial || uint32_t(cached) == 0)
+    return -2; // the authorizer resolves the request's uids in the store
+  const rune_store_node &node = frame->nodes[uint32_t(cached) - 1];
+  if (node.entity == UINT32_MAX || node.uid->hash != uid->hash)
+    return -2;
+  const rune_value &attributes = frame->entities[node.entity].attributes;
+  if ((attributes.word0 & 0xff) != RUNE_KIND_RECORD)
+    return -2;
+  uint32_t count;
+  std::memcpy(&count,
+              reinterpret_cast<const char *>(&attributes) +
+                  RUNE_VALUE_AUX_OFFSET,
+              sizeof count);
+  const auto *fields =
+      reinterpret_cast<const rune_record_field *>(attributes.word1);
+  uint32_t key = frame->symbols[frameDeptName];
+  for (uint32_t i = 0; i < count; ++i) {
+    if (fields[i].key != key)
+      continue;
+    const rune_value &dept = fields[i].value;
+    uint32_t length;
+    std::memcpy(&length,
+                reinterpret_cast<const char *>(&dept) + RUNE_VALUE_AUX_OFFSET,
+                sizeof length);
+    return (dept.word0 & 0xff) == RUNE_KIND_STRING && length == 3 &&
+           std::memcmp(reinterpret_cast<const char *>(dept.word1), "eng", 3) ==
+               0;
+  }
+  return -2;
+}
+
+TEST(NativeModuleTest, FrameLetsCompiledCodeReadEntities) {
+  bc::ModuleWriter w;
+  // Strings before "dept", so that its index is not 0.
+  w.internString("padding");
+  bc::PolicyCode &p = w.addPolicy("eng-only", Effect::Permit, {});
+  p.emit(Opcode::LoadVar, {0, static_cast<int64_t>(Var::Principal)});
+  frameDeptName = w.internString("dept");
+  p.emit(Opcode::GetAttr, {0, 0, frameDeptName});
+  p.emit(Opcode::LoadConst, {1, w.constantString("eng")});
+  p.emit(Opcode::Eq, {0, 0, 1});
+  p.emit(Opcode::Return, {0});
+  std::vector<uint8_t> bytes = finishModule(w);
+  ASSERT_NE(frameDeptName, 0u);
+  const rune_policy_fn fns[] = {nativeDeptThroughFrame};
+  rune_native_module native{RUNE_NATIVE_ABI_VERSION, 1, bytes.data(),
+                            bytes.size(), fns};
+  CApi api;
+  // Symbols are per engine: intern other names first so that "dept" gets
+  // another symbol than in a fresh engine.
+  const char *noise = R"([{"uid": {"type": "T", "id": "t"},
+                         "attrs": {"zz": 1, "yy": 2}}])";
+  rune_entities *first = nullptr;
+  ASSERT_EQ(rune_entities_parse_json(api.engine, noise, std::strlen(noise), "n",
+                                     &first, nullptr),
+            RUNE_OK);
+  rune_entities_free(first);
+  ASSERT_EQ(
+      rune_module_load_native(api.engine, &native, &api.module, &api.error),
+      RUNE_OK)
+      << api.takeError();
+  // Two stores that disagree on who is in "eng", used in turns by one
+  // request: the frame must describe the store of each call.
+  const char *swapped =
+      R"([{"uid": {"type": "User", "id": "alice"}, "attrs": {"dept": "ops"}},
+          {"uid": {"type": "User", "id": "bob"}, "attrs": {"x": 0, "dept": "eng"}}])";
+  rune_entities *stores[2] = {nullptr, nullptr};
+  ASSERT_EQ(rune_entities_parse_json(api.engine, kEntities,
+                                     std::strlen(kEntities), "a", &stores[0],
+                                     nullptr),
+            RUNE_OK);
+  ASSERT_EQ(rune_entities_parse_json(api.engine, swapped, std::strlen(swapped),
+                                     "b", &stores[1], nullptr),
+            RUNE_OK);
+  for (const char *principal : {"User::\"alice\"", "User::\"bob\""}) {
+    rune_request *request = nullptr;
+    ASSERT_EQ(rune_request_create(api.engine, principal, "A::\"a\"", "R::\"r\"",
+                                  "{}", &request, nullptr),
+              RUNE_OK);
+    bool alice = std::string_view(principal) == "User::\"alice\"";
+    for (int round = 0; round < 4; ++round) {
+      int store = round % 2;
+      SCOPED_TRACE(std::string(principal) + " store " + std::to_string(store));
+      rune_response *response = nullptr;
+      ASSERT_EQ(rune_authorize(api.module, stores[store], request, &response,
+                               nullptr),
+                RUNE_OK);
+      EXPECT_EQ(rune_response_error_count(response), 0u)
+          << rune_response_error_message(response, 0);
+      bool inEng = alice == (store == 0);
+      EXPECT_EQ(rune_response_decision(response),
+                inEng ? RUNE_ALLOW : RUNE_DENY);
+      rune_response_free(response);
+    }
+    rune_request_free(request);
+  }
+  rune_entities_free(stores[0]);
+  rune_entities_free(stores[1]);
 }
 
 TEST(NativeModuleTest, MisbehavingCodeFailsClosed) {

@@ -16,6 +16,8 @@
 #include "rune/Runtime/Operations.h"
 #include "rune/rune_native.h"
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 namespace rune::test {
@@ -285,6 +287,103 @@ TEST(NativeFastPathTest, AttributeHelpersGiveTheGeneralPathsAnswers) {
       }
     }
   }
+}
+
+// ABI 4 layouts (rune_native.h) that compiled code reads values by: the
+// count or length at RUNE_VALUE_AUX_OFFSET of records, sets and strings.
+TEST(NativeFastPathTest, ValueLayoutMatchesTheNativeHeader) {
+  Environment env;
+  auto aux = [](const Value &value) {
+    uint32_t word;
+    std::memcpy(&word,
+                reinterpret_cast<const char *>(&value) + RUNE_VALUE_AUX_OFFSET,
+                sizeof word);
+    return word;
+  };
+  auto kind = [](const Value &value) {
+    return *reinterpret_cast<const uint8_t *>(&value);
+  };
+  Value record = env.record({{"a", env.lng(1)}, {"b", env.lng(2)}});
+  EXPECT_EQ(kind(record), RUNE_KIND_RECORD);
+  EXPECT_EQ(aux(record), 2u);
+  const auto *fields = reinterpret_cast<const rune_record_field *>(
+      reinterpret_cast<const rune_value &>(record).word1);
+  EXPECT_EQ(fields[1].key, env.engine->symbols().intern("b"));
+  EXPECT_EQ(reinterpret_cast<const Value &>(fields[1].value).asLong(), 2);
+  Value text = env.str("hello");
+  EXPECT_EQ(kind(text), RUNE_KIND_STRING);
+  EXPECT_EQ(aux(text), 5u);
+  Value set = env.set({env.lng(3), env.lng(4), env.lng(5)});
+  EXPECT_EQ(kind(set), RUNE_KIND_SET);
+  EXPECT_EQ(aux(set), 3u);
+}
+
+// EntityStore::describeTo gives compiled code the store's tables: through a
+// uid's cached node, its entity's attributes and its ancestors, as the
+// store itself answers; a store without a serial matches no uid.
+TEST(NativeFastPathTest, StoreTablesInTheFrameAnswerLikeTheStore) {
+  Environment env(chainEntities());
+  rune_eval_frame frame{};
+  env.store->describeTo(frame);
+  ASSERT_NE(env.store->serial(), 0u);
+  EXPECT_EQ(frame.store_serial, env.store->serial());
+  for (const Named &named : allUids()) {
+    SCOPED_TRACE(named.id);
+    Value uid = env.entity(named.type, named.id);
+    const EntityUidData &data = uid.asEntity();
+    env.store->resolve(data);
+    const auto *layout = reinterpret_cast<const rune_uid_layout *>(&data);
+    ASSERT_EQ(layout->store_node >> 32, frame.store_serial);
+    uint32_t node = uint32_t(layout->store_node);
+    const EntityStore::Entity *entity = env.store->find(data);
+    if (named.rank < 0) {
+      EXPECT_EQ(node, 0u);
+      EXPECT_EQ(entity, nullptr);
+      continue;
+    }
+    ASSERT_NE(node, 0u);
+    const rune_store_node &stored = frame.nodes[node - 1];
+    EXPECT_EQ(stored.uid->hash, data.hash);
+    ASSERT_NE(stored.entity, UINT32_MAX);
+    EXPECT_EQ(&reinterpret_cast<const Value &>(
+                  frame.entities[stored.entity].attributes),
+              &entity->attributes);
+    std::vector<const EntityUidData *> ancestors = env.store->ancestorsOf(data);
+    ASSERT_EQ(stored.ancestors_count, ancestors.size());
+    for (uint32_t i = 0; i < stored.ancestors_count; ++i) {
+      uint32_t ancestor = frame.ancestors[stored.ancestors_begin + i];
+      if (i)
+        EXPECT_LT(frame.ancestors[stored.ancestors_begin + i - 1], ancestor);
+      const auto *ancestorUid =
+          reinterpret_cast<const EntityUidData *>(frame.nodes[ancestor].uid);
+      EXPECT_NE(std::find_if(ancestors.begin(), ancestors.end(),
+                             [&](const EntityUidData *a) {
+                               return a->type == ancestorUid->type &&
+                                      a->id() == ancestorUid->id();
+                             }),
+                ancestors.end());
+    }
+  }
+  EntityStore unfinished(env.engine);
+  unfinished.describeTo(frame);
+  EXPECT_EQ(frame.store_serial, UINT64_MAX);
+}
+
+// Modules are told apart by serial (the native state is kept per module
+// serial), and give compiled code their strings' symbols.
+TEST(NativeFastPathTest, ModulesHaveSerialsAndSymbolTables) {
+  Environment env;
+  bc::ModuleWriter writer;
+  uint32_t name = writer.internString("dept");
+  std::vector<uint8_t> bytes = finishModule(writer);
+  std::string error;
+  auto a = LoadedModule::load(env.engine, bytes.data(), bytes.size(), error);
+  auto b = LoadedModule::load(env.engine, bytes.data(), bytes.size(), error);
+  ASSERT_TRUE(a && b) << error;
+  EXPECT_NE(a->serial(), 0u);
+  EXPECT_NE(a->serial(), b->serial());
+  EXPECT_EQ(a->stringSymbolData()[name], env.engine->symbols().intern("dept"));
+  EXPECT_EQ(a->stringSymbolData()[name], a->stringSymbol(name));
 }
 
 } // namespace

@@ -23,6 +23,16 @@
 // is never built: its elements go straight to rune_rt_in_entities or
 // rune_rt_equals_any (isQueriedLiteral).
 //
+// With the entity store layouts of native ABI 4 (the store's tables and the
+// module's attribute symbols in the frame), the code also reads entities
+// itself when a uid's cached store node is the current store's: attribute
+// reads and `has` (a scan of the attribute record), `in` between two
+// entities (a scan of the sorted ancestor indices), `x in [A, B]` for an x
+// without ancestors, `==` against entity constants (nodes compared before
+// rune_rt_same_entity) and short string constants, `[strings].contains(x)`
+// and `set.contains(entity)`. Uids another store cached, long records,
+// sets and ancestor lists, other kinds and every error go to the helper.
+//
 // Constant and string operands use the indices the bytecode emitter gave
 // them, because the object file embeds that bytecode and the runtime builds
 // the module's constants from it.
@@ -58,13 +68,40 @@ using namespace rune;
 namespace {
 
 /// Must match RUNE_NATIVE_ABI_VERSION in runtime/include/rune/rune_native.h.
-constexpr int32_t kNativeAbiVersion = 3;
+constexpr int32_t kNativeAbiVersion = 4;
 
 // The value layout contract of rune_native.h.
 constexpr int32_t kPayloadOffset = 8; // RUNE_VALUE_PAYLOAD_OFFSET
+constexpr int32_t kAuxOffset = 4;     // RUNE_VALUE_AUX_OFFSET
 constexpr int64_t kKindBool = 1;      // RUNE_KIND_BOOL
 constexpr int64_t kKindLong = 2;      // RUNE_KIND_LONG
 constexpr int64_t kKindEntity = 4;    // RUNE_KIND_ENTITY
+constexpr int64_t kKindString = 3;    // RUNE_KIND_STRING
+constexpr int64_t kKindSet = 5;       // RUNE_KIND_SET
+constexpr int64_t kKindRecord = 6;    // RUNE_KIND_RECORD
+
+// The entity store layouts of rune_native.h (ABI 4), as byte offsets and
+// sizes on x86-64 and AArch64 (LP64): rune_eval_frame's store fields,
+// rune_uid_layout, rune_store_node, rune_store_entity, rune_record_field.
+constexpr int32_t kFrameSymbols = 40;
+constexpr int32_t kFrameStoreSerial = 48;
+constexpr int32_t kFrameNodes = 56;
+constexpr int32_t kFrameEntities = 64;
+constexpr int32_t kFrameAncestors = 72;
+constexpr int32_t kUidStoreNode = 24;
+constexpr int64_t kNodeSize = 24;
+constexpr int32_t kNodeEntity = 8;
+constexpr int32_t kNodeAncestorsBegin = 12;
+constexpr int32_t kNodeAncestorsCount = 16;
+constexpr int64_t kEntitySize = 56;
+constexpr int64_t kEntityAttributes = 8;
+constexpr int64_t kFieldSize = 24;
+constexpr int32_t kFieldValue = 8;
+/// Records and ancestor lists up to this long are scanned inline; longer
+/// ones go to the helper, which bisects them.
+constexpr int64_t kMaxInlineScan = 16;
+/// String constants up to this many bytes are compared inline.
+constexpr int64_t kMaxInlineString = 32;
 
 class PolicyLowering {
 public:
@@ -94,14 +131,7 @@ public:
     one = builder.create<LLVM::ConstantOp>(loc, i64Type,
                                            builder.getI64IntegerAttr(1));
     boolSlot = builder.create<LLVM::AllocaOp>(loc, ptrType, i32Type, one, 4);
-    // The state starts with its rune_eval_frame: { constants, vars[4] }.
-    constants = builder.create<LLVM::LoadOp>(loc, ptrType, state);
-    for (unsigned i = 0; i < 4; ++i) {
-      Value field = builder.create<LLVM::GEPOp>(
-          loc, ptrType, ptrType, state,
-          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i + 1)});
-      vars[i] = builder.create<LLVM::LoadOp>(loc, ptrType, field);
-    }
+    // The state starts with its rune_eval_frame, read through frameField.
     errorBlock = function.addBlock();
     builder.setInsertionPointToStart(errorBlock);
     builder.create<LLVM::ReturnOp>(loc, constI32(loc, -1));
@@ -141,6 +171,415 @@ private:
   }
 
   Value slot(Value value) { return slots.lookup(value); }
+
+  /// A field of the state's rune_eval_frame, loaded where it is used: most
+  /// paths need few of them, and loads in the entry block would be paid
+  /// (and kept in registers or spilled) by every path.
+  Value frameField(Location loc, int32_t offset, Type type) {
+    return loadAt(loc, state, offset, type);
+  }
+
+  /// Loads a `type` at `offset` bytes from `base`.
+  Value loadAt(Location loc, Value base, int64_t offset, Type type) {
+    // Every field read this way is naturally aligned (rune_native.h).
+    unsigned alignment =
+        isa<IntegerType>(type) ? type.getIntOrFloatBitWidth() / 8 : 8;
+    return builder.create<LLVM::LoadOp>(
+        loc, type, byteAddress(loc, base, offset), alignment);
+  }
+  Value byteAddress(Location loc, Value base, int64_t offset) {
+    if (offset == 0)
+      return base;
+    return builder.create<LLVM::GEPOp>(
+        loc, ptrType, i8Type, base,
+        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
+  }
+  /// `base` + `index` * `stride` + `offset` bytes; `index` is an i32,
+  /// zero-extended.
+  Value elementAddress(Location loc, Value base, Value index, int64_t stride,
+                       int64_t offset = 0) {
+    Value scaled = builder.create<LLVM::MulOp>(
+        loc, builder.create<LLVM::ZExtOp>(loc, i64Type, index),
+        constI64(loc, stride));
+    Value at = builder.create<LLVM::GEPOp>(loc, ptrType, i8Type, base,
+                                           ArrayRef<LLVM::GEPArg>{scaled});
+    return byteAddress(loc, at, offset);
+  }
+
+  /// Continues in a new block when `condition` holds, else goes to `slow`.
+  void branchUnless(Location loc, Value condition, Block *slow) {
+    Block *next = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc, condition, next, slow);
+    builder.setInsertionPointToStart(next);
+  }
+
+  /// A uid's cached store node (rune_uid_layout::store_node). The runtime
+  /// writes it with relaxed atomic stores while other threads' policies
+  /// run, so it is read as one monotonic (relaxed) atomic load: a plain
+  /// 8-byte load on x86-64 and AArch64.
+  Value loadStoreNode(Location loc, Value uid) {
+    return builder.create<LLVM::LoadOp>(
+        loc, i64Type, byteAddress(loc, uid, kUidStoreNode), /*alignment=*/8,
+        /*isVolatile=*/false, /*isNonTemporal=*/false, /*isInvariant=*/false,
+        LLVM::AtomicOrdering::monotonic);
+  }
+
+  /// The uid the entity value at `valuePtr` points to.
+  Value uidOf(Location loc, Value valuePtr) {
+    return builder.create<LLVM::IntToPtrOp>(loc, ptrType,
+                                            loadPayload(loc, valuePtr));
+  }
+
+  /// The store node (index + 1, 0 when the store has none) of the entity
+  /// value at `valuePtr`, read from its uid's cache; goes to `slow` when the
+  /// value is not an entity (checked when `checkKind`) or the cache is not
+  /// the current store's, so that only the helper looks uids up.
+  Value cachedNode(Location loc, Value valuePtr, Block *slow, bool checkKind) {
+    if (checkKind)
+      branchUnless(loc, isKind(loc, loadKind(loc, valuePtr), kKindEntity),
+                   slow);
+    Value cached = loadStoreNode(loc, uidOf(loc, valuePtr));
+    Value serial = builder.create<LLVM::LShrOp>(loc, cached, constI64(loc, 32));
+    branchUnless(loc,
+                 builder.create<LLVM::ICmpOp>(
+                     loc, LLVM::ICmpPredicate::eq, serial,
+                     frameField(loc, kFrameStoreSerial, i64Type)),
+                 slow);
+    return builder.create<LLVM::TruncOp>(loc, i32Type, cached);
+  }
+
+  /// The rune_store_node of a node index + 1 (not 0).
+  Value nodeAddress(Location loc, Value nodePlusOne, int32_t offset) {
+    Value index =
+        builder.create<LLVM::SubOp>(loc, nodePlusOne, constI32(loc, 1));
+    return elementAddress(loc, frameField(loc, kFrameNodes, ptrType), index,
+                          kNodeSize, offset);
+  }
+
+  Value icmp(Location loc, LLVM::ICmpPredicate predicate, Value a, Value b) {
+    return builder.create<LLVM::ICmpOp>(loc, predicate, a, b);
+  }
+
+  /// The field `name` (a string index) of the record value at `record`:
+  /// continues with a pointer to the field's value, or goes to `missing`
+  /// when the record has no such field (`slow` when null) and to `slow`
+  /// when it is too long to scan here.
+  Value scanRecord(Location loc, Value record, uint32_t name, Block *slow,
+                   Block *missing = nullptr) {
+    if (!missing)
+      missing = slow;
+    Value count = loadAt(loc, record, kAuxOffset, i32Type);
+    branchUnless(loc,
+                 icmp(loc, LLVM::ICmpPredicate::ule, count,
+                      constI32(loc, kMaxInlineScan)),
+                 slow);
+    Value fields = builder.create<LLVM::IntToPtrOp>(loc, ptrType,
+                                                    loadPayload(loc, record));
+    // Keys are the engine's symbols, which the runtime gives each string
+    // of the module when it loads it (rune_native.h: not known here).
+    Value key = loadAt(loc, frameField(loc, kFrameSymbols, ptrType),
+                       int64_t(name) * 4, i32Type);
+    Block *head = function.addBlock();
+    Value i = head->addArgument(i32Type, loc);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constI32(loc, 0)}, head);
+    builder.setInsertionPointToStart(head);
+    branchUnless(loc, icmp(loc, LLVM::ICmpPredicate::ult, i, count), missing);
+    Value field = elementAddress(loc, fields, i, kFieldSize);
+    Value fieldKey = builder.create<LLVM::LoadOp>(loc, i32Type, field);
+    // Keys are sorted: the first key not below `key` decides.
+    Block *decide = function.addBlock();
+    Block *next = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc, icmp(loc, LLVM::ICmpPredicate::uge, fieldKey, key), decide, next);
+    builder.setInsertionPointToStart(next);
+    builder.create<LLVM::BrOp>(
+        loc, ValueRange{builder.create<LLVM::AddOp>(loc, i, constI32(loc, 1))},
+        head);
+    builder.setInsertionPointToStart(decide);
+    branchUnless(loc, icmp(loc, LLVM::ICmpPredicate::eq, fieldKey, key),
+                 missing);
+    return byteAddress(loc, field, kFieldValue);
+  }
+
+  /// Continues in a new block with the attribute record of the value at
+  /// `object` when it is a record, or an entity the current store has
+  /// (through its uid's cached node); goes to `noEntity` for an entity
+  /// whose uid the store knows has no entity (`slow` when null) and to
+  /// `slow` for every other case (other kinds, uids not looked up here).
+  Value attributeRecord(Location loc, Value object, Block *slow,
+                        Block *noEntity = nullptr) {
+    if (!noEntity)
+      noEntity = slow;
+    Block *scan = function.addBlock();
+    Value record = scan->addArgument(ptrType, loc);
+    Block *entityBlock = function.addBlock();
+    Block *other = function.addBlock();
+    Value kind = loadKind(loc, object);
+    builder.create<LLVM::CondBrOp>(loc, isKind(loc, kind, kKindEntity),
+                                   entityBlock, other);
+    builder.setInsertionPointToStart(other);
+    builder.create<LLVM::CondBrOp>(loc, isKind(loc, kind, kKindRecord), scan,
+                                   ValueRange{object}, slow, ValueRange());
+
+    builder.setInsertionPointToStart(entityBlock);
+    Value node = cachedNode(loc, object, slow, /*checkKind=*/false);
+    branchUnless(loc,
+                 icmp(loc, LLVM::ICmpPredicate::ne, node, constI32(loc, 0)),
+                 noEntity);
+    Value entity = loadAt(loc, nodeAddress(loc, node, kNodeEntity), 0, i32Type);
+    branchUnless(loc,
+                 icmp(loc, LLVM::ICmpPredicate::ne, entity, constI32(loc, -1)),
+                 noEntity);
+    Value attributes =
+        elementAddress(loc, frameField(loc, kFrameEntities, ptrType), entity,
+                       kEntitySize, kEntityAttributes);
+    builder.create<LLVM::BrOp>(loc, ValueRange{attributes}, scan);
+    builder.setInsertionPointToStart(scan);
+    return record;
+  }
+
+  /// has_attr on a record or an entity the current store has looked up:
+  /// never an error, so no helper (an entity the store does not have has
+  /// no attributes). Other kinds (an error), long records and uids not
+  /// looked up here are the helper's.
+  void lowerHasAttr(Operation &op, uint32_t name) {
+    Location loc = op.getLoc();
+    Value object = slot(op.getOperand(0));
+    Value dst = define(op.getResult(0));
+    Block *slow = function.addBlock();
+    Block *join = function.addBlock();
+    Block *no = function.addBlock();
+    Block *done = function.addBlock();
+    Value has = done->addArgument(i1Type, loc);
+    Value record = attributeRecord(loc, object, slow, no);
+    scanRecord(loc, record, name, slow, no);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, true)}, done);
+    builder.setInsertionPointToStart(no);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, false)}, done);
+    builder.setInsertionPointToStart(done);
+    storeBool(loc, dst, has);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+    builder.setInsertionPointToStart(slow);
+    callRuntime(loc, "has_attr", {dst, object, constI32(loc, name)});
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+    builder.setInsertionPointToStart(join);
+  }
+
+  /// get_attr: an attribute that exists, of a record value or of an entity
+  /// the current store has (found through its uid's cached node), is read
+  /// in place: the result is a pointer to the field's value, which nothing
+  /// writes while the policy runs. Every other case, errors included, is
+  /// the helper's, into a slot of its own.
+  void lowerGetAttr(Operation &op, uint32_t name) {
+    Location loc = op.getLoc();
+    Value object = slot(op.getOperand(0));
+    Block *slow = function.addBlock();
+    Block *join = function.addBlock();
+    Value result = join->addArgument(ptrType, loc);
+    Value record = attributeRecord(loc, object, slow);
+    Value field = scanRecord(loc, record, name, slow);
+    builder.create<LLVM::BrOp>(loc, ValueRange{field}, join);
+
+    builder.setInsertionPointToStart(slow);
+    Value dst = allocateSlots(loc, 1);
+    callRuntime(loc, "get_attr", {dst, object, constI32(loc, name)});
+    builder.create<LLVM::BrOp>(loc, ValueRange{dst}, join);
+    builder.setInsertionPointToStart(join);
+    slots[op.getResult(0)] = result;
+  }
+
+  /// `a in b` on two entities whose uids' cached nodes are the current
+  /// store's: equal nodes, or b's node among a's ancestors (a sorted list
+  /// scanned up to the first index not below it). A uid the store has no
+  /// node for has no ancestors and is no one's; two of them need their
+  /// strings compared, as do sets and uncached uids: the helper's.
+  void lowerIn(Operation &op) {
+    Location loc = op.getLoc();
+    Value a = slot(op.getOperand(0)), b = slot(op.getOperand(1));
+    Value dst = define(op.getResult(0));
+    Block *slow = function.addBlock();
+    Block *join = function.addBlock();
+    Block *done = function.addBlock();
+    Value answer = done->addArgument(i1Type, loc);
+    Value falseBit = builder.create<LLVM::ConstantOp>(
+        loc, i1Type, builder.getBoolAttr(false));
+    Value trueBit = builder.create<LLVM::ConstantOp>(loc, i1Type,
+                                                     builder.getBoolAttr(true));
+
+    Value from = cachedNode(loc, a, slow, /*checkKind=*/true);
+    Value to = cachedNode(loc, b, slow, /*checkKind=*/true);
+    Value zero = constI32(loc, 0);
+    Value missing = builder.create<LLVM::OrOp>(
+        loc, icmp(loc, LLVM::ICmpPredicate::eq, from, zero),
+        icmp(loc, LLVM::ICmpPredicate::eq, to, zero));
+    Value sameNode = icmp(loc, LLVM::ICmpPredicate::eq, from, to);
+    Block *someMissing = function.addBlock();
+    Block *bothNodes = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc, missing, someMissing, bothNodes);
+    builder.setInsertionPointToStart(someMissing);
+    builder.create<LLVM::CondBrOp>(loc, sameNode, slow, ValueRange(), done,
+                                   ValueRange{falseBit});
+
+    builder.setInsertionPointToStart(bothNodes);
+    Block *scan = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc, sameNode, done, ValueRange{trueBit},
+                                   scan, ValueRange());
+    builder.setInsertionPointToStart(scan);
+    Value begin =
+        loadAt(loc, nodeAddress(loc, from, kNodeAncestorsBegin), 0, i32Type);
+    Value count =
+        loadAt(loc, nodeAddress(loc, from, kNodeAncestorsCount), 0, i32Type);
+    branchUnless(loc,
+                 icmp(loc, LLVM::ICmpPredicate::ule, count,
+                      constI32(loc, kMaxInlineScan)),
+                 slow);
+    Value target = builder.create<LLVM::SubOp>(loc, to, constI32(loc, 1));
+    Value first = elementAddress(loc, frameField(loc, kFrameAncestors, ptrType),
+                                 begin, 4);
+    Block *head = function.addBlock();
+    Value i = head->addArgument(i32Type, loc);
+    builder.create<LLVM::BrOp>(loc, ValueRange{zero}, head);
+    builder.setInsertionPointToStart(head);
+    Block *body = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc, icmp(loc, LLVM::ICmpPredicate::ult, i, count), body, ValueRange(),
+        done, ValueRange{falseBit});
+    builder.setInsertionPointToStart(body);
+    Value ancestor = builder.create<LLVM::LoadOp>(
+        loc, i32Type, elementAddress(loc, first, i, 4));
+    Block *decide = function.addBlock();
+    Block *next = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc, icmp(loc, LLVM::ICmpPredicate::uge, ancestor, target), decide,
+        next);
+    builder.setInsertionPointToStart(next);
+    builder.create<LLVM::BrOp>(
+        loc, ValueRange{builder.create<LLVM::AddOp>(loc, i, constI32(loc, 1))},
+        head);
+    builder.setInsertionPointToStart(decide);
+    builder.create<LLVM::BrOp>(
+        loc, ValueRange{icmp(loc, LLVM::ICmpPredicate::eq, ancestor, target)},
+        done);
+
+    builder.setInsertionPointToStart(done);
+    storeBool(loc, dst, answer);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+    builder.setInsertionPointToStart(slow);
+    callRuntime(loc, "in", {dst, a, b});
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+    builder.setInsertionPointToStart(join);
+  }
+
+  /// Whether two entity uids (pointers) with equal hashes name the same
+  /// uid: by their cached nodes when both were found in one store (equal
+  /// nodes, the same uid; different nodes, different uids), else by
+  /// rune_rt_same_entity (the strings), which cannot fail.
+  Value sameUid(Location loc, Value aPtr, Value bPtr, Value uidA, Value uidB) {
+    Value x = loadStoreNode(loc, uidA);
+    Value y = loadStoreNode(loc, uidB);
+    Value thirtyTwo = constI64(loc, 32);
+    Value serialX = builder.create<LLVM::LShrOp>(loc, x, thirtyTwo);
+    Value serialY = builder.create<LLVM::LShrOp>(loc, y, thirtyTwo);
+    Value zero32 = constI32(loc, 0);
+    Value known = builder.create<LLVM::AndOp>(
+        loc,
+        builder.create<LLVM::AndOp>(
+            loc, icmp(loc, LLVM::ICmpPredicate::eq, serialX, serialY),
+            icmp(loc, LLVM::ICmpPredicate::ne, serialX, constI64(loc, 0))),
+        builder.create<LLVM::AndOp>(
+            loc,
+            icmp(loc, LLVM::ICmpPredicate::ne,
+                 builder.create<LLVM::TruncOp>(loc, i32Type, x), zero32),
+            icmp(loc, LLVM::ICmpPredicate::ne,
+                 builder.create<LLVM::TruncOp>(loc, i32Type, y), zero32)));
+    Block *byStrings = function.addBlock();
+    Block *join = function.addBlock();
+    Value same = join->addArgument(i1Type, loc);
+    builder.create<LLVM::CondBrOp>(
+        loc, known, join, ValueRange{icmp(loc, LLVM::ICmpPredicate::eq, x, y)},
+        byStrings, ValueRange());
+    builder.setInsertionPointToStart(byStrings);
+    LLVM::LLVMFuncOp sameEntity = declarations.get(
+        builder, "rune_rt_same_entity", i32Type, {ptrType, ptrType});
+    Value called =
+        builder.create<LLVM::CallOp>(loc, sameEntity, ValueRange{aPtr, bPtr})
+            .getResult();
+    builder.create<LLVM::BrOp>(
+        loc, ValueRange{icmp(loc, LLVM::ICmpPredicate::ne, called, zero32)},
+        join);
+    builder.setInsertionPointToStart(join);
+    return same;
+  }
+
+  /// `a in [C1, ..., Cn]` of entity constants (a queried literal) when a's
+  /// cached node says it has no ancestors (the store has no node for it, or
+  /// a node without ancestors: an action, a leaf): then it is in the set
+  /// exactly when it equals an element, compared like `==`. Otherwise, and
+  /// when a is not an entity (an error), rune_rt_in_entities.
+  void lowerInEntities(Operation &op, SetOp set) {
+    Location loc = op.getLoc();
+    Value a = slot(op.getOperand(0));
+    Value dst = define(op.getResult(0));
+    Block *slow = function.addBlock();
+    Block *join = function.addBlock();
+    Block *done = function.addBlock();
+    Value answer = done->addArgument(i1Type, loc);
+    Value falseBit = builder.create<LLVM::ConstantOp>(
+        loc, i1Type, builder.getBoolAttr(false));
+    Value trueBit = builder.create<LLVM::ConstantOp>(loc, i1Type,
+                                                     builder.getBoolAttr(true));
+
+    Value node = cachedNode(loc, a, slow, /*checkKind=*/true);
+    Block *withNode = function.addBlock();
+    Block *leaf = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc, icmp(loc, LLVM::ICmpPredicate::eq, node, constI32(loc, 0)), leaf,
+        withNode);
+    builder.setInsertionPointToStart(withNode);
+    Value count =
+        loadAt(loc, nodeAddress(loc, node, kNodeAncestorsCount), 0, i32Type);
+    builder.create<LLVM::CondBrOp>(
+        loc, icmp(loc, LLVM::ICmpPredicate::eq, count, constI32(loc, 0)), leaf,
+        slow);
+
+    builder.setInsertionPointToStart(leaf);
+    Value payload = loadPayload(loc, a);
+    Value uidA = builder.create<LLVM::IntToPtrOp>(loc, ptrType, payload);
+    Value hash = builder.create<LLVM::LoadOp>(loc, i64Type, uidA, 8);
+    for (Value element : set.getElements()) {
+      Value candidate = slot(element);
+      Value candidatePayload = loadPayload(loc, candidate);
+      Block *notSame = function.addBlock();
+      builder.create<LLVM::CondBrOp>(
+          loc, icmp(loc, LLVM::ICmpPredicate::eq, payload, candidatePayload),
+          done, ValueRange{trueBit}, notSame, ValueRange());
+      builder.setInsertionPointToStart(notSame);
+      Value uidC =
+          builder.create<LLVM::IntToPtrOp>(loc, ptrType, candidatePayload);
+      Value candidateHash = builder.create<LLVM::LoadOp>(loc, i64Type, uidC, 8);
+      Block *equalHash = function.addBlock();
+      Block *next = function.addBlock();
+      builder.create<LLVM::CondBrOp>(
+          loc, icmp(loc, LLVM::ICmpPredicate::eq, hash, candidateHash),
+          equalHash, next);
+      builder.setInsertionPointToStart(equalHash);
+      Value same = sameUid(loc, a, candidate, uidA, uidC);
+      builder.create<LLVM::CondBrOp>(loc, same, done, ValueRange{trueBit}, next,
+                                     ValueRange());
+      builder.setInsertionPointToStart(next);
+    }
+    builder.create<LLVM::BrOp>(loc, ValueRange{falseBit}, done);
+
+    builder.setInsertionPointToStart(done);
+    storeBool(loc, dst, answer);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+    builder.setInsertionPointToStart(slow);
+    Value first = gather(loc, set.getElements());
+    callRuntime(loc, "in_entities",
+                {dst, a, first, constI32(loc, set.getElements().size())});
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+    builder.setInsertionPointToStart(join);
+  }
 
   LLVM::LLVMFuncOp runtimeFunction(StringRef name, TypeRange argTypes) {
     return declarations.get(builder, name, i32Type, argTypes);
@@ -246,12 +685,249 @@ private:
     builder.setInsertionPointToStart(join);
   }
 
+  /// A string constant short enough to compare inline.
+  static bool inlineStringConstant(Value value) {
+    auto constant = value.getDefiningOp<ConstantOp>();
+    if (!constant)
+      return false;
+    auto text = dyn_cast<StringAttr>(constant.getValue());
+    return text && int64_t(text.getValue().size()) <= kMaxInlineString;
+  }
+  static int64_t stringLength(Value constant) {
+    return cast<StringAttr>(constant.getDefiningOp<ConstantOp>().getValue())
+        .getValue()
+        .size();
+  }
+
+  /// Branches to `equal` when the value at `x`, known to be a string, has
+  /// the bytes of the string constant at `c` (`length` bytes, known here),
+  /// else to `unequal`. Both strings are read in place, in chunks of 8, 4,
+  /// 2 and 1 bytes that never pass their ends (so byte order does not
+  /// matter).
+  void branchOnStringBytes(Location loc, Value x, Value c, int64_t length,
+                           Block *equal, Block *unequal) {
+    Block *bytes = function.addBlock();
+    builder.create<LLVM::CondBrOp>(loc,
+                                   icmp(loc, LLVM::ICmpPredicate::eq,
+                                        loadAt(loc, x, kAuxOffset, i32Type),
+                                        constI32(loc, length)),
+                                   bytes, unequal);
+    builder.setInsertionPointToStart(bytes);
+    if (length == 0) {
+      builder.create<LLVM::BrOp>(loc, ValueRange(), equal);
+      return;
+    }
+    Value px =
+        builder.create<LLVM::IntToPtrOp>(loc, ptrType, loadPayload(loc, x));
+    Value pc =
+        builder.create<LLVM::IntToPtrOp>(loc, ptrType, loadPayload(loc, c));
+    int64_t offset = 0;
+    while (offset < length) {
+      int64_t size = 8;
+      while (size > length - offset)
+        size /= 2;
+      Type chunk = IntegerType::get(context, size * 8);
+      Value same = icmp(loc, LLVM::ICmpPredicate::eq,
+                        builder.create<LLVM::LoadOp>(
+                            loc, chunk, byteAddress(loc, px, offset), 1),
+                        builder.create<LLVM::LoadOp>(
+                            loc, chunk, byteAddress(loc, pc, offset), 1));
+      offset += size;
+      if (offset == length)
+        builder.create<LLVM::CondBrOp>(loc, same, equal, unequal);
+      else
+        branchUnless(loc, same, unequal);
+    }
+  }
+
+  Value constBit(Location loc, bool bit) {
+    return builder.create<LLVM::ConstantOp>(loc, i1Type,
+                                            builder.getBoolAttr(bit));
+  }
+
+  /// `x == "text"` (or !=) with a short string constant: no helper, as
+  /// equality never fails. Another kind is unequal; a string is compared by
+  /// length, then bytes.
+  void lowerStringConstantEquality(Operation &op, Value other, Value constant,
+                                   bool negate) {
+    Location loc = op.getLoc();
+    Value x = slot(other), c = slot(constant);
+    Value dst = define(op.getResult(0));
+    Block *yes = function.addBlock();
+    Block *no = function.addBlock();
+    Block *done = function.addBlock();
+    Value equal = done->addArgument(i1Type, loc);
+    Block *string = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc, isKind(loc, loadKind(loc, x), kKindString), string, no);
+    builder.setInsertionPointToStart(string);
+    branchOnStringBytes(loc, x, c, stringLength(constant), yes, no);
+    builder.setInsertionPointToStart(yes);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, !negate)}, done);
+    builder.setInsertionPointToStart(no);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, negate)}, done);
+    builder.setInsertionPointToStart(done);
+    storeBool(loc, dst, equal);
+  }
+
+  /// `[s1, ..., sn].contains(x)` of short string constants: whether x
+  /// equals one of them, compared like `==` (contains on a set literal
+  /// never fails).
+  void lowerStringsContain(Operation &op, SetOp set, Value element) {
+    Location loc = op.getLoc();
+    Value x = slot(element);
+    Value dst = define(op.getResult(0));
+    Block *yes = function.addBlock();
+    Block *no = function.addBlock();
+    Block *done = function.addBlock();
+    Value found = done->addArgument(i1Type, loc);
+    Block *string = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc, isKind(loc, loadKind(loc, x), kKindString), string, no);
+    builder.setInsertionPointToStart(string);
+    for (Value candidate : set.getElements()) {
+      Block *next = function.addBlock();
+      branchOnStringBytes(loc, x, slot(candidate), stringLength(candidate), yes,
+                          next);
+      builder.setInsertionPointToStart(next);
+    }
+    builder.create<LLVM::BrOp>(loc, ValueRange(), no);
+    builder.setInsertionPointToStart(yes);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, true)}, done);
+    builder.setInsertionPointToStart(no);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, false)}, done);
+    builder.setInsertionPointToStart(done);
+    storeBool(loc, dst, found);
+  }
+
+  /// `s.contains(x)` with x an entity and s a set of at most
+  /// kMaxInlineScan elements: whether an element is an entity equal to x
+  /// (the same pointer, or an equal hash and sameUid). Other kinds (a type
+  /// error when s is not a set) and larger sets are the helper's.
+  void lowerContains(Operation &op) {
+    Location loc = op.getLoc();
+    Value set = slot(op.getOperand(0)), x = slot(op.getOperand(1));
+    Value dst = define(op.getResult(0));
+    Block *slow = function.addBlock();
+    Block *join = function.addBlock();
+    Block *done = function.addBlock();
+    Value found = done->addArgument(i1Type, loc);
+    branchUnless(loc, isKind(loc, loadKind(loc, set), kKindSet), slow);
+    branchUnless(loc, isKind(loc, loadKind(loc, x), kKindEntity), slow);
+    Value count = loadAt(loc, set, kAuxOffset, i32Type);
+    branchUnless(loc,
+                 icmp(loc, LLVM::ICmpPredicate::ule, count,
+                      constI32(loc, kMaxInlineScan)),
+                 slow);
+    Value elements =
+        builder.create<LLVM::IntToPtrOp>(loc, ptrType, loadPayload(loc, set));
+    Value px = loadPayload(loc, x);
+    Value uidX = builder.create<LLVM::IntToPtrOp>(loc, ptrType, px);
+    Block *head = function.addBlock();
+    Value i = head->addArgument(i32Type, loc);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constI32(loc, 0)}, head);
+    builder.setInsertionPointToStart(head);
+    Block *body = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc, icmp(loc, LLVM::ICmpPredicate::ult, i, count), body, ValueRange(),
+        done, ValueRange{constBit(loc, false)});
+    builder.setInsertionPointToStart(body);
+    Block *next = function.addBlock();
+    Value element = elementAddress(loc, elements, i, 16);
+    branchUnless(loc, isKind(loc, loadKind(loc, element), kKindEntity), next);
+    Value pe = loadPayload(loc, element);
+    Block *hashes = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc, icmp(loc, LLVM::ICmpPredicate::eq, px, pe), done,
+        ValueRange{constBit(loc, true)}, hashes, ValueRange());
+    builder.setInsertionPointToStart(hashes);
+    Value uidE = builder.create<LLVM::IntToPtrOp>(loc, ptrType, pe);
+    Value hx = builder.create<LLVM::LoadOp>(loc, i64Type, uidX, 8);
+    Value he = builder.create<LLVM::LoadOp>(loc, i64Type, uidE, 8);
+    branchUnless(loc, icmp(loc, LLVM::ICmpPredicate::eq, hx, he), next);
+    Value same = sameUid(loc, x, element, uidX, uidE);
+    builder.create<LLVM::CondBrOp>(
+        loc, same, done, ValueRange{constBit(loc, true)}, next, ValueRange());
+    builder.setInsertionPointToStart(next);
+    builder.create<LLVM::BrOp>(
+        loc, ValueRange{builder.create<LLVM::AddOp>(loc, i, constI32(loc, 1))},
+        head);
+
+    builder.setInsertionPointToStart(done);
+    storeBool(loc, dst, found);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+    builder.setInsertionPointToStart(slow);
+    callRuntime(loc, "contains", {dst, set, x});
+    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
+    builder.setInsertionPointToStart(join);
+  }
+
+  static bool isEntityConstant(Value value) {
+    auto constant = value.getDefiningOp<ConstantOp>();
+    return constant && isa<EntityUidAttr>(constant.getValue());
+  }
+
+  /// `x == C` (or !=) with C an entity constant (the scope's `principal ==
+  /// User::"alice"`): no helper at all, as equality never fails and C is
+  /// known to be an entity. Another kind is unequal; the same uid pointer
+  /// is equal, a different hash unequal; equal hashes ask sameUid.
+  void lowerEntityConstantEquality(Operation &op, Value other, Value constant,
+                                   bool negate) {
+    Location loc = op.getLoc();
+    Value x = slot(other), c = slot(constant);
+    Value dst = define(op.getResult(0));
+    Block *done = function.addBlock();
+    Value equal = done->addArgument(i1Type, loc);
+    Value falseBit = builder.create<LLVM::ConstantOp>(
+        loc, i1Type, builder.getBoolAttr(false));
+    Value trueBit = builder.create<LLVM::ConstantOp>(loc, i1Type,
+                                                     builder.getBoolAttr(true));
+    Block *entity = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc, isKind(loc, loadKind(loc, x), kKindEntity), entity, ValueRange(),
+        done, ValueRange{falseBit});
+    builder.setInsertionPointToStart(entity);
+    Value px = loadPayload(loc, x), pc = loadPayload(loc, c);
+    Block *hashes = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc, icmp(loc, LLVM::ICmpPredicate::eq, px, pc), done,
+        ValueRange{trueBit}, hashes, ValueRange());
+    builder.setInsertionPointToStart(hashes);
+    Value uidX = builder.create<LLVM::IntToPtrOp>(loc, ptrType, px);
+    Value uidC = builder.create<LLVM::IntToPtrOp>(loc, ptrType, pc);
+    Value hx = builder.create<LLVM::LoadOp>(loc, i64Type, uidX, 8);
+    Value hc = builder.create<LLVM::LoadOp>(loc, i64Type, uidC, 8);
+    Block *sameHash = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc, icmp(loc, LLVM::ICmpPredicate::ne, hx, hc), done,
+        ValueRange{falseBit}, sameHash, ValueRange());
+    builder.setInsertionPointToStart(sameHash);
+    builder.create<LLVM::BrOp>(loc, ValueRange{sameUid(loc, x, c, uidX, uidC)},
+                               done);
+    builder.setInsertionPointToStart(done);
+    if (negate)
+      equal = builder.create<LLVM::XOrOp>(loc, equal, trueBit);
+    storeBool(loc, dst, equal);
+  }
+
   /// eq/ne: Cedar equality never fails. Values of different kinds are
   /// unequal; two bools or two longs are equal iff their payloads are; the
   /// same entity pointer is the same uid and entities with different uid
   /// hashes are different uids. Everything else (strings, sets, entities with
   /// equal hashes at different addresses, ...) asks the helper.
   void lowerEquality(Operation &op, bool negate) {
+    for (unsigned i = 0; i < 2; ++i) {
+      if (isEntityConstant(op.getOperand(i))) {
+        lowerEntityConstantEquality(op, op.getOperand(1 - i), op.getOperand(i),
+                                    negate);
+        return;
+      }
+      if (inlineStringConstant(op.getOperand(i))) {
+        lowerStringConstantEquality(op, op.getOperand(1 - i), op.getOperand(i),
+                                    negate);
+        return;
+      }
+    }
     Location loc = op.getLoc();
     Value a = slot(op.getOperand(0)), b = slot(op.getOperand(1));
     Value dst = define(op.getResult(0));
@@ -293,10 +969,10 @@ private:
     Block *hashCheck = function.addBlock();
     builder.create<LLVM::CondBrOp>(loc, bothEntities, hashCheck, slow);
     builder.setInsertionPointToStart(hashCheck);
-    Value ha = builder.create<LLVM::LoadOp>(
-        loc, i64Type, builder.create<LLVM::IntToPtrOp>(loc, ptrType, pa), 8);
-    Value hb = builder.create<LLVM::LoadOp>(
-        loc, i64Type, builder.create<LLVM::IntToPtrOp>(loc, ptrType, pb), 8);
+    Value uidA = builder.create<LLVM::IntToPtrOp>(loc, ptrType, pa);
+    Value uidB = builder.create<LLVM::IntToPtrOp>(loc, ptrType, pb);
+    Value ha = builder.create<LLVM::LoadOp>(loc, i64Type, uidA, 8);
+    Value hb = builder.create<LLVM::LoadOp>(loc, i64Type, uidB, 8);
     Value differentHash =
         builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, ha, hb);
     Value falseBit = builder.create<LLVM::ConstantOp>(
@@ -306,18 +982,12 @@ private:
                                    ValueRange{falseBit}, sameHash,
                                    ValueRange());
     // Equal hashes at different addresses (a request's uid against a
-    // policy's constant, typically): the uids still need comparing, by a
-    // helper that cannot fail and so needs neither state nor error exit.
+    // policy's constant, typically): the uids still need comparing, by
+    // their cached nodes or a helper that cannot fail and so needs neither
+    // state nor error exit.
     builder.setInsertionPointToStart(sameHash);
-    LLVM::LLVMFuncOp sameUid = declarations.get(builder, "rune_rt_same_entity",
-                                                i32Type, {ptrType, ptrType});
-    Value same = builder.create<LLVM::CallOp>(loc, sameUid, ValueRange{a, b})
-                     .getResult();
-    builder.create<LLVM::BrOp>(
-        loc,
-        ValueRange{builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne,
-                                                same, constI32(loc, 0))},
-        fastBlock);
+    Value same = sameUid(loc, a, b, uidA, uidB);
+    builder.create<LLVM::BrOp>(loc, ValueRange{same}, fastBlock);
 
     builder.setInsertionPointToStart(fastBlock);
     Value equal = equalArg;
@@ -533,7 +1203,7 @@ private:
           } else {
             // The module's own value: read in place, never written.
             slots[constant] = builder.create<LLVM::GEPOp>(
-                loc, ptrType, valueType, constants,
+                loc, ptrType, valueType, frameField(loc, 0, ptrType),
                 ArrayRef<LLVM::GEPArg>{
                     static_cast<int32_t>(layout.constantIndex.lookup(&op))});
           }
@@ -541,7 +1211,9 @@ private:
         })
         .Case([&](VarOp var) {
           // The request's own value: read in place, never written.
-          slots[var] = vars[static_cast<unsigned>(var.getVar())];
+          // The frame's vars[var], loaded where the op is (frameField).
+          slots[var] = frameField(
+              loc, 8 * (1 + static_cast<int32_t>(var.getVar())), ptrType);
           return success();
         })
         .Case([&](EqOp) {
@@ -585,11 +1257,11 @@ private:
           return success();
         })
         .Case([&](GetAttrOp) {
-          lowerSimple(op, "get_attr", {index(layout.stringIndex)});
+          lowerGetAttr(op, layout.stringIndex.lookup(&op));
           return success();
         })
         .Case([&](HasAttrOp) {
-          lowerSimple(op, "has_attr", {index(layout.stringIndex)});
+          lowerHasAttr(op, layout.stringIndex.lookup(&op));
           return success();
         })
         .Case([&](IsTypeOp) {
@@ -602,22 +1274,20 @@ private:
         })
         .Case([&](InOp in) {
           SetOp set = queriedLiteral(in.getOperand(1));
-          if (!set) {
-            lowerSimple(op, "in");
-            return success();
-          }
-          Value first = gather(loc, set.getElements());
-          Value lhs = slot(in.getOperand(0));
-          Value dst = define(in.getResult());
-          callRuntime(
-              loc, "in_entities",
-              {dst, lhs, first, constI32(loc, set.getElements().size())});
+          if (!set)
+            lowerIn(op);
+          else
+            lowerInEntities(op, set);
           return success();
         })
         .Case([&](ContainsOp contains) {
           SetOp set = queriedLiteral(contains.getOperand(0));
           if (!set) {
-            lowerSimple(op, "contains");
+            lowerContains(op);
+            return success();
+          }
+          if (llvm::all_of(set.getElements(), inlineStringConstant)) {
+            lowerStringsContain(op, set, contains.getOperand(1));
             return success();
           }
           Value first = gather(loc, set.getElements());
@@ -697,8 +1367,7 @@ private:
   LLVM::LLVMFuncOp function;
   Block *entry = nullptr;
   Block *errorBlock = nullptr;
-  Value state, one, boolSlot, constants;
-  std::array<Value, 4> vars;
+  Value state, one, boolSlot;
   llvm::DenseMap<Value, Value> slots;
   /// Set literals left unbuilt (isQueriedLiteral).
   llvm::DenseSet<Operation *> literalSets;

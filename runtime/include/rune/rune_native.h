@@ -17,6 +17,12 @@
 |* leave the descriptor as it was: objects that call them need a runtime    *|
 |* that defines them, which the link checks.                                *|
 |*                                                                            *|
+|* Since ABI version 4 compiled code also reads entities itself: attribute   *|
+|* reads, `in` between two entities and entity equality are done inline     *|
+|* when the uids' cached store nodes answer, through the store tables in    *|
+|* the frame and the layouts below (rune_uid_layout, rune_store_node,       *|
+|* rune_store_entity, rune_record_field); every other case calls a helper.  *|
+|*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
 #ifndef RUNE_RUNE_NATIVE_H
@@ -39,8 +45,12 @@ extern "C" {
  *    `regs` no longer cleared before each policy.
  * 3: the Datalog stratum functions after the policy functions
  *    (rune_datalog_native.h). Loaders still accept version 2 descriptors,
- *    which end after `policy_fns` and carry no Datalog code. */
-#define RUNE_NATIVE_ABI_VERSION 3u
+ *    which end after `policy_fns` and carry no Datalog code.
+ * 4: the entity store in the frame (symbols, store_serial, nodes, entities,
+ *    ancestors) and the layouts of uids, store nodes, store entities and
+ *    record fields. The frame only grew at its end, so loaders still accept
+ *    versions 2 and 3, whose code reads only its first fields. */
+#define RUNE_NATIVE_ABI_VERSION 4u
 #define RUNE_NATIVE_ABI_VERSION_MIN 2u
 
 /* One runtime value: 16 bytes, 8-byte aligned. Compiled code may rely on
@@ -55,6 +65,13 @@ extern "C" {
  *     the uid may still be equal). It points to 8-byte aligned data whose
  *     first 64-bit word is a hash of the uid: different hashes mean
  *     different uids (equal hashes mean nothing, ask rune_rt_eq);
+ *   - for RUNE_KIND_RECORD (ABI 4) the 32-bit word at RUNE_VALUE_AUX_OFFSET
+ *     is the field count and the payload points to that many
+ *     rune_record_field, sorted by key (ascending, no duplicates);
+ *   - for RUNE_KIND_SET (ABI 4) that word is the element count and the
+ *     payload points to that many rune_value, all different;
+ *   - for RUNE_KIND_STRING (ABI 4) that word is the length in bytes and
+ *     the payload points to the UTF-8 bytes (not NUL-terminated);
  *   - values never own memory, so a value may be copied bytewise.
  * Every other kind and field is private to the runtime. */
 typedef struct rune_value {
@@ -67,6 +84,56 @@ typedef struct rune_value {
 #define RUNE_KIND_BOOL 1
 #define RUNE_KIND_LONG 2
 #define RUNE_KIND_ENTITY 4
+#define RUNE_KIND_STRING 3
+#define RUNE_KIND_SET 5
+#define RUNE_KIND_RECORD 6
+#define RUNE_VALUE_AUX_OFFSET 4
+
+/* ABI 4: what an entity value's payload points to. `store_node` says where
+ * the last entity store that looked the uid up found it: the store's serial
+ * in the high 32 bits and its node index + 1 in the low 32 bits (0 when that
+ * store has no node for the uid); 0 when no store has looked. The runtime
+ * writes it whole (a relaxed atomic store) while policies run, so compiled
+ * code reads it whole with one aligned 64-bit load and trusts it only when
+ * the serial is the frame's `store_serial`. */
+typedef struct rune_uid_layout {
+  uint64_t hash;
+  uint32_t type;
+  uint32_t id_length;
+  const char *id_data;
+  uint64_t store_node;
+} rune_uid_layout;
+
+/* ABI 4: one node of an entity store (every uid that has an entity or is
+ * named as a parent). */
+typedef struct rune_store_node {
+  const rune_uid_layout *uid;
+  /* Index into the frame's `entities`, or UINT32_MAX when the uid has no
+   * entity of its own (only named as a parent). */
+  uint32_t entity;
+  /* The node's transitive ancestors: ancestors_count node indices at
+   * ancestors[ancestors_begin], sorted ascending. */
+  uint32_t ancestors_begin;
+  uint32_t ancestors_count;
+} rune_store_node;
+
+/* ABI 4: one entity of an entity store; only `attributes` (a
+ * RUNE_KIND_RECORD value) is for compiled code, the rest is private. */
+typedef struct rune_store_entity {
+  const rune_uid_layout *uid;
+  rune_value attributes;
+  const void *private_fields[4];
+} rune_store_entity;
+
+/* ABI 4: one field of a record. `key` is the attribute name's symbol in the
+ * engine the module was loaded into (the frame's `symbols` maps the
+ * module's string indices to them: symbols differ between engines, so
+ * compiled code must not embed them). */
+typedef struct rune_record_field {
+  uint32_t key;
+  uint32_t reserved;
+  rune_value value;
+} rune_record_field;
 
 /* Per-evaluation state: request, entities, module constants, error slot.
  * It starts with a rune_eval_frame (a state pointer is a frame pointer);
@@ -81,6 +148,16 @@ typedef struct rune_eval_frame {
   const rune_value *constants;
   /* principal, action, resource, context (rune_rt_load_var's `var`). */
   const rune_value *vars[4];
+  /* Since ABI 4. The symbol of each string of the module's bytecode, indexed
+   * like rune_rt_get_attr's `name`. */
+  const uint32_t *symbols;
+  /* The entity store's serial (compare with a uid's store_node >> 32), or
+   * UINT64_MAX when the store caches nothing (no uid matches it). */
+  uint64_t store_serial;
+  /* The store's tables: node i is nodes[i], entity j is entities[j]. */
+  const rune_store_node *nodes;
+  const rune_store_entity *entities;
+  const uint32_t *ancestors;
 } rune_eval_frame;
 
 /* Evaluates one policy's condition. `regs` has room for the register count

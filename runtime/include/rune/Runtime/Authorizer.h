@@ -65,7 +65,7 @@ struct EvalScratch {
   std::vector<uint32_t> satisfiedPermits;
   std::vector<uint32_t> satisfiedForbids;
   /// The request whose uids were last looked up in the store with serial
-  /// `resolvedSerial` (native modules, see evaluatePolicies): a hint that
+  /// `resolvedSerial` (evaluatePolicies on native modules): a hint that
   /// saves the lookups, never a correctness matter.
   const Request *resolvedRequest = nullptr;
   uint32_t resolvedSerial = 0;
@@ -82,10 +82,12 @@ struct EvalScratch {
 bool authorize(const LoadedModule &module, const EntityStore &entities,
                const Request &request, EvalScratch &scratch, Response &response,
                std::string &error);
-/// The same decision, reasons by policy index.
-bool authorize(const LoadedModule &module, const EntityStore &entities,
-               const Request &request, EvalScratch &scratch,
-               IndexedResponse &response, std::string &error);
+/// The same decision, reasons by policy index. Returns nullptr, or why the
+/// inputs cannot be used together (a static string: the C API's hot path
+/// builds no std::string).
+const char *authorize(const LoadedModule &module, const EntityStore &entities,
+                      const Request &request, EvalScratch &scratch,
+                      IndexedResponse &response);
 
 } // namespace rune
 

@@ -28,6 +28,8 @@
 #include <string_view>
 #include <vector>
 
+struct rune_eval_frame; // rune_native.h
+
 namespace rune {
 
 struct TagEntry {
@@ -129,6 +131,11 @@ public:
   /// leaf, an unknown uid) costs no lookup per candidate at all.
   bool inAny(const EntityUidData &descendant,
              std::span<const Value> candidates) const;
+  /// Writes the store's fields of a native evaluation frame (rune_native.h,
+  /// ABI 4: store_serial, nodes, entities, ancestors), through which
+  /// compiled code reads entities itself. The layouts it relies on are
+  /// checked against this class's in EntityStore.cpp.
+  void describeTo(rune_eval_frame &frame) const;
   /// The tag `key` of `entity`, or nullptr.
   static const Value *findTag(const Entity &entity, std::string_view key);
 

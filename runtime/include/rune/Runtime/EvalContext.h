@@ -30,6 +30,13 @@ struct rune_eval_state {
   /// The first error of the current policy; `failed` says whether it is set.
   std::string error;
   bool failed = false;
+  /// What a state kept from one native authorization to the next
+  /// (EvalScratch::nativeContext) was last set up for: the module's and the
+  /// store's serials (0: not set up). Serials are never reused, so equal
+  /// serials (and the same request) mean every field above is still right
+  /// but `arena`, which is rewritten on every call.
+  uint64_t boundModule = 0;
+  uint32_t boundStore = 0;
 };
 
 namespace rune {

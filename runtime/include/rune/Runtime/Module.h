@@ -62,6 +62,10 @@ public:
              std::string &error);
 
   const bc::Module &bytecode() const { return image; }
+  /// Unique among the modules of the process, never 0: a module freed and
+  /// another loaded at its address have different serials, so state kept
+  /// for a module (EvalContext) is keyed by serial, not by address.
+  uint64_t serial() const { return moduleSerial; }
   Engine &engine() const { return *enginePtr; }
   const std::shared_ptr<Engine> &sharedEngine() const { return enginePtr; }
 
@@ -77,6 +81,8 @@ public:
   /// All of them, indexed like `constant` (rune_eval_frame::constants).
   const Value *constantData() const { return constants.data(); }
   Symbol stringSymbol(uint32_t index) const { return symbols[index]; }
+  /// All of them, indexed like `stringSymbol` (rune_eval_frame::symbols).
+  const Symbol *stringSymbolData() const { return symbols.data(); }
   /// nullptr unless constant `index` is a Pattern.
   const CompiledPattern *pattern(uint32_t index) const;
   /// nullptr unless constant `index` is a NameList.
@@ -113,6 +119,7 @@ private:
   void prepare();
 
   std::shared_ptr<Engine> enginePtr;
+  uint64_t moduleSerial;
   bc::Module image;
   Arena storage;
   std::vector<Symbol> symbols;
