@@ -257,6 +257,34 @@ TEST(IpeEngine, RequestStringsCarryModuleSymbols) {
   EXPECT_EQ(request->slots()[1].kind, RUNE_IPE_INT);
 }
 
+TEST(IpeEngine, SymbolsOfTextsOfEveryShortLength) {
+  // Interning hashes and compares by words, overlapping at the end: every
+  // length up to three words, and every byte of each text, must count.
+  std::vector<std::string> texts;
+  for (size_t length = 1; length <= 24; ++length) {
+    std::string text;
+    for (size_t i = 0; i < length; ++i)
+      text += char('a' + (i * 7 + length) % 26);
+    texts.push_back(text);
+  }
+  Engine engine(buildModule(texts, true));
+  const bc::Module &image = engine.module->bytecode();
+  for (const std::string &text : texts) {
+    int32_t symbol = engine.module->symbolOf(text);
+    ASSERT_GE(symbol, 0) << text;
+    EXPECT_EQ(image.strings[size_t(symbol)], text);
+    for (size_t i = 0; i < text.size(); ++i) {
+      std::string other = text;
+      other[i] = '#';
+      EXPECT_EQ(engine.module->symbolOf(other), -1) << other;
+    }
+    EXPECT_EQ(engine.module->symbolOf(text + "#"), -1) << text;
+    EXPECT_EQ(engine.module->symbolOf(text.substr(1)),
+              text.size() > 1 ? -1 : engine.module->symbolOf(""))
+        << text;
+  }
+}
+
 TEST(IpeEngine, MalformedRequestsAreLocated) {
   Engine engine(buildModule({"A"}, true));
   std::string error;
@@ -515,6 +543,41 @@ TEST(IpeEngine, ElementRowsHoldEachFilterField) {
   std::vector<ipert::Value> noRows;
   EXPECT_TRUE(ipert::appendElementRows(*module, empty->slots()[0], noRows));
   EXPECT_TRUE(noRows.empty());
+
+  // The evaluator's form writes the same rows over a buffer it only grows:
+  // a shorter array after a longer one reuses the buffer, its cells
+  // unresolved again; an empty array has a pointer to no rows; only arrays
+  // have rows.
+  std::vector<ipert::Value> buffer;
+  ipert::Value *first =
+      ipert::buildElementRows(*module, request->slots()[0], buffer);
+  ASSERT_EQ(first, buffer.data());
+  ASSERT_EQ(buffer.size(), 12u);
+  for (size_t i = 0; i < 12; i += 3) {
+    EXPECT_EQ(first[i].kind, rows[i].kind);
+    EXPECT_EQ(first[i].payload, rows[i].payload);
+    EXPECT_EQ(first[i + 1].kind, RUNE_IPE_MISSING);
+    EXPECT_EQ(first[i + 2].kind, RUNE_IPE_MISSING);
+  }
+  first[1].kind = RUNE_IPE_STRING; // as if compiled code resolved it
+  auto shorter = ipert::Request::parse(
+      *module, R"({"approvals": [{"role": "lead"}]})", error);
+  ASSERT_TRUE(shorter) << error;
+  ASSERT_EQ(ipert::buildElementRows(*module, shorter->slots()[0], buffer),
+            buffer.data());
+  EXPECT_EQ(buffer.size(), 12u);
+  EXPECT_EQ(buffer[0].kind, RUNE_IPE_OBJECT);
+  EXPECT_EQ(buffer[1].kind, RUNE_IPE_MISSING);
+  EXPECT_NE(ipert::buildElementRows(*module, empty->slots()[0], buffer),
+            nullptr);
+  std::vector<ipert::Value> fresh;
+  EXPECT_NE(ipert::buildElementRows(*module, empty->slots()[0], fresh),
+            nullptr);
+  auto notArray =
+      ipert::Request::parse(*module, R"({"approvals": "lead"})", error);
+  ASSERT_TRUE(notArray) << error;
+  EXPECT_EQ(ipert::buildElementRows(*module, notArray->slots()[0], fresh),
+            nullptr);
 }
 
 TEST(IpeEngine, ErrorMessagesFollowTheirPolicies) {

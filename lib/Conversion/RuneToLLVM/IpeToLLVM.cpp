@@ -20,7 +20,8 @@
 //   - aggregates over a request array: the loop and the filter's
 //     operations run here, element fields are read in place from the
 //     decision's element rows (rune_ipe_rt_element_rows, once per
-//     aggregate; a field is resolved into its cell on its first read);
+//     aggregate; a field is resolved into its cell on its first read,
+//     rune_ipe_rt_element_field);
 //     without a filter the array's length decides.
 // Everything else, and every error, calls the rune_ipe_rt_* helper that
 // the interpreter uses too, so messages and outcomes are the same.
@@ -530,8 +531,8 @@ private:
       if (Value row = elementRowOf.lookup(get.getObject())) {
         auto column = llvm::lower_bound(rowKeys, key);
         if (column != rowKeys.end() && *column == key) {
-          values[get.getResult()] = rowField(
-              loc, row, uint32_t(column - rowKeys.begin()), key, display);
+          values[get.getResult()] =
+              rowField(loc, row, uint32_t(column - rowKeys.begin()), display);
           return success();
         }
       }
@@ -688,8 +689,22 @@ private:
       storeResult(loc, dst, mode, result);
       builder.create<LLVM::BrOp>(loc, ValueRange(), done);
     } else {
+      // An empty array (half the requests of a typical stream) decides
+      // without rows: count 0, any false, all true.
+      Block *anArray = function.addBlock();
+      Block *empty = function.addBlock();
       Block *haveRows = function.addBlock();
-      builder.create<LLVM::CondBrOp>(loc, isArray, haveRows, slow);
+      builder.create<LLVM::CondBrOp>(loc, isArray, anArray, slow);
+      builder.setInsertionPointToStart(anArray);
+      Value length = load(loc, i64Type, array, kLengthOffset);
+      builder.create<LLVM::CondBrOp>(
+          loc,
+          builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, length,
+                                       constI64(loc, 0)),
+          empty, haveRows);
+      builder.setInsertionPointToStart(empty);
+      storeResult(loc, dst, mode, constI64(loc, mode == kAll ? 1 : 0));
+      builder.create<LLVM::BrOp>(loc, ValueRange(), done);
       builder.setInsertionPointToStart(haveRows);
       Value rows = builder
                        .create<LLVM::CallOp>(
@@ -704,7 +719,6 @@ private:
       Block *start = function.addBlock();
       builder.create<LLVM::CondBrOp>(loc, noRows, slow, start);
       builder.setInsertionPointToStart(start);
-      Value length = load(loc, i64Type, array, kLengthOffset);
       // header(i, passed): element i next, `passed` elements passed so far.
       Block *header = function.addBlock();
       header->addArgument(i64Type, loc);
@@ -764,10 +778,10 @@ private:
   }
 
   /// An element's field from its row: resolved, read in place; not yet,
-  /// the runtime's get_field resolves it into the cell (the first read in
-  /// a decision), or records the error when the element has no such field.
-  Value rowField(Location loc, Value row, uint32_t column, uint32_t key,
-                 uint32_t display) {
+  /// the runtime's element_field resolves it into the cell (the first read
+  /// in a decision), or records the error when the element has no such
+  /// field.
+  Value rowField(Location loc, Value row, uint32_t column, uint32_t display) {
     Value field = element(loc, row, 1 + column);
     Value unresolved = builder.create<LLVM::ICmpOp>(
         loc, LLVM::ICmpPredicate::eq, kindOf(loc, field),
@@ -776,8 +790,8 @@ private:
     Block *resolve = function.addBlock();
     builder.create<LLVM::CondBrOp>(loc, unresolved, resolve, present);
     builder.setInsertionPointToStart(resolve);
-    call(loc, "get_field",
-         {field, row, constI32(loc, key), constI32(loc, display)});
+    call(loc, "element_field",
+         {row, constI32(loc, column), constI32(loc, display)});
     builder.create<LLVM::BrOp>(loc, ValueRange(), present);
     builder.setInsertionPointToStart(present);
     return field;

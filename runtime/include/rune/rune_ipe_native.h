@@ -107,12 +107,19 @@ int32_t rune_ipe_rt_get_field(rune_ipe_frame *frame, rune_ipe_value *dst,
  * the request being decided, built on the first call in a decision, or NULL
  * (the slot holds no array). A row per element: the element, then one cell
  * per key aggregate filters read (the sorted, deduplicated IpeGetField key
- * operands of the filter entries), missing until compiled code resolves it
- * with rune_ipe_rt_get_field into the cell itself; the rows are the
- * caller's to write until the decision ends. Added without a layout
- * change: objects that call it need a runtime that defines it, which the
+ * operands of the filter entries), of kind missing (its other fields
+ * undefined) until compiled code resolves it with rune_ipe_rt_element_field;
+ * the rows are the caller's to write until the decision ends. Added without a
+ * layout change: objects that call it need a runtime that defines it, which the
  * link checks. */
 rune_ipe_value *rune_ipe_rt_element_rows(rune_ipe_frame *frame, uint32_t slot);
+/* Not an instruction either: resolves cell `column` of `row` (a row of
+ * rune_ipe_rt_element_rows) into the cell, row[1 + column]: what
+ * rune_ipe_rt_get_field of the column's key gives on the row's element,
+ * with the same errors (`display` names the field in them). Added without
+ * a layout change, like rune_ipe_rt_element_rows. */
+int32_t rune_ipe_rt_element_field(rune_ipe_frame *frame, rune_ipe_value *row,
+                                  uint32_t column, uint32_t display);
 int32_t rune_ipe_rt_compare(rune_ipe_frame *frame, const rune_ipe_value *a,
                             const rune_ipe_value *b, uint32_t condition);
 int32_t rune_ipe_rt_in(rune_ipe_frame *frame, const rune_ipe_value *a,
@@ -129,6 +136,7 @@ int32_t rune_ipe_rt_aggregate(rune_ipe_frame *frame, rune_ipe_value *dst,
   X(rune_ipe_rt_load_collection)                                               \
   X(rune_ipe_rt_get_field)                                                     \
   X(rune_ipe_rt_element_rows)                                                  \
+  X(rune_ipe_rt_element_field)                                                 \
   X(rune_ipe_rt_compare)                                                       \
   X(rune_ipe_rt_in)                                                            \
   X(rune_ipe_rt_truth)                                                         \

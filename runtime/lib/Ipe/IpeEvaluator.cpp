@@ -15,6 +15,8 @@
 
 #include "rune/Runtime/InstructionDecoder.h"
 
+#include "IpeText.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -154,17 +156,24 @@ struct Evaluator::State {
   // Must stay first: compiled code and the helpers see only the frame.
   rune_ipe_frame frame;
   const Module *module = nullptr;
-  /// The request being decided.
-  const Request *request = nullptr;
-  /// Element rows per collection slot (by its index in
-  /// Module::collectionSlotList()), resolved at most once per decision, on
-  /// the first aggregate over the slot; rowStamps[i] == decisionStamp when
-  /// rowBuffers[i] holds this decision's. Each slot has its own buffer, so
-  /// resolving one slot never moves another's rows.
-  std::vector<std::vector<Value>> rowBuffers;
-  std::vector<uint32_t> rowStamps;
+  /// The element rows of one collection slot (an entry of
+  /// Module::collectionSlotList()), built at most once per decision, on the
+  /// first aggregate over the slot: `stamp` == decisionStamp when `first`
+  /// is this decision's. Each slot has its own buffer, so building one
+  /// slot's rows never moves another's; a buffer only grows.
+  struct SlotRows {
+    std::vector<Value> buffer;
+    Value *first = nullptr;
+    uint32_t stamp = 0;
+  };
+  std::vector<SlotRows> slotRows;
   /// Per slot, its index in Module::collectionSlotList(), or -1.
   std::vector<int32_t> rowIndexOfSlot;
+  /// Per column of the rows, its key's text, and the member index where an
+  /// element last had it: the elements of one array usually list their
+  /// members in the same order, so the next element's is tried there first.
+  std::vector<std::string_view> columnKeys;
+  std::vector<uint32_t> columnHints;
   uint32_t decisionStamp = 0;
   std::string error;
   bool tracing = false;
@@ -190,10 +199,23 @@ struct Evaluator::State {
   const ipebc::Sections &tables() const { return module->tables(); }
   std::string_view str(uint32_t index) const { return module->string(index); }
 
+  /// Sizes the row tables for `module` (a native module's evaluator).
+  void prepareRows() {
+    const std::vector<uint32_t> &slots = module->collectionSlotList();
+    rowIndexOfSlot.assign(slots.empty() ? 0 : slots.back() + 1, -1);
+    for (size_t i = 0; i < slots.size(); ++i)
+      rowIndexOfSlot[slots[i]] = int32_t(i);
+    slotRows.resize(slots.size());
+    for (uint32_t key : module->elementKeys())
+      columnKeys.push_back(module->string(key));
+    columnHints.assign(columnKeys.size(), 0);
+  }
+
   /// A new decision: rows resolved before are stale.
   void beginDecision() {
     if (++decisionStamp == 0) {
-      std::fill(rowStamps.begin(), rowStamps.end(), 0);
+      for (SlotRows &rows : slotRows)
+        rows.stamp = 0;
       decisionStamp = 1;
     }
   }
@@ -202,28 +224,14 @@ struct Evaluator::State {
   /// when it does not hold an array (an empty array has rows: none, but a
   /// non-null pointer, so compiled loops run zero times).
   Value *elementRows(uint32_t slot) {
-    if (rowIndexOfSlot.empty()) {
-      // Built on the first call: slot -> index in collectionSlotList().
-      const std::vector<uint32_t> &slots = module->collectionSlotList();
-      rowIndexOfSlot.assign(slots.empty() ? 1 : slots.back() + 1, -1);
-      for (size_t i = 0; i < slots.size(); ++i)
-        rowIndexOfSlot[slots[i]] = int32_t(i);
-      rowBuffers.resize(slots.size());
-      rowStamps.resize(slots.size(), 0);
-    }
     if (slot >= rowIndexOfSlot.size() || rowIndexOfSlot[slot] < 0)
       return nullptr;
-    size_t index = size_t(rowIndexOfSlot[slot]);
-    std::vector<Value> &rows = rowBuffers[index];
-    if (rowStamps[index] != decisionStamp) {
-      rows.clear();
-      if (!appendElementRows(*module, frame.slots[slot], rows))
-        return nullptr;
-      rowStamps[index] = decisionStamp;
+    SlotRows &rows = slotRows[size_t(rowIndexOfSlot[slot])];
+    if (rows.stamp != decisionStamp) {
+      rows.stamp = decisionStamp;
+      rows.first = buildElementRows(*module, frame.slots[slot], rows.buffer);
     }
-    // Never written: a loop over no elements reads no cell.
-    static Value noRows{};
-    return rows.empty() ? &noRows : rows.data();
+    return rows.first;
   }
 
   void record(uint32_t condition, bool result, const Value &a, std::string b) {
@@ -437,6 +445,63 @@ int32_t getField(State &s, Value &dst, const Value &object, uint32_t key,
   return 0;
 }
 
+/// elementField's rare cases, out of line so that its common path needs
+/// no stack frame for building messages: an element that is no object
+/// (getField's error), and a field that is missing.
+[[gnu::noinline, gnu::cold]] int32_t elementFieldOfNonObject(State &s,
+                                                             Value *row,
+                                                             uint32_t column,
+                                                             uint32_t display) {
+  return getField(s, row[1 + column], row[0], s.module->elementKeys()[column],
+                  display);
+}
+[[gnu::noinline, gnu::cold]] int32_t missingElementField(State &s,
+                                                         uint32_t display) {
+  return s.fail("missing field '" + std::string(s.str(display)) + "'");
+}
+
+/// Resolves cell `column` of an element row: the element's field of the
+/// column's key, interned, written into the cell; the same value and
+/// errors as getField on the element. The member is looked for first where
+/// the previous element had it (keys are unique: the JSON parser rejects
+/// duplicates, so the hint finds the same member a search would).
+int32_t elementField(State &s, Value *row, uint32_t column, uint32_t display) {
+  const Value &element = row[0];
+  if (element.kind != RUNE_IPE_OBJECT)
+    return elementFieldOfNonObject(s, row, column, display);
+  const std::vector<json::Member> &members =
+      reinterpret_cast<const json::Node *>(element.payload)->members;
+  const json::Member *begin = members.data(), *end = begin + members.size();
+  std::string_view key = s.columnKeys[column];
+  uint32_t &hint = s.columnHints[column];
+  const json::Node *node = nullptr;
+  if (hint < members.size() && sameText(begin[hint].key, key)) {
+    node = &begin[hint].value;
+  } else {
+    for (const json::Member *member = begin; member != end; ++member)
+      if (sameText(member->key, key)) {
+        hint = uint32_t(member - begin);
+        node = &member->value;
+        break;
+      }
+  }
+  Value &cell = row[1 + column];
+  if (node && node->kind == json::Kind::String) {
+    // The usual field, without valueOf's dispatch.
+    Value text{};
+    text.kind = RUNE_IPE_STRING;
+    text.symbol = s.module->symbolOf(node->text);
+    text.length = node->text.size();
+    text.payload = reinterpret_cast<uint64_t>(node->text.data());
+    cell = text;
+    return 0;
+  }
+  cell = valueOf(*s.module, node);
+  if (cell.kind == RUNE_IPE_MISSING)
+    return missingElementField(s, display);
+  return 0;
+}
+
 int32_t runCode(State &s, uint32_t entry, Value *regs);
 
 int32_t callFilter(State &s, uint32_t filter, const Value &element) {
@@ -633,45 +698,62 @@ Evaluator::Evaluator(const Module &module)
     : module(module), state(std::make_unique<State>()) {
   state->module = &module;
   state->frame.literals = module.literalValues();
+  // Sized once: every decision of this module needs the same room.
+  topRegisters = state->registers(0);
+  if (module.isNative())
+    state->prepareRows();
+  if (module.nativeDecide())
+    applicableEntries.resize(module.policyCount());
 }
 
 Evaluator::~Evaluator() = default;
 
 void Evaluator::decideNative(const Request &request, Decision &out) {
   State &s = *state;
+  s.beginDecision();
   s.frame.slots = request.slots();
-  s.request = &request;
-  s.depth = 0;
-  s.tracing = false;
-  applicableEntries.resize(module.policyCount());
-  Value *regs = s.registers(0);
+  out.applicable.clear();
+  // Errors and traces are rare: clearing them costs a call when empty.
+  if (!out.errors.empty())
+    out.errors.clear();
+  if (!out.trace.empty())
+    out.trace.clear();
   uint32_t evaluated = 0;
-  uint32_t count = module.nativeDecide()(&s.frame, regs,
-                                         applicableEntries.data(), &evaluated);
-  // Entries come in index order; policy order is the order of the entries'
-  // values (the policy is in the high bits). Usually one to three entries.
   uint32_t *entries = applicableEntries.data();
-  for (uint32_t i = 1; i < count; ++i)
-    for (uint32_t j = i; j > 0 && entries[j - 1] > entries[j]; --j)
-      std::swap(entries[j - 1], entries[j]);
+  uint32_t count =
+      module.nativeDecide()(&s.frame, topRegisters, entries, &evaluated);
   out.candidateCount = evaluated;
-  out.applicable.resize(count);
-  bool anyAllow = false, anyDeny = false;
+  // Entries come in index order; the results go in policy order. Usually
+  // one to three entries: each is appended (the decision keeps its
+  // capacity from one decision to the next) and moved down into place.
+  bool anyAllow = false, anyDeny = false, anyError = false;
   for (uint32_t i = 0; i < count; ++i) {
-    uint32_t policy = entries[i] >> 2;
-    Outcome outcome = static_cast<Outcome>(entries[i] & 3);
+    uint32_t entry = entries[i];
+    Outcome outcome = static_cast<Outcome>(entry & 3);
+    out.applicable.push_back(PolicyResult{entry >> 2, outcome});
+    PolicyResult *results = out.applicable.data();
+    for (uint32_t j = i; j > 0 && results[j - 1].policy > results[j].policy;
+         --j)
+      std::swap(results[j - 1], results[j]);
     anyAllow |= outcome == Outcome::Allow;
     anyDeny |= outcome != Outcome::Allow;
-    out.applicable[i] = PolicyResult{policy, outcome};
-    if (outcome == Outcome::Error) {
-      // The compiled decision does not keep messages (an error is rare and
-      // evaluation deterministic): the policy runs again to record it.
-      s.error.clear();
-      module.nativeFunctions()[policy](&s.frame, regs);
-      out.errors.push_back(s.error);
-    }
+    anyError |= outcome == Outcome::Error;
   }
   out.allow = anyAllow && !anyDeny;
+  if (!anyError)
+    return;
+  // The compiled decision does not keep messages (an error is rare and
+  // evaluation deterministic): each erroring policy runs again, in policy
+  // order, to record its message.
+  for (const PolicyResult &result : out.applicable) {
+    if (result.outcome != Outcome::Error)
+      continue;
+    s.error.clear();
+    s.depth = 0;
+    s.tracing = false;
+    module.nativeFunctions()[result.policy](&s.frame, topRegisters);
+    out.errors.push_back(s.error);
+  }
 }
 
 std::string_view Decision::message(size_t index) const {
@@ -684,22 +766,21 @@ std::string_view Decision::message(size_t index) const {
 }
 
 void Evaluator::decide(const Request &request, Decision &out, bool explain) {
+  if (!explain && module.nativeDecide())
+    return decideNative(request, out);
   out.allow = false;
   out.applicable.clear();
   out.errors.clear();
   out.trace.clear();
   state->beginDecision();
-  if (!explain && module.nativeDecide())
-    return decideNative(request, out);
   State &s = *state;
   s.frame.slots = request.slots();
-  s.request = &request;
   candidateList.clear();
   module.candidates(request.slots(), candidateList, stamps, generation);
   std::sort(candidateList.begin(), candidateList.end());
   out.candidateCount = candidateList.size();
   bool anyAllow = false, anyDeny = false;
-  Value *regs = s.registers(0);
+  Value *regs = topRegisters;
   for (uint32_t policy : candidateList) {
     s.error.clear();
     s.depth = 0;
@@ -764,6 +845,12 @@ int32_t rune_ipe_rt_get_field(rune_ipe_frame *frame, Value *dst,
 
 Value *rune_ipe_rt_element_rows(rune_ipe_frame *frame, uint32_t slot) {
   return rune::ipert::stateOf(frame).elementRows(slot);
+}
+
+int32_t rune_ipe_rt_element_field(rune_ipe_frame *frame, Value *row,
+                                  uint32_t column, uint32_t display) {
+  return rune::ipert::elementField(rune::ipert::stateOf(frame), row, column,
+                                   display);
 }
 
 int32_t rune_ipe_rt_compare(rune_ipe_frame *frame, const Value *a,

@@ -15,6 +15,8 @@
 
 #include "rune/Runtime/InstructionDecoder.h"
 
+#include "IpeText.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -96,17 +98,18 @@ std::unique_ptr<Module> Module::loadNative(const rune_native_module *native,
 
 uint32_t Module::hashText(std::string_view text) {
   // Eight bytes at a time: module and request strings are short names.
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ text.size();
+  // The length is hashed, so the last, overlapping word of a text whose
+  // length is no multiple of 8 describes it as well as a padded one.
+  size_t n = text.size();
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
   size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, text.data() + i, 8);
-    h = (h ^ word) * 0xFF51AFD7ED558CCDull;
+  for (; i + 8 <= n; i += 8) {
+    h = (h ^ loadWord(text.data() + i)) * 0xFF51AFD7ED558CCDull;
     h ^= h >> 32;
   }
-  if (i < text.size()) {
-    uint64_t word = 0;
-    std::memcpy(&word, text.data() + i, text.size() - i);
+  if (i < n) {
+    uint64_t word =
+        n >= 8 ? loadWord(text.data() + n - 8) : shortWord(text.data(), n);
     h = (h ^ word) * 0xFF51AFD7ED558CCDull;
   }
   h ^= h >> 29;
@@ -121,7 +124,8 @@ int32_t Module::symbolOf(std::string_view text) const {
     const SymbolEntry &entry = symbolTable[i];
     if (entry.symbol < 0)
       return -1;
-    if (entry.hash == hash && image.strings[size_t(entry.symbol)] == text)
+    if (entry.hash == hash &&
+        sameText(image.strings[size_t(entry.symbol)], text))
       return entry.symbol;
   }
 }

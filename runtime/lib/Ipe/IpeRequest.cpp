@@ -13,6 +13,7 @@
 
 #include "rune/Runtime/IpeEngine.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -104,21 +105,57 @@ std::unique_ptr<Request> Request::parse(const Module &module,
   return request;
 }
 
+namespace {
+
+/// Writes from `out` a row per element of `array`: the element, then
+/// `width - 1` cells, unresolved (kind missing).
+void writeElementRows(const Module &module, const json::Node &array,
+                      size_t width, Value *out) {
+  for (const json::Node &element : array.elements) {
+    if (element.kind == json::Kind::Object) {
+      // The usual element, without valueOf's dispatch.
+      Value object{};
+      object.kind = RUNE_IPE_OBJECT;
+      object.payload = reinterpret_cast<uint64_t>(&element);
+      out[0] = object;
+    } else {
+      out[0] = valueOf(module, &element);
+    }
+    // A cell is unresolved while its kind is missing, and nothing reads
+    // the rest of it before it is resolved: one store per cell.
+    for (size_t column = 1; column < width; ++column)
+      out[column].kind = RUNE_IPE_MISSING;
+    out += width;
+  }
+}
+
+} // namespace
+
 bool appendElementRows(const Module &module, const Value &array,
                        std::vector<Value> &rows) {
   if (array.kind != RUNE_IPE_ARRAY)
     return false;
   size_t width = 1 + module.elementKeys().size();
   const auto *node = reinterpret_cast<const json::Node *>(array.payload);
-  // One resize zeroes every cell (kind missing: unresolved); then the
-  // elements go to the first cell of their rows.
   size_t at = rows.size();
   rows.resize(at + node->elements.size() * width);
-  for (const json::Node &element : node->elements) {
-    rows[at] = valueOf(module, &element);
-    at += width;
-  }
+  writeElementRows(module, *node, width, rows.data() + at);
   return true;
+}
+
+Value *buildElementRows(const Module &module, const Value &array,
+                        std::vector<Value> &buffer) {
+  if (array.kind != RUNE_IPE_ARRAY)
+    return nullptr;
+  size_t width = 1 + module.elementKeys().size();
+  const auto *node = reinterpret_cast<const json::Node *>(array.payload);
+  // At least one value, so that an empty array has a non-null pointer to
+  // its (no) rows; never shrunk, so that the next decision reuses it.
+  size_t needed = std::max<size_t>(node->elements.size() * width, 1);
+  if (buffer.size() < needed)
+    buffer.resize(needed);
+  writeElementRows(module, *node, width, buffer.data());
+  return buffer.data();
 }
 
 } // namespace rune::ipert

@@ -155,7 +155,7 @@ private:
 /// Compiled aggregate loops read element fields from element rows: appends
 /// to `rows`, per element of `array`, the element, then one cell per key of
 /// Module::elementKeys(), missing until compiled code reads it: it then
-/// resolves the field through rune_ipe_rt_get_field into the cell (or
+/// resolves the field through rune_ipe_rt_element_field into the cell (or
 /// fails when the element has none), so a field is searched and interned
 /// at most once per decision however many filters read it. False when
 /// `array` is not an array. The evaluator builds a slot's rows on the first
@@ -163,6 +163,13 @@ private:
 /// cost is part of the decision's.
 bool appendElementRows(const Module &module, const Value &array,
                        std::vector<Value> &rows);
+/// The evaluator's form of appendElementRows: writes the rows of `array`
+/// over the start of `buffer`, which it grows when too small and never
+/// shrinks (a decision reuses the buffer of the one before: no allocation,
+/// no clearing), and returns the first row; null when `array` is not an
+/// array, a valid pointer to no rows when it is empty.
+Value *buildElementRows(const Module &module, const Value &array,
+                        std::vector<Value> &buffer);
 
 /// One evaluated condition, recorded when a decision is explained.
 struct TraceEvent {
@@ -215,8 +222,11 @@ private:
 
   const Module &module;
   std::unique_ptr<State> state;
-  /// decideNative: the entries the compiled decision writes, one per policy.
+  /// decideNative: the entries the compiled decision writes, one per policy
+  /// (sized when the evaluator is made).
   std::vector<uint32_t> applicableEntries;
+  /// The registers of top-level evaluation (State::registers(0)).
+  Value *topRegisters = nullptr;
   std::vector<uint32_t> candidateList;
   std::vector<uint32_t> stamps;
   uint32_t generation = 0;
