@@ -346,23 +346,18 @@ private:
     Location loc = op.getLoc();
     Value object = slot(op.getOperand(0));
     Value dst = define(op.getResult(0));
-    Block *slow = function.addBlock();
-    Block *join = function.addBlock();
+    InlineBool blocks = beginInlineBool(loc);
     Block *no = function.addBlock();
-    Block *done = function.addBlock();
-    Value has = done->addArgument(i1Type, loc);
-    Value record = attributeRecord(loc, object, slow, no);
-    scanRecord(loc, record, name, slow, no);
-    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, true)}, done);
+    Value record = attributeRecord(loc, object, blocks.slow, no);
+    scanRecord(loc, record, name, blocks.slow, no);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, true)},
+                               blocks.done);
     builder.setInsertionPointToStart(no);
-    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, false)}, done);
-    builder.setInsertionPointToStart(done);
-    storeBool(loc, dst, has);
-    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
-    builder.setInsertionPointToStart(slow);
-    callRuntime(loc, "has_attr", {dst, object, constI32(loc, name)});
-    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
-    builder.setInsertionPointToStart(join);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, false)},
+                               blocks.done);
+    finishInlineBool(loc, blocks, dst, [&] {
+      callRuntime(loc, "has_attr", {dst, object, constI32(loc, name)});
+    });
   }
 
   /// get_attr: an attribute that exists, of a record value or of an entity
@@ -397,17 +392,12 @@ private:
     Location loc = op.getLoc();
     Value a = slot(op.getOperand(0)), b = slot(op.getOperand(1));
     Value dst = define(op.getResult(0));
-    Block *slow = function.addBlock();
-    Block *join = function.addBlock();
-    Block *done = function.addBlock();
-    Value answer = done->addArgument(i1Type, loc);
-    Value falseBit = builder.create<LLVM::ConstantOp>(
-        loc, i1Type, builder.getBoolAttr(false));
-    Value trueBit = builder.create<LLVM::ConstantOp>(loc, i1Type,
-                                                     builder.getBoolAttr(true));
+    InlineBool blocks = beginInlineBool(loc);
+    Value falseBit = constBit(loc, false);
+    Value trueBit = constBit(loc, true);
 
-    Value from = cachedNode(loc, a, slow, /*checkKind=*/true);
-    Value to = cachedNode(loc, b, slow, /*checkKind=*/true);
+    Value from = cachedNode(loc, a, blocks.slow, /*checkKind=*/true);
+    Value to = cachedNode(loc, b, blocks.slow, /*checkKind=*/true);
     Value zero = constI32(loc, 0);
     Value missing = builder.create<LLVM::OrOp>(
         loc, icmp(loc, LLVM::ICmpPredicate::eq, from, zero),
@@ -417,13 +407,13 @@ private:
     Block *bothNodes = function.addBlock();
     builder.create<LLVM::CondBrOp>(loc, missing, someMissing, bothNodes);
     builder.setInsertionPointToStart(someMissing);
-    builder.create<LLVM::CondBrOp>(loc, sameNode, slow, ValueRange(), done,
-                                   ValueRange{falseBit});
+    builder.create<LLVM::CondBrOp>(loc, sameNode, blocks.slow, ValueRange(),
+                                   blocks.done, ValueRange{falseBit});
 
     builder.setInsertionPointToStart(bothNodes);
     Block *scan = function.addBlock();
-    builder.create<LLVM::CondBrOp>(loc, sameNode, done, ValueRange{trueBit},
-                                   scan, ValueRange());
+    builder.create<LLVM::CondBrOp>(loc, sameNode, blocks.done,
+                                   ValueRange{trueBit}, scan, ValueRange());
     builder.setInsertionPointToStart(scan);
     Value begin =
         loadAt(loc, nodeAddress(loc, from, kNodeAncestorsBegin), 0, i32Type);
@@ -432,7 +422,7 @@ private:
     branchUnless(loc,
                  icmp(loc, LLVM::ICmpPredicate::ule, count,
                       constI32(loc, kMaxInlineScan)),
-                 slow);
+                 blocks.slow);
     Value target = builder.create<LLVM::SubOp>(loc, to, constI32(loc, 1));
     Value first = elementAddress(loc, frameField(loc, kFrameAncestors, ptrType),
                                  begin, 4);
@@ -443,7 +433,7 @@ private:
     Block *body = function.addBlock();
     builder.create<LLVM::CondBrOp>(
         loc, icmp(loc, LLVM::ICmpPredicate::ult, i, count), body, ValueRange(),
-        done, ValueRange{falseBit});
+        blocks.done, ValueRange{falseBit});
     builder.setInsertionPointToStart(body);
     Value ancestor = builder.create<LLVM::LoadOp>(
         loc, i32Type, elementAddress(loc, first, i, 4));
@@ -459,15 +449,11 @@ private:
     builder.setInsertionPointToStart(decide);
     builder.create<LLVM::BrOp>(
         loc, ValueRange{icmp(loc, LLVM::ICmpPredicate::eq, ancestor, target)},
-        done);
+        blocks.done);
 
-    builder.setInsertionPointToStart(done);
-    storeBool(loc, dst, answer);
-    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
-    builder.setInsertionPointToStart(slow);
-    callRuntime(loc, "in", {dst, a, b});
-    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
-    builder.setInsertionPointToStart(join);
+    finishInlineBool(loc, blocks, dst, [&] {
+      callRuntime(loc, "in", {dst, a, b});
+    });
   }
 
   /// Whether two entity uids (pointers) with equal hashes name the same
@@ -520,16 +506,11 @@ private:
     Location loc = op.getLoc();
     Value a = slot(op.getOperand(0));
     Value dst = define(op.getResult(0));
-    Block *slow = function.addBlock();
-    Block *join = function.addBlock();
-    Block *done = function.addBlock();
-    Value answer = done->addArgument(i1Type, loc);
-    Value falseBit = builder.create<LLVM::ConstantOp>(
-        loc, i1Type, builder.getBoolAttr(false));
-    Value trueBit = builder.create<LLVM::ConstantOp>(loc, i1Type,
-                                                     builder.getBoolAttr(true));
+    InlineBool blocks = beginInlineBool(loc);
+    Value falseBit = constBit(loc, false);
+    Value trueBit = constBit(loc, true);
 
-    Value node = cachedNode(loc, a, slow, /*checkKind=*/true);
+    Value node = cachedNode(loc, a, blocks.slow, /*checkKind=*/true);
     Block *withNode = function.addBlock();
     Block *leaf = function.addBlock();
     builder.create<LLVM::CondBrOp>(
@@ -540,7 +521,7 @@ private:
         loadAt(loc, nodeAddress(loc, node, kNodeAncestorsCount), 0, i32Type);
     builder.create<LLVM::CondBrOp>(
         loc, icmp(loc, LLVM::ICmpPredicate::eq, count, constI32(loc, 0)), leaf,
-        slow);
+        blocks.slow);
 
     builder.setInsertionPointToStart(leaf);
     Value payload = loadPayload(loc, a);
@@ -552,7 +533,7 @@ private:
       Block *notSame = function.addBlock();
       builder.create<LLVM::CondBrOp>(
           loc, icmp(loc, LLVM::ICmpPredicate::eq, payload, candidatePayload),
-          done, ValueRange{trueBit}, notSame, ValueRange());
+          blocks.done, ValueRange{trueBit}, notSame, ValueRange());
       builder.setInsertionPointToStart(notSame);
       Value uidC =
           builder.create<LLVM::IntToPtrOp>(loc, ptrType, candidatePayload);
@@ -564,21 +545,17 @@ private:
           equalHash, next);
       builder.setInsertionPointToStart(equalHash);
       Value same = sameUid(loc, a, candidate, uidA, uidC);
-      builder.create<LLVM::CondBrOp>(loc, same, done, ValueRange{trueBit}, next,
-                                     ValueRange());
+      builder.create<LLVM::CondBrOp>(loc, same, blocks.done,
+                                     ValueRange{trueBit}, next, ValueRange());
       builder.setInsertionPointToStart(next);
     }
-    builder.create<LLVM::BrOp>(loc, ValueRange{falseBit}, done);
+    builder.create<LLVM::BrOp>(loc, ValueRange{falseBit}, blocks.done);
 
-    builder.setInsertionPointToStart(done);
-    storeBool(loc, dst, answer);
-    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
-    builder.setInsertionPointToStart(slow);
-    Value first = gather(loc, set.getElements());
-    callRuntime(loc, "in_entities",
-                {dst, a, first, constI32(loc, set.getElements().size())});
-    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
-    builder.setInsertionPointToStart(join);
+    finishInlineBool(loc, blocks, dst, [&] {
+      Value first = gather(loc, set.getElements());
+      callRuntime(loc, "in_entities",
+                  {dst, a, first, constI32(loc, set.getElements().size())});
+    });
   }
 
   LLVM::LLVMFuncOp runtimeFunction(StringRef name, TypeRange argTypes) {
@@ -745,6 +722,35 @@ private:
                                             builder.getBoolAttr(bit));
   }
 
+  /// The blocks of a boolean operation whose common case is inline: the
+  /// inline code branches to `done` with its answer (an i1) or to `slow`,
+  /// where the runtime helper answers instead (errors included); both go on
+  /// at `join` (finishInlineBool).
+  struct InlineBool {
+    Block *slow, *join, *done;
+    Value answer;
+  };
+
+  InlineBool beginInlineBool(Location loc) {
+    InlineBool blocks{function.addBlock(), function.addBlock(),
+                      function.addBlock(), Value()};
+    blocks.answer = blocks.done->addArgument(i1Type, loc);
+    return blocks;
+  }
+
+  /// Stores the inline answer into `dst`, emits the helper call into the
+  /// slow block and continues at the join.
+  void finishInlineBool(Location loc, const InlineBool &blocks, Value dst,
+                        llvm::function_ref<void()> emitHelperCall) {
+    builder.setInsertionPointToStart(blocks.done);
+    storeBool(loc, dst, blocks.answer);
+    builder.create<LLVM::BrOp>(loc, ValueRange(), blocks.join);
+    builder.setInsertionPointToStart(blocks.slow);
+    emitHelperCall();
+    builder.create<LLVM::BrOp>(loc, ValueRange(), blocks.join);
+    builder.setInsertionPointToStart(blocks.join);
+  }
+
   /// `x == "text"` (or !=) with a short string constant: no helper, as
   /// equality never fails. Another kind is unequal; a string is compared by
   /// length, then bytes.
@@ -808,17 +814,14 @@ private:
     Location loc = op.getLoc();
     Value set = slot(op.getOperand(0)), x = slot(op.getOperand(1));
     Value dst = define(op.getResult(0));
-    Block *slow = function.addBlock();
-    Block *join = function.addBlock();
-    Block *done = function.addBlock();
-    Value found = done->addArgument(i1Type, loc);
-    branchUnless(loc, isKind(loc, loadKind(loc, set), kKindSet), slow);
-    branchUnless(loc, isKind(loc, loadKind(loc, x), kKindEntity), slow);
+    InlineBool blocks = beginInlineBool(loc);
+    branchUnless(loc, isKind(loc, loadKind(loc, set), kKindSet), blocks.slow);
+    branchUnless(loc, isKind(loc, loadKind(loc, x), kKindEntity), blocks.slow);
     Value count = loadAt(loc, set, kAuxOffset, i32Type);
     branchUnless(loc,
                  icmp(loc, LLVM::ICmpPredicate::ule, count,
                       constI32(loc, kMaxInlineScan)),
-                 slow);
+                 blocks.slow);
     Value elements =
         builder.create<LLVM::IntToPtrOp>(loc, ptrType, loadPayload(loc, set));
     Value px = loadPayload(loc, x);
@@ -830,7 +833,7 @@ private:
     Block *body = function.addBlock();
     builder.create<LLVM::CondBrOp>(
         loc, icmp(loc, LLVM::ICmpPredicate::ult, i, count), body, ValueRange(),
-        done, ValueRange{constBit(loc, false)});
+        blocks.done, ValueRange{constBit(loc, false)});
     builder.setInsertionPointToStart(body);
     Block *next = function.addBlock();
     Value element = elementAddress(loc, elements, i, 16);
@@ -838,7 +841,7 @@ private:
     Value pe = loadPayload(loc, element);
     Block *hashes = function.addBlock();
     builder.create<LLVM::CondBrOp>(
-        loc, icmp(loc, LLVM::ICmpPredicate::eq, px, pe), done,
+        loc, icmp(loc, LLVM::ICmpPredicate::eq, px, pe), blocks.done,
         ValueRange{constBit(loc, true)}, hashes, ValueRange());
     builder.setInsertionPointToStart(hashes);
     Value uidE = builder.create<LLVM::IntToPtrOp>(loc, ptrType, pe);
@@ -846,20 +849,17 @@ private:
     Value he = builder.create<LLVM::LoadOp>(loc, i64Type, uidE, 8);
     branchUnless(loc, icmp(loc, LLVM::ICmpPredicate::eq, hx, he), next);
     Value same = sameUid(loc, x, element, uidX, uidE);
-    builder.create<LLVM::CondBrOp>(
-        loc, same, done, ValueRange{constBit(loc, true)}, next, ValueRange());
+    builder.create<LLVM::CondBrOp>(loc, same, blocks.done,
+                                   ValueRange{constBit(loc, true)}, next,
+                                   ValueRange());
     builder.setInsertionPointToStart(next);
     builder.create<LLVM::BrOp>(
         loc, ValueRange{builder.create<LLVM::AddOp>(loc, i, constI32(loc, 1))},
         head);
 
-    builder.setInsertionPointToStart(done);
-    storeBool(loc, dst, found);
-    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
-    builder.setInsertionPointToStart(slow);
-    callRuntime(loc, "contains", {dst, set, x});
-    builder.create<LLVM::BrOp>(loc, ValueRange(), join);
-    builder.setInsertionPointToStart(join);
+    finishInlineBool(loc, blocks, dst, [&] {
+      callRuntime(loc, "contains", {dst, set, x});
+    });
   }
 
   static bool isEntityConstant(Value value) {
@@ -878,10 +878,8 @@ private:
     Value dst = define(op.getResult(0));
     Block *done = function.addBlock();
     Value equal = done->addArgument(i1Type, loc);
-    Value falseBit = builder.create<LLVM::ConstantOp>(
-        loc, i1Type, builder.getBoolAttr(false));
-    Value trueBit = builder.create<LLVM::ConstantOp>(loc, i1Type,
-                                                     builder.getBoolAttr(true));
+    Value falseBit = constBit(loc, false);
+    Value trueBit = constBit(loc, true);
     Block *entity = function.addBlock();
     builder.create<LLVM::CondBrOp>(
         loc, isKind(loc, loadKind(loc, x), kKindEntity), entity, ValueRange(),
@@ -937,8 +935,7 @@ private:
         builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, ka, kb);
     Value samePayload =
         builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, pa, pb);
-    Value trueBit = builder.create<LLVM::ConstantOp>(loc, i1Type,
-                                                     builder.getBoolAttr(true));
+    Value trueBit = constBit(loc, true);
     // Bool (1) or Long (2): kind - 1 < 2, unsigned.
     Value scalar = builder.create<LLVM::ICmpOp>(
         loc, LLVM::ICmpPredicate::ult,
@@ -975,8 +972,7 @@ private:
     Value hb = builder.create<LLVM::LoadOp>(loc, i64Type, uidB, 8);
     Value differentHash =
         builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, ha, hb);
-    Value falseBit = builder.create<LLVM::ConstantOp>(
-        loc, i1Type, builder.getBoolAttr(false));
+    Value falseBit = constBit(loc, false);
     Block *sameHash = function.addBlock();
     builder.create<LLVM::CondBrOp>(loc, differentHash, fastBlock,
                                    ValueRange{falseBit}, sameHash,
