@@ -308,23 +308,9 @@ private:
                        .create<LLVM::CallOp>(
                            loc, policyType, ValueRange{callee, fnFrame, fnRegs})
                        .getResult();
-    Value entryValue = builder.create<LLVM::OrOp>(
-        loc, builder.create<LLVM::AndOp>(loc, result, constI32(loc, 3)),
-        builder.create<LLVM::ShlOp>(loc, policy, constI32(loc, 2)));
-    Value countField = field(0);
-    Value count = builder.create<LLVM::LoadOp>(loc, i32Type, countField);
-    Value applicable = builder.create<LLVM::LoadOp>(loc, ptrType, field(2));
-    Value countIndex = builder.create<LLVM::ZExtOp>(loc, i64Type, count);
-    Value at = builder.create<LLVM::GEPOp>(loc, ptrType, i32Type, applicable,
-                                           ArrayRef<LLVM::GEPArg>{countIndex});
-    builder.create<LLVM::StoreOp>(loc, entryValue, at);
-    Value applies = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne,
-                                                 result, constI32(loc, 0));
-    builder.create<LLVM::StoreOp>(
-        loc,
-        builder.create<LLVM::AddOp>(
-            loc, count, builder.create<LLVM::ZExtOp>(loc, i32Type, applies)),
-        countField);
+    appendEntry(loc, result,
+                builder.create<LLVM::ShlOp>(loc, policy, constI32(loc, 2)),
+                field(0), field(2));
     builder.create<LLVM::BrOp>(
         loc, ValueRange{builder.create<LLVM::AddOp>(loc, i, constI32(loc, 1))},
         loop);
@@ -338,6 +324,31 @@ private:
             length),
         evaluatedField);
     builder.create<LLVM::ReturnOp>(loc, ValueRange());
+  }
+
+  /// Stores a policy's entry ((policy << 2) | (result & 3)) at
+  /// applicable[count] and counts it when the result is not 0
+  /// (NotApplicable); the store is unconditional (see emitEvaluate). Shared
+  /// by the evaluation loop and the direct calls of one-policy lists.
+  void appendEntry(Location loc, Value result, Value policyShifted,
+                   Value countField, Value applicableField) {
+    Value entryValue = builder.create<LLVM::OrOp>(
+        loc, builder.create<LLVM::AndOp>(loc, result, constI32(loc, 3)),
+        policyShifted);
+    Value count = builder.create<LLVM::LoadOp>(loc, i32Type, countField);
+    Value applicable =
+        builder.create<LLVM::LoadOp>(loc, ptrType, applicableField);
+    Value countIndex = builder.create<LLVM::ZExtOp>(loc, i64Type, count);
+    Value at = builder.create<LLVM::GEPOp>(loc, ptrType, i32Type, applicable,
+                                           ArrayRef<LLVM::GEPArg>{countIndex});
+    builder.create<LLVM::StoreOp>(loc, entryValue, at);
+    Value applies = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne,
+                                                 result, constI32(loc, 0));
+    builder.create<LLVM::StoreOp>(
+        loc,
+        builder.create<LLVM::AddOp>(
+            loc, count, builder.create<LLVM::ZExtOp>(loc, i32Type, applies)),
+        countField);
   }
 
   /// Evaluates the policies of `policies` (one of the lists collected).
@@ -366,24 +377,8 @@ private:
                        .create<LLVM::CallOp>(loc, policyFunctions[policy],
                                              ValueRange{frame, regs})
                        .getResult();
-    Value entryValue = builder.create<LLVM::OrOp>(
-        loc, builder.create<LLVM::AndOp>(loc, result, constI32(loc, 3)),
-        constI32(loc, int64_t(policy) << 2));
-    Value countField = stateField(loc, 0);
-    Value count = builder.create<LLVM::LoadOp>(loc, i32Type, countField);
-    Value applicable =
-        builder.create<LLVM::LoadOp>(loc, ptrType, stateField(loc, 2));
-    Value countIndex = builder.create<LLVM::ZExtOp>(loc, i64Type, count);
-    Value at = builder.create<LLVM::GEPOp>(loc, ptrType, i32Type, applicable,
-                                           ArrayRef<LLVM::GEPArg>{countIndex});
-    builder.create<LLVM::StoreOp>(loc, entryValue, at);
-    Value applies = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne,
-                                                 result, constI32(loc, 0));
-    builder.create<LLVM::StoreOp>(
-        loc,
-        builder.create<LLVM::AddOp>(
-            loc, count, builder.create<LLVM::ZExtOp>(loc, i32Type, applies)),
-        countField);
+    appendEntry(loc, result, constI32(loc, int64_t(policy) << 2),
+                stateField(loc, 0), stateField(loc, 2));
     Value evaluatedField = stateField(loc, 1);
     builder.create<LLVM::StoreOp>(
         loc,
