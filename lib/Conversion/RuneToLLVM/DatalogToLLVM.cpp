@@ -35,6 +35,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "DatalogToLLVM.h"
+#include "LLVMEmitter.h"
 #include "RuntimeDeclarations.h"
 
 #include "rune/Dialect/Rune/DatalogEncoding.h"
@@ -58,14 +59,11 @@ constexpr unsigned kAccumulatorWords = 8;
 /// The tag of an `any` symbol word (Word.h: encodeAnySymbol).
 constexpr uint64_t kAnySymbolTag = uint64_t(1) << datalog::kAnyTagShift;
 
-class DatalogLowering {
+class DatalogLowering : LLVMEmitter {
 public:
   DatalogLowering(ModuleOp module, DlProgramOp program, const bc::Module &image)
-      : module(module), context(module.getContext()), builder(context),
-        ptrType(LLVM::LLVMPointerType::get(context)),
-        i64Type(IntegerType::get(context, 64)),
-        i32Type(IntegerType::get(context, 32)),
-        f32Type(Float32Type::get(context)),
+      : LLVMEmitter(module.getContext()), module(module),
+        context(module.getContext()), f32Type(Float32Type::get(context)),
         voidType(LLVM::LLVMVoidType::get(context)) {
     unsigned id = 0;
     for (DlRelationOp rel : program.getBody().front().getOps<DlRelationOp>())
@@ -111,14 +109,6 @@ public:
 private:
   //===--- Building blocks ------------------------------------------------===//
 
-  Value constI32(Location loc, int64_t value) {
-    return builder.create<LLVM::ConstantOp>(loc, i32Type,
-                                            builder.getI32IntegerAttr(value));
-  }
-  Value constI64(Location loc, int64_t value) {
-    return builder.create<LLVM::ConstantOp>(loc, i64Type,
-                                            builder.getI64IntegerAttr(value));
-  }
   Value nullPtr(Location loc) {
     return builder.create<LLVM::ZeroOp>(loc, ptrType);
   }
@@ -587,8 +577,7 @@ private:
   ModuleOp module;
   RuntimeDeclarations declarations{module};
   MLIRContext *context;
-  OpBuilder builder;
-  Type ptrType, i64Type, i32Type, f32Type, voidType;
+  Type f32Type, voidType;
   llvm::StringMap<uint32_t> relationIds;
   llvm::StringMap<uint32_t> stringIndices;
   uint32_t nextHint = 0;

@@ -41,6 +41,7 @@
 #include "rune/Runtime/IpeFormat.h"
 
 #include "IpeValueLayout.h"
+#include "LLVMEmitter.h"
 #include "RuntimeDeclarations.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -76,17 +77,13 @@ struct KeyPart {
 /// code, not to the keys.
 constexpr size_t kMaxSwitchTreeKeys = 64;
 
-class DecideLowering {
+class DecideLowering : LLVMEmitter {
 public:
   DecideLowering(ModuleOp module, const bc::Module &image,
                  ArrayRef<LLVM::LLVMFuncOp> policyFunctions)
-      : module(module), image(image), tables(*image.ipe),
-        policyFunctions(policyFunctions), context(module.getContext()),
-        builder(context), ptrType(LLVM::LLVMPointerType::get(context)),
-        i32Type(IntegerType::get(context, 32)),
-        i64Type(IntegerType::get(context, 64)),
-        i8Type(IntegerType::get(context, 8)),
-        f64Type(Float64Type::get(context)) {
+      : LLVMEmitter(module.getContext()), module(module), image(image),
+        tables(*image.ipe), policyFunctions(policyFunctions),
+        context(module.getContext()), f64Type(Float64Type::get(context)) {
     // Symbols as the runtime assigns them (Module::prepare): a string's
     // symbol is the first module string with its bytes.
     for (size_t i = 0; i < image.strings.size(); ++i)
@@ -174,14 +171,6 @@ public:
   }
 
 private:
-  Value constI32(Location loc, int64_t v) {
-    return builder.create<LLVM::ConstantOp>(loc, i32Type,
-                                            builder.getI32IntegerAttr(v));
-  }
-  Value constI64(Location loc, int64_t v) {
-    return builder.create<LLVM::ConstantOp>(loc, i64Type,
-                                            builder.getI64IntegerAttr(v));
-  }
   Value stateField(Location loc, int32_t field) {
     return builder.create<LLVM::GEPOp>(loc, ptrType, stateType, stateVar,
                                        ArrayRef<LLVM::GEPArg>{0, field});
@@ -880,8 +869,7 @@ private:
   ArrayRef<LLVM::LLVMFuncOp> policyFunctions;
   llvm::StringMap<int32_t> firstIndex;
   MLIRContext *context;
-  OpBuilder builder;
-  Type ptrType, i32Type, i64Type, i8Type, f64Type;
+  Type f64Type;
   /// { u32 count, u32 evaluated, ptr applicable }.
   Type stateType =
       LLVM::LLVMStructType::getLiteral(context, {i32Type, i32Type, ptrType});

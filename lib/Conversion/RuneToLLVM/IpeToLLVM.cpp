@@ -29,6 +29,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "IpeToLLVM.h"
+#include "LLVMEmitter.h"
 #include "RuntimeDeclarations.h"
 
 #include "rune/Dialect/Rune/RuneIntentOps.h"
@@ -52,18 +53,13 @@ namespace {
 
 using namespace rune::ipe_value_layout;
 
-class EntryLowering {
+class EntryLowering : LLVMEmitter {
 public:
   EntryLowering(ModuleOp module, const IpeBytecodeLayout &layout,
                 const bc::Module &image)
-      : module(module), layout(layout), image(image),
-        rowKeys(ipert::elementFieldKeys(image)),
-        rowSlots(ipert::collectionSlots(image)), context(module.getContext()),
-        builder(context), ptrType(LLVM::LLVMPointerType::get(context)),
-        i32Type(IntegerType::get(context, 32)),
-        i64Type(IntegerType::get(context, 64)),
-        i8Type(IntegerType::get(context, 8)),
-        i1Type(IntegerType::get(context, 1)) {}
+      : LLVMEmitter(module.getContext()), module(module), layout(layout),
+        image(image), rowKeys(ipert::elementFieldKeys(image)),
+        rowSlots(ipert::collectionSlots(image)), context(module.getContext()) {}
 
   LogicalResult lower(Operation *entryOp, StringRef name) {
     Location loc = entryOp->getLoc();
@@ -134,19 +130,6 @@ public:
   LLVM::LLVMFuncOp lowered() const { return function; }
 
 private:
-  Value constI32(Location loc, int64_t v) {
-    return builder.create<LLVM::ConstantOp>(loc, i32Type,
-                                            builder.getI32IntegerAttr(v));
-  }
-  Value constI64(Location loc, int64_t v) {
-    return builder.create<LLVM::ConstantOp>(loc, i64Type,
-                                            builder.getI64IntegerAttr(v));
-  }
-  Value constI1(Location loc, bool v) {
-    return builder.create<LLVM::ConstantOp>(loc, i1Type,
-                                            builder.getBoolAttr(v));
-  }
-
   Value stackValue(Location loc) {
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToEnd(entry);
@@ -807,8 +790,6 @@ private:
   /// runtime derives them from the same bytecode.
   std::vector<uint32_t> rowKeys, rowSlots;
   MLIRContext *context;
-  OpBuilder builder;
-  Type ptrType, i32Type, i64Type, i8Type, i1Type;
   LLVM::LLVMFuncOp function;
   Block *entry = nullptr, *errorBlock = nullptr;
   Value frame, slots, literals, one;

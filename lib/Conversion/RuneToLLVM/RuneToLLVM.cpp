@@ -39,6 +39,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LLVMEmitter.h"
 #include "RuntimeDeclarations.h"
 #include "rune/Conversion/Passes.h"
 
@@ -103,15 +104,11 @@ constexpr int64_t kMaxInlineScan = 16;
 /// String constants up to this many bytes are compared inline.
 constexpr int64_t kMaxInlineString = 32;
 
-class PolicyLowering {
+class PolicyLowering : LLVMEmitter {
 public:
   PolicyLowering(ModuleOp module, const BytecodeLayout &layout)
-      : module(module), layout(layout), context(module.getContext()),
-        builder(context), ptrType(LLVM::LLVMPointerType::get(context)),
-        i32Type(IntegerType::get(context, 32)),
-        i64Type(IntegerType::get(context, 64)),
-        i8Type(IntegerType::get(context, 8)),
-        i1Type(IntegerType::get(context, 1)),
+      : LLVMEmitter(module.getContext()), module(module), layout(layout),
+        context(module.getContext()),
         valueType(LLVM::LLVMArrayType::get(i64Type, 2)) {}
 
   /// Lowers `policy` into a new function named `name`.
@@ -150,11 +147,6 @@ public:
   }
 
 private:
-  Value constI32(Location loc, int64_t value) {
-    return builder.create<LLVM::ConstantOp>(loc, i32Type,
-                                            builder.getI32IntegerAttr(value));
-  }
-
   /// A stack slot for `count` values, allocated in the entry block.
   Value allocateSlots(Location loc, unsigned count) {
     OpBuilder::InsertionGuard guard(builder);
@@ -350,10 +342,10 @@ private:
     Block *no = function.addBlock();
     Value record = attributeRecord(loc, object, blocks.slow, no);
     scanRecord(loc, record, name, blocks.slow, no);
-    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, true)},
+    builder.create<LLVM::BrOp>(loc, ValueRange{constI1(loc, true)},
                                blocks.done);
     builder.setInsertionPointToStart(no);
-    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, false)},
+    builder.create<LLVM::BrOp>(loc, ValueRange{constI1(loc, false)},
                                blocks.done);
     finishInlineBool(loc, blocks, dst, [&] {
       callRuntime(loc, "has_attr", {dst, object, constI32(loc, name)});
@@ -393,8 +385,8 @@ private:
     Value a = slot(op.getOperand(0)), b = slot(op.getOperand(1));
     Value dst = define(op.getResult(0));
     InlineBool blocks = beginInlineBool(loc);
-    Value falseBit = constBit(loc, false);
-    Value trueBit = constBit(loc, true);
+    Value falseBit = constI1(loc, false);
+    Value trueBit = constI1(loc, true);
 
     Value from = cachedNode(loc, a, blocks.slow, /*checkKind=*/true);
     Value to = cachedNode(loc, b, blocks.slow, /*checkKind=*/true);
@@ -507,8 +499,8 @@ private:
     Value a = slot(op.getOperand(0));
     Value dst = define(op.getResult(0));
     InlineBool blocks = beginInlineBool(loc);
-    Value falseBit = constBit(loc, false);
-    Value trueBit = constBit(loc, true);
+    Value falseBit = constI1(loc, false);
+    Value trueBit = constI1(loc, true);
 
     Value node = cachedNode(loc, a, blocks.slow, /*checkKind=*/true);
     Block *withNode = function.addBlock();
@@ -579,15 +571,6 @@ private:
     Block *next = function.addBlock();
     builder.create<LLVM::CondBrOp>(loc, ok, next, errorBlock);
     builder.setInsertionPointToStart(next);
-  }
-
-  Value constI64(Location loc, int64_t value) {
-    return builder.create<LLVM::ConstantOp>(loc, i64Type,
-                                            builder.getI64IntegerAttr(value));
-  }
-  Value constI8(Location loc, int64_t value) {
-    return builder.create<LLVM::ConstantOp>(loc, i8Type,
-                                            builder.getI8IntegerAttr(value));
   }
 
   /// The kind byte of the value at `ptr`.
@@ -717,11 +700,6 @@ private:
     }
   }
 
-  Value constBit(Location loc, bool bit) {
-    return builder.create<LLVM::ConstantOp>(loc, i1Type,
-                                            builder.getBoolAttr(bit));
-  }
-
   /// The blocks of a boolean operation whose common case is inline: the
   /// inline code branches to `done` with its answer (an i1) or to `slow`,
   /// where the runtime helper answers instead (errors included); both go on
@@ -769,9 +747,9 @@ private:
     builder.setInsertionPointToStart(string);
     branchOnStringBytes(loc, x, c, stringLength(constant), yes, no);
     builder.setInsertionPointToStart(yes);
-    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, !negate)}, done);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constI1(loc, !negate)}, done);
     builder.setInsertionPointToStart(no);
-    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, negate)}, done);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constI1(loc, negate)}, done);
     builder.setInsertionPointToStart(done);
     storeBool(loc, dst, equal);
   }
@@ -799,9 +777,9 @@ private:
     }
     builder.create<LLVM::BrOp>(loc, ValueRange(), no);
     builder.setInsertionPointToStart(yes);
-    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, true)}, done);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constI1(loc, true)}, done);
     builder.setInsertionPointToStart(no);
-    builder.create<LLVM::BrOp>(loc, ValueRange{constBit(loc, false)}, done);
+    builder.create<LLVM::BrOp>(loc, ValueRange{constI1(loc, false)}, done);
     builder.setInsertionPointToStart(done);
     storeBool(loc, dst, found);
   }
@@ -833,7 +811,7 @@ private:
     Block *body = function.addBlock();
     builder.create<LLVM::CondBrOp>(
         loc, icmp(loc, LLVM::ICmpPredicate::ult, i, count), body, ValueRange(),
-        blocks.done, ValueRange{constBit(loc, false)});
+        blocks.done, ValueRange{constI1(loc, false)});
     builder.setInsertionPointToStart(body);
     Block *next = function.addBlock();
     Value element = elementAddress(loc, elements, i, 16);
@@ -842,7 +820,7 @@ private:
     Block *hashes = function.addBlock();
     builder.create<LLVM::CondBrOp>(
         loc, icmp(loc, LLVM::ICmpPredicate::eq, px, pe), blocks.done,
-        ValueRange{constBit(loc, true)}, hashes, ValueRange());
+        ValueRange{constI1(loc, true)}, hashes, ValueRange());
     builder.setInsertionPointToStart(hashes);
     Value uidE = builder.create<LLVM::IntToPtrOp>(loc, ptrType, pe);
     Value hx = builder.create<LLVM::LoadOp>(loc, i64Type, uidX, 8);
@@ -850,7 +828,7 @@ private:
     branchUnless(loc, icmp(loc, LLVM::ICmpPredicate::eq, hx, he), next);
     Value same = sameUid(loc, x, element, uidX, uidE);
     builder.create<LLVM::CondBrOp>(loc, same, blocks.done,
-                                   ValueRange{constBit(loc, true)}, next,
+                                   ValueRange{constI1(loc, true)}, next,
                                    ValueRange());
     builder.setInsertionPointToStart(next);
     builder.create<LLVM::BrOp>(
@@ -878,8 +856,8 @@ private:
     Value dst = define(op.getResult(0));
     Block *done = function.addBlock();
     Value equal = done->addArgument(i1Type, loc);
-    Value falseBit = constBit(loc, false);
-    Value trueBit = constBit(loc, true);
+    Value falseBit = constI1(loc, false);
+    Value trueBit = constI1(loc, true);
     Block *entity = function.addBlock();
     builder.create<LLVM::CondBrOp>(
         loc, isKind(loc, loadKind(loc, x), kKindEntity), entity, ValueRange(),
@@ -935,7 +913,7 @@ private:
         builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, ka, kb);
     Value samePayload =
         builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, pa, pb);
-    Value trueBit = constBit(loc, true);
+    Value trueBit = constI1(loc, true);
     // Bool (1) or Long (2): kind - 1 < 2, unsigned.
     Value scalar = builder.create<LLVM::ICmpOp>(
         loc, LLVM::ICmpPredicate::ult,
@@ -972,7 +950,7 @@ private:
     Value hb = builder.create<LLVM::LoadOp>(loc, i64Type, uidB, 8);
     Value differentHash =
         builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, ha, hb);
-    Value falseBit = constBit(loc, false);
+    Value falseBit = constI1(loc, false);
     Block *sameHash = function.addBlock();
     builder.create<LLVM::CondBrOp>(loc, differentHash, fastBlock,
                                    ValueRange{falseBit}, sameHash,
@@ -1357,8 +1335,7 @@ private:
   RuntimeDeclarations declarations{module};
   const BytecodeLayout &layout;
   MLIRContext *context;
-  OpBuilder builder;
-  Type ptrType, i32Type, i64Type, i8Type, i1Type, valueType;
+  Type valueType;
 
   LLVM::LLVMFuncOp function;
   Block *entry = nullptr;
