@@ -23,6 +23,17 @@ using namespace rune::ipebc;
 
 namespace {
 
+/// Writes the IPE sections of `tables` into `writer` and returns the module.
+std::vector<uint8_t> finishModule(bc::ModuleWriter &writer,
+                                  const Sections &tables) {
+  writer.setIpeSections(encodeModuleSection(tables),
+                        encodeIndexSection(tables));
+  std::vector<uint8_t> out;
+  std::string error;
+  EXPECT_TRUE(writer.finish(out, error)) << error;
+  return out;
+}
+
 /// Policies `Type<i>`: `resource.type == "<types[i]>"` -> allow (policy
 /// kinds from `denies`), indexed on resource.type unless `indexed` is false.
 /// A last policy `Level` reads resource.level == 3 and is indexed on it.
@@ -86,12 +97,7 @@ std::vector<uint8_t> buildModule(const std::vector<std::string> &types,
   }
   if (indexed)
     tables.indexGroups.insert(tables.indexGroups.begin(), byType);
-  writer.setIpeSections(encodeModuleSection(tables),
-                        encodeIndexSection(tables));
-  std::vector<uint8_t> out;
-  std::string error;
-  EXPECT_TRUE(writer.finish(out, error)) << error;
-  return out;
+  return finishModule(writer, tables);
 }
 
 struct Engine {
@@ -480,12 +486,7 @@ std::vector<uint8_t> buildAggregateModule() {
   filter.emit(bc::Opcode::IpeLoadLiteral, {3, 0});
   filter.emit(bc::Opcode::IpeCompare, {4, 2, 3, 0});
   filter.emit(bc::Opcode::Return, {4});
-  writer.setIpeSections(encodeModuleSection(tables),
-                        encodeIndexSection(tables));
-  std::vector<uint8_t> out;
-  std::string error;
-  EXPECT_TRUE(writer.finish(out, error)) << error;
-  return out;
+  return finishModule(writer, tables);
 }
 
 int32_t notApplicable(rune_ipe_frame *, rune_ipe_value *) { return 0; }
