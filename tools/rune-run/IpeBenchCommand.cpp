@@ -6,18 +6,30 @@
 //
 //   rune-run bench policies.ipe --requests stream.jsonl
 //                  [--backend bytecode|native|both] [--repeat N]
-//                  [--format text|json] [--decisions FILE]
+//                  [--min-time SECONDS] [--format text|json]
+//                  [--decisions FILE]
 //
 // The stream holds one JSON request per line. Everything is compiled and
 // loaded before timing starts. Two costs are measured per backend:
 //   decide        Evaluator::decide on a request already parsed and
 //                 resolved into slots (index lookup, policy evaluation,
 //                 fail-closed combination): the policy engine itself;
+//   decide-fresh  decide on requests just parsed (64 at a time, the
+//                 parsing untimed): what an application pays to decide
+//                 what it has just read. Over a stream of thousands of
+//                 parsed requests (decide) the request data has left the
+//                 cache; here it is in the cache, and the module's code
+//                 and tables compete with the parser for it;
 //   parse+decide  Request::parse of the JSON text, then decide: what an
 //                 application handing over JSON pays per decision.
-// Latency is taken call by call (steady_clock, whose cost of some tens of
-// nanoseconds is included); decisions/s over whole passes with no clock
-// reads inside.
+// Latency is taken call by call over --repeat passes (steady_clock, whose
+// cost of some tens of nanoseconds is included). Decisions per second come
+// from whole passes with no clock reads inside, repeated until each backend
+// has run --min-time seconds: the figure is the median pass's rate (the
+// best pass's is in the JSON report). On a shared machine a single pass of
+// a few hundred microseconds is easily disturbed; the median of many is
+// not. With --backend both, the backends' passes alternate, so that both
+// see the same machine: their ratio is printed last.
 //
 // --decisions writes every decision of the stream to FILE (one line per
 // request: allow/deny, policies evaluated, then each applicable policy with
@@ -39,6 +51,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 namespace po = boost::program_options;
@@ -49,11 +62,17 @@ namespace rune::cli {
 namespace {
 
 struct Figures {
-  double medianNs = 0, p99Ns = 0, meanNs = 0, perSecond = 0;
+  double medianNs = 0, p99Ns = 0, meanNs = 0, perSecond = 0,
+         bestPerSecond = 0;
 };
 
-Figures summarize(std::vector<double> samples, double passSeconds,
-                  size_t passDecisions) {
+/// The figures of latency samples and of whole passes over `count`
+/// requests: decisions/s from the median pass, and from the best.
+/// decide-fresh parses this many requests, then decides them.
+constexpr size_t kFreshBatch = 64;
+
+Figures summarize(std::vector<double> &samples,
+                  std::vector<double> &passSeconds, size_t count) {
   Figures f;
   std::sort(samples.begin(), samples.end());
   f.medianNs = samples[samples.size() / 2];
@@ -62,31 +81,135 @@ Figures summarize(std::vector<double> samples, double passSeconds,
   for (double s : samples)
     sum += s;
   f.meanNs = sum / double(samples.size());
-  f.perSecond = double(passDecisions) / passSeconds;
+  std::sort(passSeconds.begin(), passSeconds.end());
+  f.perSecond = double(count) / passSeconds[passSeconds.size() / 2];
+  f.bestPerSecond = double(count) / passSeconds.front();
   return f;
 }
 
-template <typename Fn>
-Figures measure(size_t count, unsigned repeat, Fn &&decideOne) {
-  // Warm-up pass: caches, branch predictors, lazily built scratch space.
-  for (size_t i = 0; i < count; ++i)
-    decideOne(i);
-  std::vector<double> samples;
-  samples.reserve(count * repeat);
-  for (unsigned r = 0; r < repeat; ++r)
-    for (size_t i = 0; i < count; ++i) {
-      auto start = Clock::now();
-      decideOne(i);
-      samples.push_back(
-          std::chrono::duration<double, std::nano>(Clock::now() - start)
-              .count());
-    }
-  auto start = Clock::now();
-  for (unsigned r = 0; r < repeat; ++r)
+/// One backend's part in a measurement: `decideOne(i)` decides the i-th
+/// request of the stream, `pass(count)` the first `count` of them with no
+/// indirect call per decision (its loop is compiled with the decision
+/// inlined, as an application's would be); the samples and pass times
+/// accumulate here.
+struct Contestant {
+  std::function<void(size_t)> decideOne;
+  std::function<void(size_t)> pass;
+  std::vector<double> latencyNs;
+  std::vector<double> passSeconds;
+  double totalSeconds = 0;
+};
+
+template <typename DecideOne> Contestant contestant(DecideOne decideOne) {
+  Contestant c;
+  c.decideOne = decideOne;
+  c.pass = [decideOne](size_t count) {
     for (size_t i = 0; i < count; ++i)
       decideOne(i);
-  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  return summarize(std::move(samples), seconds, count * repeat);
+  };
+  return c;
+}
+
+double timePass(Contestant &c, size_t count) {
+  auto start = Clock::now();
+  c.pass(count);
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Measures every contestant over a stream of `count` requests: a warm-up
+/// pass (caches, branch predictors, lazily built scratch space), `repeat`
+/// passes timed call by call, then whole passes until each has run
+/// `minSeconds` (and at least `repeat` passes). Each round runs one pass of
+/// every contestant in turn.
+std::vector<Figures> measure(std::vector<Contestant> &contestants,
+                             size_t count, unsigned repeat,
+                             double minSeconds) {
+  for (Contestant &c : contestants) {
+    timePass(c, count);
+    c.latencyNs.reserve(count * repeat);
+  }
+  for (unsigned r = 0; r < repeat; ++r)
+    for (Contestant &c : contestants)
+      for (size_t i = 0; i < count; ++i) {
+        auto start = Clock::now();
+        c.decideOne(i);
+        c.latencyNs.push_back(
+            std::chrono::duration<double, std::nano>(Clock::now() - start)
+                .count());
+      }
+  auto unfinished = [&] {
+    for (const Contestant &c : contestants)
+      if (c.passSeconds.size() < repeat || c.totalSeconds < minSeconds)
+        return true;
+    return false;
+  };
+  while (unfinished())
+    for (Contestant &c : contestants) {
+      double seconds = timePass(c, count);
+      c.passSeconds.push_back(seconds);
+      c.totalSeconds += seconds;
+    }
+  std::vector<Figures> figures;
+  for (Contestant &c : contestants)
+    figures.push_back(summarize(c.latencyNs, c.passSeconds, count));
+  return figures;
+}
+
+/// decide-fresh: one backend's part. `parseBatch(first, count)` parses
+/// requests [first, first + count) of the stream into the run's batch,
+/// untimed; `decideOne(k)` decides the k-th request of the batch;
+/// `pass(count)` the first `count` of them.
+struct FreshContestant {
+  std::function<void(size_t, size_t)> parseBatch;
+  std::function<void(size_t)> decideOne;
+  std::function<void(size_t)> pass;
+};
+
+/// Measures deciding requests right after parsing them, `batch` at a time,
+/// as an application decides what it has just read: the request is in the
+/// cache. After a warm-up pass over the stream, passes alternate between
+/// timing whole batches (decisions/s, no clock read per decision) and
+/// timing each decision (latency), `repeat` of each, the contestants
+/// taking turns pass by pass.
+std::vector<Figures> measureFresh(std::vector<FreshContestant> &contestants,
+                                  size_t count, unsigned repeat,
+                                  size_t batch) {
+  struct Tally {
+    std::vector<double> latencyNs, passSeconds;
+  };
+  std::vector<Tally> tallies(contestants.size());
+  for (unsigned pass = 0; pass <= 2 * repeat; ++pass)
+    for (size_t c = 0; c < contestants.size(); ++c) {
+      FreshContestant &fc = contestants[c];
+      bool warmUp = pass == 0, batchTimed = pass % 2 == 1;
+      double seconds = 0;
+      for (size_t first = 0; first < count; first += batch) {
+        size_t n = std::min(batch, count - first);
+        fc.parseBatch(first, n);
+        if (warmUp) {
+          fc.pass(n);
+        } else if (batchTimed) {
+          auto start = Clock::now();
+          fc.pass(n);
+          seconds +=
+              std::chrono::duration<double>(Clock::now() - start).count();
+        } else {
+          for (size_t k = 0; k < n; ++k) {
+            auto start = Clock::now();
+            fc.decideOne(k);
+            tallies[c].latencyNs.push_back(
+                std::chrono::duration<double, std::nano>(Clock::now() - start)
+                    .count());
+          }
+        }
+      }
+      if (batchTimed)
+        tallies[c].passSeconds.push_back(seconds);
+    }
+  std::vector<Figures> figures;
+  for (Tally &t : tallies)
+    figures.push_back(summarize(t.latencyNs, t.passSeconds, count));
+  return figures;
 }
 
 /// One line per decision (see the file comment).
@@ -125,12 +248,16 @@ int runIpeBench(int argc, char **argv) {
   std::string policies, requestsPath, backendName = "both", format = "text",
                                       decisionsPath;
   unsigned repeat = 5;
+  double minSeconds = 0.5;
   po::options_description options("rune-run bench <policies.ipe|.rbc> options");
   options.add_options()("help,h", "show this help")(
       "requests", po::value(&requestsPath)->required(),
       "request stream: one JSON request per line")(
       "backend", po::value(&backendName), "bytecode, native or both (default)")(
-      "repeat", po::value(&repeat), "timed passes over the stream (5)")(
+      "repeat", po::value(&repeat),
+      "passes over the stream timed call by call (5)")(
+      "min-time", po::value(&minSeconds),
+      "seconds of whole passes per backend for decisions/s (0.5)")(
       "format", po::value(&format), "text (default) or json")(
       "decisions", po::value(&decisionsPath),
       "write every decision to this file (native ones to FILE.native with "
@@ -154,9 +281,10 @@ int runIpeBench(int argc, char **argv) {
   if (backendName == "native" || backendName == "both")
     backends.push_back(IpeBackend::Native);
   if (backends.empty() || (format != "text" && format != "json") ||
-      repeat == 0) {
+      repeat == 0 || !(minSeconds >= 0)) {
     std::cerr << "rune-run bench: error: --backend is bytecode, native or "
-                 "both; --format text or json; --repeat at least 1\n";
+                 "both; --format text or json; --repeat at least 1; "
+                 "--min-time not negative\n";
     return 1;
   }
 
@@ -190,31 +318,41 @@ int runIpeBench(int argc, char **argv) {
               << fmt::format("{:<9} {:<13} {:>11} {:>11} {:>11} {:>13}\n",
                              "backend", "measure", "median us", "p99 us",
                              "mean us", "decisions/s");
-  for (IpeBackend backend : backends) {
-    const char *name = backend == IpeBackend::Native ? "native" : "bytecode";
+  // Everything of every backend is ready before the first measurement, so
+  // that the measurements can alternate between backends.
+  struct Run {
+    const char *name;
     LoadedIpeModule loaded;
+    std::vector<std::unique_ptr<ipert::Request>> requests;
+    std::unique_ptr<ipert::Evaluator> evaluator;
+    ipert::Decision decision;
+    std::vector<std::unique_ptr<ipert::Request>> batch; // decide-fresh
+    nlohmann::ordered_json entry;
+  };
+  std::vector<std::unique_ptr<Run>> runs;
+  for (IpeBackend backend : backends) {
+    auto run = std::make_unique<Run>();
+    run->name = backend == IpeBackend::Native ? "native" : "bytecode";
     std::string diagnostics;
-    if (!loadIpeModule(policies, backend, loaded, diagnostics)) {
+    if (!loadIpeModule(policies, backend, run->loaded, diagnostics)) {
       std::cerr << diagnostics;
       return 1;
     }
-    const ipert::Module &module = *loaded.module;
-    std::vector<std::unique_ptr<ipert::Request>> requests;
+    const ipert::Module &module = *run->loaded.module;
     for (size_t i = 0; i < lines.size(); ++i) {
       std::string error;
-      requests.push_back(ipert::Request::parse(module, lines[i], error));
-      if (!requests.back()) {
+      run->requests.push_back(ipert::Request::parse(module, lines[i], error));
+      if (!run->requests.back()) {
         std::cerr << requestsPath << ":" << i + 1 << ": error: " << error
                   << "\n";
         return 1;
       }
     }
-    ipert::Evaluator evaluator(module);
-    ipert::Decision decision;
+    run->evaluator = std::make_unique<ipert::Evaluator>(module);
     size_t allows = 0, candidates = 0, applicable = 0;
     std::ofstream decisionsOut;
-    if (!decisionsPath.empty()) {
-      std::string path = decisionsPath;
+    std::string path = decisionsPath;
+    if (!path.empty()) {
       if (backend == IpeBackend::Native && backends.size() == 2)
         path += ".native";
       decisionsOut.open(path);
@@ -223,57 +361,116 @@ int runIpeBench(int argc, char **argv) {
         return 1;
       }
     }
-    for (const auto &request : requests) {
-      evaluator.decide(*request, decision);
-      allows += decision.allow;
-      candidates += decision.candidateCount;
-      applicable += decision.applicable.size();
+    for (const auto &request : run->requests) {
+      run->evaluator->decide(*request, run->decision);
+      allows += run->decision.allow;
+      candidates += run->decision.candidateCount;
+      applicable += run->decision.applicable.size();
       if (decisionsOut.is_open())
-        writeDecision(decisionsOut, module, decision);
+        writeDecision(decisionsOut, module, run->decision);
     }
     if (decisionsOut.is_open()) {
       decisionsOut.close();
       if (!decisionsOut) {
-        std::cerr << decisionsPath << ": error: cannot write the decisions\n";
+        std::cerr << path << ": error: cannot write the decisions\n";
         return 1;
       }
     }
-    Figures decide = measure(requests.size(), repeat, [&](size_t i) {
-      evaluator.decide(*requests[i], decision);
-    });
-    Figures parseDecide = measure(lines.size(), repeat, [&](size_t i) {
-      std::string error;
-      auto request = ipert::Request::parse(module, lines[i], error);
-      evaluator.decide(*request, decision);
-    });
-    double meanCandidates = double(candidates) / double(requests.size());
-    double meanApplicable = double(applicable) / double(requests.size());
-    nlohmann::ordered_json entry;
+    nlohmann::ordered_json &entry = run->entry;
     entry["policies"] = module.policyCount();
     entry["allow"] = allows;
-    entry["deny"] = requests.size() - allows;
-    entry["mean_policies_evaluated"] = meanCandidates;
-    entry["mean_policies_applicable"] = meanApplicable;
-    for (auto [label, f] : {std::pair("decide", decide),
-                            std::pair("parse+decide", parseDecide)}) {
+    entry["deny"] = run->requests.size() - allows;
+    entry["mean_policies_evaluated"] =
+        double(candidates) / double(run->requests.size());
+    entry["mean_policies_applicable"] =
+        double(applicable) / double(run->requests.size());
+    runs.push_back(std::move(run));
+  }
+
+  std::vector<Contestant> deciders, parsers;
+  for (auto &runPtr : runs) {
+    Run &run = *runPtr;
+    deciders.push_back(contestant([&run](size_t i) {
+      run.evaluator->decide(*run.requests[i], run.decision);
+    }));
+    parsers.push_back(contestant([&run, &lines](size_t i) {
+      std::string error;
+      auto request = ipert::Request::parse(*run.loaded.module, lines[i], error);
+      run.evaluator->decide(*request, run.decision);
+    }));
+  }
+  std::vector<FreshContestant> fresh;
+  for (auto &runPtr : runs) {
+    Run &run = *runPtr;
+    auto decideOne = [&run](size_t k) {
+      run.evaluator->decide(*run.batch[k], run.decision);
+    };
+    fresh.push_back(
+        {[&run, &lines](size_t first, size_t count) {
+           run.batch.clear();
+           std::string error;
+           for (size_t i = first; i < first + count; ++i)
+             // Parsed once already: it parses.
+             run.batch.push_back(
+                 ipert::Request::parse(*run.loaded.module, lines[i], error));
+         },
+         decideOne,
+         [decideOne](size_t count) {
+           for (size_t k = 0; k < count; ++k)
+             decideOne(k);
+         }});
+  }
+  std::vector<Figures> decide =
+      measure(deciders, lines.size(), repeat, minSeconds);
+  std::vector<Figures> decideFresh =
+      measureFresh(fresh, lines.size(), repeat, kFreshBatch);
+  std::vector<Figures> parseDecide =
+      measure(parsers, lines.size(), repeat, minSeconds);
+
+  for (size_t r = 0; r < runs.size(); ++r) {
+    Run &run = *runs[r];
+    nlohmann::ordered_json &entry = run.entry;
+    for (auto [label, f] : {std::pair("decide", decide[r]),
+                            std::pair("decide-fresh", decideFresh[r]),
+                            std::pair("parse+decide", parseDecide[r])}) {
       entry[label] = {{"median_us", f.medianNs / 1000},
                       {"p99_us", f.p99Ns / 1000},
                       {"mean_us", f.meanNs / 1000},
-                      {"decisions_per_second", f.perSecond}};
+                      {"decisions_per_second", f.perSecond},
+                      {"decisions_per_second_best_pass", f.bestPerSecond}};
       if (format == "text")
         std::cout << fmt::format(
-            "{:<9} {:<13} {:>11.3f} {:>11.3f} {:>11.3f} {:>13.0f}\n", name,
-            label, f.medianNs / 1000, f.p99Ns / 1000, f.meanNs / 1000,
-            f.perSecond);
+            "{:<9} {:<13} {:>11.3f} {:>11.3f} {:>11.3f} {:>13.0f}\n",
+            run.name, label, f.medianNs / 1000, f.p99Ns / 1000,
+            f.meanNs / 1000, f.perSecond);
     }
     if (format == "text")
-      std::cout << fmt::format("{:<9} {} policies; per request on average "
-                               "{:.1f} evaluated (trigger index), {:.1f} "
-                               "applicable; {} allow, {} deny\n",
-                               name, module.policyCount(), meanCandidates,
-                               meanApplicable, allows,
-                               requests.size() - allows);
-    report[name] = entry;
+      std::cout << fmt::format(
+          "{:<9} {} policies; per request on average {:.1f} evaluated "
+          "(trigger index), {:.1f} applicable; {} allow, {} deny\n",
+          run.name, entry["policies"].get<size_t>(),
+          entry["mean_policies_evaluated"].get<double>(),
+          entry["mean_policies_applicable"].get<double>(),
+          entry["allow"].get<size_t>(), entry["deny"].get<size_t>());
+    report[run.name] = entry;
+  }
+  if (runs.size() == 2) {
+    // runs[0] is bytecode, runs[1] native (the order of `backends`).
+    nlohmann::ordered_json &ratios = report["native_over_bytecode"];
+    for (auto [label, f] : {std::pair("decide", &decide),
+                            std::pair("decide-fresh", &decideFresh)}) {
+      double medianRatio = (*f)[0].medianNs / (*f)[1].medianNs;
+      double rateRatio = (*f)[1].perSecond / (*f)[0].perSecond;
+      double bestRatio = (*f)[1].bestPerSecond / (*f)[0].bestPerSecond;
+      ratios[label] = {{"median", medianRatio},
+                       {"decisions_per_second", rateRatio},
+                       {"decisions_per_second_best_pass", bestRatio}};
+      if (format == "text")
+        std::cout << fmt::format(
+            "native / bytecode, {:<12}  median {:.2f}x, decisions/s {:.2f}x "
+            "(best passes {:.2f}x)\n",
+            label, medianRatio, rateRatio, bestRatio);
+    }
   }
   if (format == "json")
     std::cout << report.dump(2) << "\n";
