@@ -659,7 +659,8 @@ int32_t runCode(State &s, uint32_t entry, Value *regs) {
 } // namespace
 
 Evaluator::Evaluator(const Module &module)
-    : module(module), state(std::make_unique<State>()) {
+    : module(module), nativeDecide(module.nativeDecide()),
+      state(std::make_unique<State>()) {
   state->module = &module;
   state->frame.literals = module.literalValues();
   // Sized once: every decision of this module needs the same room.
@@ -684,8 +685,7 @@ void Evaluator::decideNative(const Request &request, Decision &out) {
     out.trace.clear();
   uint32_t evaluated = 0;
   uint32_t *entries = applicableEntries.data();
-  uint32_t count =
-      module.nativeDecide()(&s.frame, topRegisters, entries, &evaluated);
+  uint32_t count = nativeDecide(&s.frame, topRegisters, entries, &evaluated);
   out.candidateCount = evaluated;
   // Entries come in index order; the results go in policy order. Usually
   // one to three entries: each is appended (the decision keeps its
@@ -729,9 +729,8 @@ std::string_view Decision::message(size_t index) const {
   return errors[rank];
 }
 
-void Evaluator::decide(const Request &request, Decision &out, bool explain) {
-  if (!explain && module.nativeDecide())
-    return decideNative(request, out);
+void Evaluator::decideGeneric(const Request &request, Decision &out,
+                              bool explain) {
   out.allow = false;
   out.applicable.clear();
   out.errors.clear();

@@ -217,7 +217,13 @@ public:
   ~Evaluator();
   /// Decides `request`. With `explain`, also records the trace (through the
   /// bytecode, whichever backend decides).
-  void decide(const Request &request, Decision &out, bool explain = false);
+  void decide(const Request &request, Decision &out, bool explain = false) {
+    // Inline: the native path is a few dozen instructions, and the generic
+    // one's register saves would cost it a fifth more.
+    if (!explain && nativeDecide)
+      return decideNative(request, out);
+    decideGeneric(request, out, explain);
+  }
 
   /// The evaluation state; it starts with the rune_ipe_frame compiled code
   /// sees.
@@ -226,8 +232,13 @@ public:
 private:
   /// A plain decision through the module's compiled decision function.
   void decideNative(const Request &request, Decision &out);
+  /// Any other: the trigger index, then each candidate policy (bytecode or
+  /// its native function), explained or not.
+  void decideGeneric(const Request &request, Decision &out, bool explain);
 
   const Module &module;
+  /// module.nativeDecide(), kept here: read on every decision.
+  rune_ipe_decide_fn nativeDecide;
   std::unique_ptr<State> state;
   /// decideNative: the entries the compiled decision writes, one per policy
   /// (sized when the evaluator is made).
