@@ -104,21 +104,20 @@ int32_t rune_ipe_rt_get_field(rune_ipe_frame *frame, rune_ipe_value *dst,
                               const rune_ipe_value *object, uint32_t key,
                               uint32_t display);
 /* Not an instruction: the rows of the array at collection slot `slot` of
- * the request being decided, or NULL (the slot holds no array). A row per
- * element: the element, then one cell per key aggregate filters read (the
- * sorted, deduplicated IpeGetField key operands of the filter entries): the
- * element's field of that key, resolved when the request was parsed, or of
- * kind missing (its other fields undefined) when the element has no such
- * field, has null there, or is no object. The rows belong to the request:
- * compiled code reads them and never writes them. Added without a layout
- * change: objects that call it need a runtime that defines it, which the
+ * the request being decided, built on the first call in a decision, or NULL
+ * (the slot holds no array). A row per element: the element, then one cell
+ * per key aggregate filters read (the sorted, deduplicated IpeGetField key
+ * operands of the filter entries), of kind missing (its other fields
+ * undefined) until compiled code resolves it with rune_ipe_rt_element_field;
+ * the rows are the caller's to write until the decision ends. Added without a
+ * layout change: objects that call it need a runtime that defines it, which the
  * link checks. */
 rune_ipe_value *rune_ipe_rt_element_rows(rune_ipe_frame *frame, uint32_t slot);
-/* Not an instruction either: for a cell of `row` (a row of
- * rune_ipe_rt_element_rows) of kind missing, records the error
- * rune_ipe_rt_get_field of the column's key gives on the row's element
- * (`display` names the field in it) and returns -1. Writes nothing. Added
- * without a layout change, like rune_ipe_rt_element_rows. */
+/* Not an instruction either: resolves cell `column` of `row` (a row of
+ * rune_ipe_rt_element_rows) into the cell, row[1 + column]: what
+ * rune_ipe_rt_get_field of the column's key gives on the row's element,
+ * with the same errors (`display` names the field in them). Added without
+ * a layout change, like rune_ipe_rt_element_rows. */
 int32_t rune_ipe_rt_element_field(rune_ipe_frame *frame, rune_ipe_value *row,
                                   uint32_t column, uint32_t display);
 int32_t rune_ipe_rt_compare(rune_ipe_frame *frame, const rune_ipe_value *a,

@@ -156,13 +156,25 @@ struct Evaluator::State {
   // Must stay first: compiled code and the helpers see only the frame.
   rune_ipe_frame frame;
   const Module *module = nullptr;
-  /// The request being decided (its element rows).
-  const Request *request = nullptr;
+  /// The element rows of one collection slot (an entry of
+  /// Module::collectionSlotList()), built at most once per decision, on the
+  /// first aggregate over the slot: `stamp` == decisionStamp when `first`
+  /// is this decision's. Each slot has its own buffer, so building one
+  /// slot's rows never moves another's; a buffer only grows.
+  struct SlotRows {
+    std::vector<Value> buffer;
+    Value *first = nullptr;
+    uint32_t stamp = 0;
+  };
+  std::vector<SlotRows> slotRows;
   /// Per slot, its index in Module::collectionSlotList(), or -1.
   std::vector<int32_t> rowIndexOfSlot;
-  /// The interpreter's innermost aggregate filter: the row of the element
-  /// it is given, or null (getField reads the element's fields from it).
-  const Value *filterRow = nullptr;
+  /// Per column of the rows, its key's text, and the member index where an
+  /// element last had it: the elements of one array usually list their
+  /// members in the same order, so the next element's is tried there first.
+  std::vector<std::string_view> columnKeys;
+  std::vector<uint32_t> columnHints;
+  uint32_t decisionStamp = 0;
   std::string error;
   bool tracing = false;
   uint32_t policy = 0;
@@ -187,21 +199,39 @@ struct Evaluator::State {
   const ipebc::Sections &tables() const { return module->tables(); }
   std::string_view str(uint32_t index) const { return module->string(index); }
 
-  /// Maps the module's collection slots to their rows.
+  /// Sizes the row tables for `module` (a native module's evaluator).
   void prepareRows() {
     const std::vector<uint32_t> &slots = module->collectionSlotList();
     rowIndexOfSlot.assign(slots.empty() ? 0 : slots.back() + 1, -1);
     for (size_t i = 0; i < slots.size(); ++i)
       rowIndexOfSlot[slots[i]] = int32_t(i);
+    slotRows.resize(slots.size());
+    for (uint32_t key : module->elementKeys())
+      columnKeys.push_back(module->string(key));
+    columnHints.assign(columnKeys.size(), 0);
   }
 
-  /// The element rows of collection slot `slot` in the request, or null
+  /// A new decision: rows resolved before are stale.
+  void beginDecision() {
+    if (++decisionStamp == 0) {
+      for (SlotRows &rows : slotRows)
+        rows.stamp = 0;
+      decisionStamp = 1;
+    }
+  }
+
+  /// The element rows of collection slot `slot` for this decision, or null
   /// when it does not hold an array (an empty array has rows: none, but a
   /// non-null pointer, so compiled loops run zero times).
-  const Value *elementRows(uint32_t slot) const {
+  Value *elementRows(uint32_t slot) {
     if (slot >= rowIndexOfSlot.size() || rowIndexOfSlot[slot] < 0)
       return nullptr;
-    return request->elementRows(size_t(rowIndexOfSlot[slot]));
+    SlotRows &rows = slotRows[size_t(rowIndexOfSlot[slot])];
+    if (rows.stamp != decisionStamp) {
+      rows.stamp = decisionStamp;
+      rows.first = buildElementRows(*module, frame.slots[slot], rows.buffer);
+    }
+    return rows.first;
   }
 
   void record(uint32_t condition, bool result, const Value &a, std::string b) {
@@ -401,19 +431,6 @@ int32_t truth(State &s, const Value &a, uint32_t cond) {
 
 int32_t getField(State &s, Value &dst, const Value &object, uint32_t key,
                  uint32_t display) {
-  // The element of the innermost filter: its fields are in its row.
-  if (s.filterRow && object.kind == RUNE_IPE_OBJECT &&
-      object.payload == s.filterRow[0].payload) {
-    const std::vector<uint32_t> &keys = s.module->elementKeys();
-    auto column = std::lower_bound(keys.begin(), keys.end(), key);
-    if (column != keys.end() && *column == key) {
-      const Value &cell = s.filterRow[1 + (column - keys.begin())];
-      if (cell.kind != RUNE_IPE_MISSING) {
-        dst = cell;
-        return 0;
-      }
-    }
-  }
   if (object.kind != RUNE_IPE_OBJECT)
     return s.fail(
         "cannot read '" + std::string(s.str(display)) +
@@ -428,51 +445,75 @@ int32_t getField(State &s, Value &dst, const Value &object, uint32_t key,
   return 0;
 }
 
-/// A cell of an element row that compiled code found missing. Rows are
-/// resolved when the request is parsed (Request), so the element has no
-/// such field, has null there, or is no object: this records getField's
-/// error on the element, the error the interpreter gives. Rows are never
-/// written during a decision: a request can be decided by several threads.
-[[gnu::cold]] int32_t elementField(State &s, const Value *row,
-                                   uint32_t column, uint32_t display) {
-  Value field;
-  if (getField(s, field, row[0], s.module->elementKeys()[column], display) <
-      0)
-    return -1;
-  return s.fail("internal error: the element row of '" +
-                std::string(s.str(display)) + "' is out of date");
+/// elementField's rare cases, out of line so that its common path needs
+/// no stack frame for building messages: an element that is no object
+/// (getField's error), and a field that is missing.
+[[gnu::noinline, gnu::cold]] int32_t elementFieldOfNonObject(State &s,
+                                                             Value *row,
+                                                             uint32_t column,
+                                                             uint32_t display) {
+  return getField(s, row[1 + column], row[0], s.module->elementKeys()[column],
+                  display);
+}
+[[gnu::noinline, gnu::cold]] int32_t missingElementField(State &s,
+                                                         uint32_t display) {
+  return s.fail("missing field '" + std::string(s.str(display)) + "'");
+}
+
+/// Resolves cell `column` of an element row: the element's field of the
+/// column's key, interned, written into the cell; the same value and
+/// errors as getField on the element. The member is looked for first where
+/// the previous element had it (keys are unique: the JSON parser rejects
+/// duplicates, so the hint finds the same member a search would).
+int32_t elementField(State &s, Value *row, uint32_t column, uint32_t display) {
+  const Value &element = row[0];
+  if (element.kind != RUNE_IPE_OBJECT)
+    return elementFieldOfNonObject(s, row, column, display);
+  const std::vector<json::Member> &members =
+      reinterpret_cast<const json::Node *>(element.payload)->members;
+  const json::Member *begin = members.data(), *end = begin + members.size();
+  std::string_view key = s.columnKeys[column];
+  uint32_t &hint = s.columnHints[column];
+  const json::Node *node = nullptr;
+  if (hint < members.size() && sameText(begin[hint].key, key)) {
+    node = &begin[hint].value;
+  } else {
+    for (const json::Member *member = begin; member != end; ++member)
+      if (sameText(member->key, key)) {
+        hint = uint32_t(member - begin);
+        node = &member->value;
+        break;
+      }
+  }
+  Value &cell = row[1 + column];
+  if (node && node->kind == json::Kind::String) {
+    // The usual field, without valueOf's dispatch.
+    Value text{};
+    text.kind = RUNE_IPE_STRING;
+    text.symbol = s.module->symbolOf(node->text);
+    text.length = node->text.size();
+    text.payload = reinterpret_cast<uint64_t>(node->text.data());
+    cell = text;
+    return 0;
+  }
+  cell = valueOf(*s.module, node);
+  if (cell.kind == RUNE_IPE_MISSING)
+    return missingElementField(s, display);
+  return 0;
 }
 
 int32_t runCode(State &s, uint32_t entry, Value *regs);
 
-/// Runs filter `filter` on `element`, whose row is `row` (null when the
-/// array has no element rows).
-int32_t callFilter(State &s, uint32_t filter, const Value &element,
-                   const Value *row) {
+int32_t callFilter(State &s, uint32_t filter, const Value &element) {
   uint32_t entry = s.tables().filters[filter].policyEntry;
   ++s.depth;
   Value *regs = s.registers(s.depth);
   regs[0] = element;
-  const Value *outerRow = s.filterRow;
-  s.filterRow = row;
   int32_t result = s.module->isNative()
                        ? s.module->nativeFunctions()[entry](&s.frame, regs)
                        : runCode(s, entry, regs);
-  s.filterRow = outerRow;
   --s.depth;
   return result;
-}
-
-/// The element rows of `array` when it is the array of one of the
-/// request's collection slots, or null.
-const Value *rowsOf(const State &s, const Value &array) {
-  const std::vector<uint32_t> &collections = s.module->collectionSlotList();
-  for (size_t c = 0; c < collections.size(); ++c) {
-    const Value &slot = s.frame.slots[collections[c]];
-    if (slot.kind == RUNE_IPE_ARRAY && slot.payload == array.payload)
-      return s.request->elementRows(c);
-  }
-  return nullptr;
 }
 
 int32_t aggregate(State &s, Value &dst, const Value &array, uint32_t filter,
@@ -485,17 +526,12 @@ int32_t aggregate(State &s, Value &dst, const Value &array, uint32_t filter,
   auto aggregateMode = static_cast<ipebc::AggregateMode>(mode);
   int64_t passed = 0;
   bool decided = false;
-  const Value *rows = filter == ipebc::kNoIndex ? nullptr : rowsOf(s, array);
-  size_t width = 1 + s.module->elementKeys().size();
   if (array.payload) {
-    const std::vector<json::Node> &elements =
-        reinterpret_cast<const json::Node *>(array.payload)->elements;
-    for (size_t i = 0; i < elements.size(); ++i) {
+    for (const json::Node &node :
+         reinterpret_cast<const json::Node *>(array.payload)->elements) {
       int32_t pass = 1;
       if (filter != ipebc::kNoIndex) {
-        pass = rows ? callFilter(s, filter, rows[i * width], rows + i * width)
-                    : callFilter(s, filter, valueOf(*s.module, &elements[i]),
-                                 nullptr);
+        pass = callFilter(s, filter, valueOf(*s.module, &node));
         if (pass < 0)
           return -1;
       }
@@ -675,7 +711,7 @@ Evaluator::~Evaluator() = default;
 
 void Evaluator::decideNative(const Request &request, Decision &out) {
   State &s = *state;
-  s.request = &request;
+  s.beginDecision();
   s.frame.slots = request.slots();
   out.applicable.clear();
   // Errors and traces are rare: clearing them costs a call when empty.
@@ -735,8 +771,8 @@ void Evaluator::decideGeneric(const Request &request, Decision &out,
   out.applicable.clear();
   out.errors.clear();
   out.trace.clear();
+  state->beginDecision();
   State &s = *state;
-  s.request = &request;
   s.frame.slots = request.slots();
   candidateList.clear();
   module.candidates(request.slots(), candidateList, stamps, generation);
@@ -807,9 +843,7 @@ int32_t rune_ipe_rt_get_field(rune_ipe_frame *frame, Value *dst,
 }
 
 Value *rune_ipe_rt_element_rows(rune_ipe_frame *frame, uint32_t slot) {
-  // The C signature predates read-only rows; compiled code never writes
-  // them (rune_ipe_native.h).
-  return const_cast<Value *>(rune::ipert::stateOf(frame).elementRows(slot));
+  return rune::ipert::stateOf(frame).elementRows(slot);
 }
 
 int32_t rune_ipe_rt_element_field(rune_ipe_frame *frame, Value *row,

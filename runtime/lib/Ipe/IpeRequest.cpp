@@ -7,17 +7,11 @@
 // The request JSON is parsed once; every request path the module reads (its
 // slots, IpeFormat.h) is then walked once, so policies read slots instead of
 // searching the document, and strings carry their module symbol so that
-// equality with a literal is one integer comparison. The same goes for the
-// element fields aggregate filters read: each array a policy aggregates over
-// gets its element rows here (IpeEngine.h), after the slots in the same
-// block, so that a decision touches a few contiguous cache lines of the
-// request instead of the document's nodes.
+// equality with a literal is one integer comparison.
 //
 //===----------------------------------------------------------------------===//
 
 #include "rune/Runtime/IpeEngine.h"
-
-#include "IpeText.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -94,8 +88,7 @@ std::unique_ptr<Request> Request::parse(const Module &module,
     return nullptr;
   }
   const ipebc::Sections &tables = module.tables();
-  std::vector<Value> &values = request->values;
-  values.resize(tables.slots.size());
+  request->slotValues.resize(tables.slots.size());
   for (size_t i = 0; i < tables.slots.size(); ++i) {
     const json::Node *node = &request->document;
     for (uint32_t component : tables.slots[i].components) {
@@ -107,65 +100,62 @@ std::unique_ptr<Request> Request::parse(const Module &module,
       if (!node)
         break;
     }
-    values[i] = valueOf(module, node);
+    request->slotValues[i] = valueOf(module, node);
   }
-  appendElementRows(module, *request);
   return request;
 }
 
 namespace {
 
-/// The cell of `key` for an element that is an object: its field, or
-/// missing. Elements of one array usually list their members in the same
-/// order, so the member where the previous element had the key (`hint`) is
-/// tried first; keys are unique (the JSON parser rejects duplicates), so
-/// the hint finds the member a search would.
-Value elementCell(const Module &module, const json::Node &element,
-                  std::string_view key, uint32_t &hint) {
-  const std::vector<json::Member> &members = element.members;
-  if (hint < members.size() && sameText(members[hint].key, key))
-    return valueOf(module, &members[hint].value);
-  for (size_t m = 0; m < members.size(); ++m)
-    if (sameText(members[m].key, key)) {
-      hint = uint32_t(m);
-      return valueOf(module, &members[m].value);
+/// Writes from `out` a row per element of `array`: the element, then
+/// `width - 1` cells, unresolved (kind missing).
+void writeElementRows(const Module &module, const json::Node &array,
+                      size_t width, Value *out) {
+  for (const json::Node &element : array.elements) {
+    if (element.kind == json::Kind::Object) {
+      // The usual element, without valueOf's dispatch.
+      Value object{};
+      object.kind = RUNE_IPE_OBJECT;
+      object.payload = reinterpret_cast<uint64_t>(&element);
+      out[0] = object;
+    } else {
+      out[0] = valueOf(module, &element);
     }
-  return Value{};
+    // A cell is unresolved while its kind is missing, and nothing reads
+    // the rest of it before it is resolved: one store per cell.
+    for (size_t column = 1; column < width; ++column)
+      out[column].kind = RUNE_IPE_MISSING;
+    out += width;
+  }
 }
 
 } // namespace
 
-void Request::appendElementRows(const Module &module, Request &request) {
-  const std::vector<uint32_t> &collections = module.collectionSlotList();
-  const std::vector<uint32_t> &keys = module.elementKeys();
-  std::vector<Value> &values = request.values;
-  request.rowOffsets.assign(collections.size(), kNoRows);
-  size_t width = 1 + keys.size();
-  size_t needed = values.size() + 1;
-  for (uint32_t slot : collections)
-    if (values[slot].kind == RUNE_IPE_ARRAY)
-      needed += values[slot].length * width;
-  if (needed > kNoRows)
-    needed = kNoRows; // unreachable: a request is far smaller than 4 GiB
-  values.reserve(needed);
-  std::vector<uint32_t> hints(keys.size(), 0);
-  for (size_t c = 0; c < collections.size(); ++c) {
-    // Copied: `values` grows below, and a reference into it would dangle.
-    Value array = values[collections[c]];
-    if (array.kind != RUNE_IPE_ARRAY)
-      continue;
-    request.rowOffsets[c] = uint32_t(values.size());
-    for (const json::Node &element :
-         reinterpret_cast<const json::Node *>(array.payload)->elements) {
-      values.push_back(valueOf(module, &element));
-      for (size_t k = 0; k < keys.size(); ++k)
-        values.push_back(element.kind == json::Kind::Object
-                             ? elementCell(module, element,
-                                           module.string(keys[k]), hints[k])
-                             : Value{});
-    }
-  }
-  values.push_back(Value{});
+bool appendElementRows(const Module &module, const Value &array,
+                       std::vector<Value> &rows) {
+  if (array.kind != RUNE_IPE_ARRAY)
+    return false;
+  size_t width = 1 + module.elementKeys().size();
+  const auto *node = reinterpret_cast<const json::Node *>(array.payload);
+  size_t at = rows.size();
+  rows.resize(at + node->elements.size() * width);
+  writeElementRows(module, *node, width, rows.data() + at);
+  return true;
+}
+
+Value *buildElementRows(const Module &module, const Value &array,
+                        std::vector<Value> &buffer) {
+  if (array.kind != RUNE_IPE_ARRAY)
+    return nullptr;
+  size_t width = 1 + module.elementKeys().size();
+  const auto *node = reinterpret_cast<const json::Node *>(array.payload);
+  // At least one value, so that an empty array has a non-null pointer to
+  // its (no) rows; never shrunk, so that the next decision reuses it.
+  size_t needed = std::max<size_t>(node->elements.size() * width, 1);
+  if (buffer.size() < needed)
+    buffer.resize(needed);
+  writeElementRows(module, *node, width, buffer.data());
+  return buffer.data();
 }
 
 } // namespace rune::ipert

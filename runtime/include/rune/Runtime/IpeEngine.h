@@ -59,7 +59,7 @@ public:
   /// The native module's compiled decision (descriptor layout 2), or null.
   rune_ipe_decide_fn nativeDecide() const { return nativeDecideFn; }
   uint16_t maxRegisterCount() const { return maxRegisters; }
-  /// The columns of the element rows (Request).
+  /// The columns of the element rows (appendElementRows).
   const std::vector<uint32_t> &elementKeys() const { return rowKeys; }
   /// The slots aggregates read as collections.
   const std::vector<uint32_t> &collectionSlotList() const { return rowSlots; }
@@ -139,44 +139,37 @@ private:
 std::vector<uint32_t> elementFieldKeys(const bc::Module &image);
 std::vector<uint32_t> collectionSlots(const bc::Module &image);
 
-/// A request: the JSON document, parsed once, and what policies read of it
-/// resolved when it is parsed: its slots and its element rows.
-///
-/// Aggregate filters read element fields from element rows: for each
-/// collection slot (Module::collectionSlotList()) that holds an array, a
-/// row per element: the element, then one cell per key of
-/// Module::elementKeys(), the element's field of that key (strings
-/// interned, as in slots), or missing when the element has no such field,
-/// has null there, or is no object. A decision thus reads a request's
-/// values from one contiguous block and never walks the JSON tree or
-/// interns a string, whichever backend decides; a missing cell is resolved
-/// again, from the document, only to report its error.
+/// A request: the JSON document, parsed once, and its slots.
 class Request {
 public:
   static std::unique_ptr<Request>
   parse(const Module &module, std::string_view json, std::string &error);
-  const Value *slots() const { return values.data(); }
-  /// The element rows of collection `collection` (an index into
-  /// Module::collectionSlotList()): null when its slot holds no array, a
-  /// valid pointer to no rows when the array is empty.
-  const Value *elementRows(size_t collection) const {
-    uint32_t offset = rowOffsets[collection];
-    return offset == kNoRows ? nullptr : values.data() + offset;
-  }
+  const Value *slots() const { return slotValues.data(); }
   const json::Node &root() const { return document; }
 
 private:
-  static constexpr uint32_t kNoRows = ~uint32_t(0);
-  /// Appends the element rows after the slots (`values` holds the slots).
-  static void appendElementRows(const Module &module, Request &request);
   json::Node document;
-  /// The slots, then the rows of each collection that holds an array,
-  /// then one missing value (so that rows of an empty array at the end
-  /// still point into the block).
-  std::vector<Value> values;
-  /// Per collection, the offset of its rows in `values`, or kNoRows.
-  std::vector<uint32_t> rowOffsets;
+  std::vector<Value> slotValues;
 };
+
+/// Compiled aggregate loops read element fields from element rows: appends
+/// to `rows`, per element of `array`, the element, then one cell per key of
+/// Module::elementKeys(), missing until compiled code reads it: it then
+/// resolves the field through rune_ipe_rt_element_field into the cell (or
+/// fails when the element has none), so a field is searched and interned
+/// at most once per decision however many filters read it. False when
+/// `array` is not an array. The evaluator builds a slot's rows on the first
+/// aggregate over it in a decision (rune_ipe_rt_element_rows), so their
+/// cost is part of the decision's.
+bool appendElementRows(const Module &module, const Value &array,
+                       std::vector<Value> &rows);
+/// The evaluator's form of appendElementRows: writes the rows of `array`
+/// over the start of `buffer`, which it grows when too small and never
+/// shrinks (a decision reuses the buffer of the one before: no allocation,
+/// no clearing), and returns the first row; null when `array` is not an
+/// array, a valid pointer to no rows when it is empty.
+Value *buildElementRows(const Module &module, const Value &array,
+                        std::vector<Value> &buffer);
 
 /// One evaluated condition, recorded when a decision is explained.
 struct TraceEvent {
