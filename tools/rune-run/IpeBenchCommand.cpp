@@ -10,7 +10,7 @@
 //                  [--decisions FILE]
 //
 // The stream holds one JSON request per line. Everything is compiled and
-// loaded before timing starts. Two costs are measured per backend:
+// loaded before timing starts. Three costs are measured per backend:
 //   decide        Evaluator::decide on a request already parsed and
 //                 resolved into slots (index lookup, policy evaluation,
 //                 fail-closed combination): the policy engine itself;
@@ -66,11 +66,11 @@ struct Figures {
          bestPerSecond = 0;
 };
 
-/// The figures of latency samples and of whole passes over `count`
-/// requests: decisions/s from the median pass, and from the best.
 /// decide-fresh parses this many requests, then decides them.
 constexpr size_t kFreshBatch = 64;
 
+/// The figures of latency samples and of whole passes over `count`
+/// requests: decisions/s from the median pass, and from the best.
 Figures summarize(std::vector<double> &samples,
                   std::vector<double> &passSeconds, size_t count) {
   Figures f;
