@@ -14,6 +14,8 @@
 #include "rune/Runtime/IpeEngine.h"
 
 #include <algorithm>
+#include <memory>
+#include <new>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -65,7 +67,12 @@ Value valueOf(const Module &module, const json::Node *node) {
 std::unique_ptr<Request> Request::parse(const Module &module,
                                         std::string_view text,
                                         std::string &error) {
-  std::unique_ptr<Request> request(new Request());
+  // One allocation for the object and its slots (Request::slots()).
+  size_t slotCount = module.tables().slots.size();
+  void *memory = ::operator new(sizeof(Request) + slotCount * sizeof(Value));
+  std::unique_ptr<Request> request(new (memory) Request());
+  Value *slots = request->mutableSlots();
+  std::uninitialized_value_construct_n(slots, slotCount);
   json::ParseError parseError;
   if (!json::parse(text, request->document, parseError)) {
     // Report line and column: requests are files people edit.
@@ -88,8 +95,7 @@ std::unique_ptr<Request> Request::parse(const Module &module,
     return nullptr;
   }
   const ipebc::Sections &tables = module.tables();
-  request->slotValues.resize(tables.slots.size());
-  for (size_t i = 0; i < tables.slots.size(); ++i) {
+  for (size_t i = 0; i < slotCount; ++i) {
     const json::Node *node = &request->document;
     for (uint32_t component : tables.slots[i].components) {
       if (node->kind != json::Kind::Object) {
@@ -100,7 +106,7 @@ std::unique_ptr<Request> Request::parse(const Module &module,
       if (!node)
         break;
     }
-    request->slotValues[i] = valueOf(module, node);
+    slots[i] = valueOf(module, node);
   }
   return request;
 }

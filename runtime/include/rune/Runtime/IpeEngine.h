@@ -140,17 +140,32 @@ std::vector<uint32_t> elementFieldKeys(const bc::Module &image);
 std::vector<uint32_t> collectionSlots(const bc::Module &image);
 
 /// A request: the JSON document, parsed once, and its slots.
+///
+/// The slots follow the object in the same allocation: a decision's first
+/// reads are the slots, and reaching them costs no pointer to load (on a
+/// stream of requests no longer in the cache, one cache miss less on the
+/// way to every decision).
 class Request {
 public:
   static std::unique_ptr<Request>
   parse(const Module &module, std::string_view json, std::string &error);
-  const Value *slots() const { return slotValues.data(); }
+  const Value *slots() const {
+    return reinterpret_cast<const Value *>(this + 1);
+  }
   const json::Node &root() const { return document; }
 
+  Request(const Request &) = delete;
+  Request &operator=(const Request &) = delete;
+  /// Frees the object with its slots (allocated together by parse).
+  static void operator delete(void *memory) { ::operator delete(memory); }
+
 private:
+  Request() = default;
+  Value *mutableSlots() { return reinterpret_cast<Value *>(this + 1); }
   json::Node document;
-  std::vector<Value> slotValues;
 };
+static_assert(sizeof(Request) % alignof(Value) == 0,
+              "the slots follow a Request in memory");
 
 /// Compiled aggregate loops read element fields from element rows: appends
 /// to `rows`, per element of `array`, the element, then one cell per key of
