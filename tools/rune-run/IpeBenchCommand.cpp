@@ -62,8 +62,7 @@ namespace rune::cli {
 namespace {
 
 struct Figures {
-  double medianNs = 0, p99Ns = 0, meanNs = 0, perSecond = 0,
-         bestPerSecond = 0;
+  double medianNs = 0, p99Ns = 0, meanNs = 0, perSecond = 0, bestPerSecond = 0;
 };
 
 /// decide-fresh parses this many requests, then decides them.
@@ -121,9 +120,8 @@ double timePass(Contestant &c, size_t count) {
 /// passes timed call by call, then whole passes until each has run
 /// `minSeconds` (and at least `repeat` passes). Each round runs one pass of
 /// every contestant in turn.
-std::vector<Figures> measure(std::vector<Contestant> &contestants,
-                             size_t count, unsigned repeat,
-                             double minSeconds) {
+std::vector<Figures> measure(std::vector<Contestant> &contestants, size_t count,
+                             unsigned repeat, double minSeconds) {
   for (Contestant &c : contestants) {
     timePass(c, count);
     c.latencyNs.reserve(count * repeat);
@@ -172,8 +170,7 @@ struct FreshContestant {
 /// timing each decision (latency), `repeat` of each, the contestants
 /// taking turns pass by pass.
 std::vector<Figures> measureFresh(std::vector<FreshContestant> &contestants,
-                                  size_t count, unsigned repeat,
-                                  size_t batch) {
+                                  size_t count, unsigned repeat, size_t batch) {
   struct Tally {
     std::vector<double> latencyNs, passSeconds;
   };
@@ -261,8 +258,7 @@ int runIpeBench(int argc, char **argv) {
       "format", po::value(&format), "text (default) or json")(
       "decisions", po::value(&decisionsPath),
       "write every decision to this file (native ones to FILE.native with "
-      "--backend both)")(
-      "policies", po::value(&policies)->required(), "");
+      "--backend both)")("policies", po::value(&policies)->required(), "");
   po::variables_map vm;
   try {
     storeCommandLine(argc, argv, options, "policies", vm);
@@ -405,20 +401,19 @@ int runIpeBench(int argc, char **argv) {
     auto decideOne = [&run](size_t k) {
       run.evaluator->decide(*run.batch[k], run.decision);
     };
-    fresh.push_back(
-        {[&run, &lines](size_t first, size_t count) {
-           run.batch.clear();
-           std::string error;
-           for (size_t i = first; i < first + count; ++i)
-             // Parsed once already: it parses.
-             run.batch.push_back(
-                 ipert::Request::parse(*run.loaded.module, lines[i], error));
-         },
-         decideOne,
-         [decideOne](size_t count) {
-           for (size_t k = 0; k < count; ++k)
-             decideOne(k);
-         }});
+    fresh.push_back({[&run, &lines](size_t first, size_t count) {
+                       run.batch.clear();
+                       std::string error;
+                       for (size_t i = first; i < first + count; ++i)
+                         // Parsed once already: it parses.
+                         run.batch.push_back(ipert::Request::parse(
+                             *run.loaded.module, lines[i], error));
+                     },
+                     decideOne,
+                     [decideOne](size_t count) {
+                       for (size_t k = 0; k < count; ++k)
+                         decideOne(k);
+                     }});
   }
   std::vector<Figures> decide =
       measure(deciders, lines.size(), repeat, minSeconds);
@@ -440,9 +435,9 @@ int runIpeBench(int argc, char **argv) {
                       {"decisions_per_second_best_pass", f.bestPerSecond}};
       if (format == "text")
         std::cout << fmt::format(
-            "{:<9} {:<13} {:>11.3f} {:>11.3f} {:>11.3f} {:>13.0f}\n",
-            run.name, label, f.medianNs / 1000, f.p99Ns / 1000,
-            f.meanNs / 1000, f.perSecond);
+            "{:<9} {:<13} {:>11.3f} {:>11.3f} {:>11.3f} {:>13.0f}\n", run.name,
+            label, f.medianNs / 1000, f.p99Ns / 1000, f.meanNs / 1000,
+            f.perSecond);
     }
     if (format == "text")
       std::cout << fmt::format(

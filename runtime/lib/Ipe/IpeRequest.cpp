@@ -14,11 +14,11 @@
 #include "rune/Runtime/IpeEngine.h"
 
 #include <algorithm>
-#include <memory>
-#include <new>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
 
 namespace rune::ipert {
 
