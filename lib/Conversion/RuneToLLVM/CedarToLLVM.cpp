@@ -112,8 +112,7 @@ public:
 
     // Allocas go to the entry block; the code starts in its own block.
     builder.setInsertionPointToEnd(entry);
-    one = builder.create<LLVM::ConstantOp>(loc, i64Type,
-                                           builder.getI64IntegerAttr(1));
+    one = constI64(loc, 1);
     boolSlot = builder.create<LLVM::AllocaOp>(loc, ptrType, i32Type, one, 4);
     // The state starts with its rune_eval_frame, read through frameField.
     errorBlock = function.addBlock();
@@ -464,11 +463,8 @@ private:
         loc, known, join, ValueRange{icmp(loc, LLVM::ICmpPredicate::eq, x, y)},
         byStrings, ValueRange());
     builder.setInsertionPointToStart(byStrings);
-    LLVM::LLVMFuncOp sameEntity = declarations.get(
-        builder, "rune_rt_same_entity", i32Type, {ptrType, ptrType});
-    Value called =
-        builder.create<LLVM::CallOp>(loc, sameEntity, ValueRange{aPtr, bPtr})
-            .getResult();
+    Value called = declarations.call(builder, loc, "rune_rt_same_entity",
+                                     i32Type, ValueRange{aPtr, bPtr});
     builder.create<LLVM::BrOp>(
         loc, ValueRange{icmp(loc, LLVM::ICmpPredicate::ne, called, zero32)},
         join);
@@ -537,22 +533,13 @@ private:
     });
   }
 
-  LLVM::LLVMFuncOp runtimeFunction(StringRef name, TypeRange argTypes) {
-    return declarations.get(builder, name, i32Type, argTypes);
-  }
-
   /// Calls `rune_rt_<name>(state, args...)`; continues in a new block when
   /// it succeeds and leaves through the error exit when it fails.
   void callRuntime(Location loc, StringRef name, ArrayRef<Value> args) {
     SmallVector<Value> operands{state};
     operands.append(args.begin(), args.end());
-    SmallVector<Type> types;
-    for (Value operand : operands)
-      types.push_back(operand.getType());
-    LLVM::LLVMFuncOp callee =
-        runtimeFunction((Twine("rune_rt_") + name).str(), types);
-    Value status =
-        builder.create<LLVM::CallOp>(loc, callee, operands).getResult();
+    Value status = declarations.call(
+        builder, loc, (Twine("rune_rt_") + name).str(), i32Type, operands);
     Value ok = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
                                             status, constI32(loc, 0));
     Block *next = function.addBlock();

@@ -92,8 +92,7 @@ public:
 
     // Stack slots go to the entry block; the code starts in its own block.
     builder.setInsertionPointToEnd(entry);
-    one = builder.create<LLVM::ConstantOp>(loc, i64Type,
-                                           builder.getI64IntegerAttr(1));
+    one = constI64(loc, 1);
     // rune_dl_frame::symbols, the first field.
     symbolWords = builder.create<LLVM::LoadOp>(loc, ptrType, frame);
     Block *body = function.addBlock();
@@ -137,21 +136,11 @@ private:
     return slot;
   }
 
-  /// The declaration of runtime helper `name`.
-  LLVM::LLVMFuncOp helper(StringRef name, Type result, TypeRange args) {
-    return declarations.get(builder, name, result, args);
-  }
-
   /// Calls `rune_dl_rt_<name>(args...)`; returns its result (null for
   /// void helpers).
   Value call(Location loc, StringRef name, Type result, ArrayRef<Value> args) {
-    SmallVector<Type> types;
-    for (Value arg : args)
-      types.push_back(arg.getType());
-    LLVM::LLVMFuncOp callee =
-        helper((Twine("rune_dl_rt_") + name).str(), result, types);
-    auto op = builder.create<LLVM::CallOp>(loc, callee, args);
-    return isa<LLVM::LLVMVoidType>(result) ? Value() : op.getResult();
+    return declarations.call(builder, loc, (Twine("rune_dl_rt_") + name).str(),
+                             result, args);
   }
 
   Value isNonZero(Location loc, Value i32Value) {

@@ -78,8 +78,7 @@ public:
     elementRowOf.clear();
     collectionSlot.clear();
     builder.setInsertionPointToEnd(entry);
-    one = builder.create<LLVM::ConstantOp>(loc, i64Type,
-                                           builder.getI64IntegerAttr(1));
+    one = constI64(loc, 1);
     // rune_ipe_frame: { slots, literals }.
     slots = builder.create<LLVM::LoadOp>(loc, ptrType, frame);
     Value literalsField = builder.create<LLVM::GEPOp>(
@@ -157,21 +156,13 @@ private:
                                         kindOf(loc, ptr), constI32(loc, kind));
   }
 
-  LLVM::LLVMFuncOp helper(StringRef name, ArrayRef<Type> argTypes) {
-    return declarations.get(builder, name, i32Type, argTypes);
-  }
-
   /// Calls rune_ipe_rt_<name>(frame, args...) and leaves through the error
   /// exit on -1; returns the result (0/1 for tests).
   Value call(Location loc, StringRef name, ArrayRef<Value> args) {
     SmallVector<Value> operands{frame};
     operands.append(args.begin(), args.end());
-    SmallVector<Type> types;
-    for (Value v : operands)
-      types.push_back(v.getType());
-    auto callee = helper(("rune_ipe_rt_" + name).str(), types);
-    Value result =
-        builder.create<LLVM::CallOp>(loc, callee, operands).getResult();
+    Value result = declarations.call(
+        builder, loc, ("rune_ipe_rt_" + name).str(), i32Type, operands);
     Value failed = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::slt,
                                                 result, constI32(loc, 0));
     Block *next = function.addBlock();
@@ -689,13 +680,9 @@ private:
       storeResult(loc, dst, mode, constI64(loc, mode == kAll ? 1 : 0));
       builder.create<LLVM::BrOp>(loc, ValueRange(), done);
       builder.setInsertionPointToStart(haveRows);
-      Value rows = builder
-                       .create<LLVM::CallOp>(
-                           loc,
-                           declarations.get(builder, "rune_ipe_rt_element_rows",
-                                            ptrType, {ptrType, i32Type}),
-                           ValueRange{frame, constI32(loc, *slot)})
-                       .getResult();
+      Value rows =
+          declarations.call(builder, loc, "rune_ipe_rt_element_rows", ptrType,
+                            ValueRange{frame, constI32(loc, *slot)});
       Value noRows = builder.create<LLVM::ICmpOp>(
           loc, LLVM::ICmpPredicate::eq, rows,
           builder.create<LLVM::ZeroOp>(loc, ptrType));

@@ -46,6 +46,19 @@ public:
     return function;
   }
 
+  /// Calls helper `name` with `operands`, declaring it (returning
+  /// `result`, taking the operands' types) on its first call; returns the
+  /// call's result, or a null value for a void helper.
+  mlir::Value call(mlir::OpBuilder &builder, mlir::Location loc,
+                   llvm::StringRef name, mlir::Type result,
+                   mlir::ValueRange operands) {
+    mlir::LLVM::LLVMFuncOp callee =
+        get(builder, name, result, mlir::TypeRange(operands));
+    auto op = builder.create<mlir::LLVM::CallOp>(loc, callee, operands);
+    return mlir::isa<mlir::LLVM::LLVMVoidType>(result) ? mlir::Value()
+                                                       : op.getResult();
+  }
+
 private:
   mlir::ModuleOp module;
   llvm::StringMap<mlir::LLVM::LLVMFuncOp> declared;
