@@ -1,8 +1,8 @@
 //===- Json.cpp - JSON parsed into a tree that remembers positions --------===//
 //
-// nlohmann-json lexes and parses; this file turns its SAX events into a
-// json::Node tree with byte offsets, and its error reports into located,
-// plainly worded messages.
+// nlohmann-json lexes and parses; this file turns its SAX events into
+// located events for an EventSink (the json::Node tree is one), and its
+// error reports into located, plainly worded messages.
 //
 // Positions. The parser reads the text through a CountingIterator, which
 // counts the bytes the lexer has taken. When an event arrives the lexer has
@@ -238,13 +238,13 @@ std::string describeNumberError(std::string_view message) {
   return "invalid number";
 }
 
-/// The SAX handler: builds the tree, tracks token positions and words
-/// errors.
-class TreeBuilder {
+/// The SAX handler: tracks token positions, words errors and hands the
+/// values to an EventSink.
+class EventReader {
 public:
-  TreeBuilder(std::string_view text, const size_t &consumed, Node &root,
+  EventReader(std::string_view text, const size_t &consumed, EventSink &sink,
               ParseError &error)
-      : text(text), consumed(consumed), root(root), error(error) {
+      : text(text), consumed(consumed), sink(sink), error(error) {
     // nlohmann skips a UTF-8 byte order mark, as most JSON tools do.
     if (text.starts_with("\xEF\xBB\xBF"))
       tokenEnd = 3;
@@ -253,13 +253,13 @@ public:
   // --- nlohmann::json SAX interface -----------------------------------------
 
   bool null() {
-    beginValue(Kind::Null);
+    sink.null(nextToken().offset);
     endScalar(consumed);
     return true;
   }
 
   bool boolean(bool value) {
-    beginValue(Kind::Bool)->boolean = value;
+    sink.boolean(nextToken().offset, value);
     endScalar(consumed);
     return true;
   }
@@ -279,7 +279,7 @@ public:
   }
 
   bool string(nlohmann::json::string_t &value) {
-    beginValue(Kind::String)->text = std::move(value);
+    sink.string(nextToken().offset, value);
     endScalar(consumed);
     return true;
   }
@@ -288,17 +288,15 @@ public:
     return fail(nextToken().offset, "unexpected binary value");
   }
 
-  bool start_object(size_t) { return open(Kind::Object); }
-  bool start_array(size_t) { return open(Kind::Array); }
+  bool start_object(size_t) { return open(false); }
+  bool start_array(size_t) { return open(true); }
   bool end_object() { return close(); }
   bool end_array() { return close(); }
 
   bool key(nlohmann::json::string_t &name) {
     size_t offset = nextToken().offset;
-    Frame &frame = stack.back();
-    if (!frame.addKey(name))
+    if (!sink.key(offset, name))
       return fail(offset, "duplicate key `" + name + "`");
-    frame.node->members.push_back(Member{std::move(name), offset, Node()});
     tokenEnd = consumed;
     pendingSeparator = ':';
     return true;
@@ -347,6 +345,123 @@ public:
   }
 
 private:
+  struct TokenStart {
+    size_t offset;
+    bool afterSeparator; // the expected `,` or `:` came first
+  };
+
+  TokenStart nextToken() const {
+    size_t pos = skipWhitespace(text, tokenEnd);
+    if (pendingSeparator && pos < text.size() && text[pos] == pendingSeparator)
+      return {skipWhitespace(text, pos + 1), true};
+    return {pos, false};
+  }
+
+  bool fail(size_t offset, std::string message) {
+    error.offset = offset;
+    error.message = std::move(message);
+    return false;
+  }
+
+  void endScalar(size_t end) {
+    tokenEnd = end;
+    pendingSeparator = openArrays.empty() ? 0 : ',';
+    rootDone = openArrays.empty();
+  }
+
+  bool number(bool isInteger, int64_t value) {
+    size_t offset = nextToken().offset;
+    size_t end = numberEnd(text, offset);
+    sink.number(offset, text.substr(offset, end - offset), isInteger, value);
+    endScalar(end);
+    return true;
+  }
+
+  bool open(bool isArray) {
+    if (openArrays.size() >= kMaxDepth)
+      return fail(nextToken().offset, "nesting too deep (more than " +
+                                          std::to_string(kMaxDepth) +
+                                          " levels)");
+    size_t offset = nextToken().offset;
+    if (isArray)
+      sink.openArray(offset);
+    else
+      sink.openObject(offset);
+    openArrays.push_back(isArray);
+    tokenEnd = consumed;
+    pendingSeparator = 0;
+    return true;
+  }
+
+  bool close() {
+    openArrays.pop_back();
+    sink.close();
+    endScalar(consumed);
+    return true;
+  }
+
+  /// What the grammar allows at the next token, as an error message.
+  std::string expectation(bool afterSeparator) const {
+    if (openArrays.empty())
+      return rootDone ? "unexpected text after the JSON value"
+                      : "expected a value";
+    bool inArray = openArrays.back();
+    if (pendingSeparator == ':')
+      return afterSeparator ? "expected a value"
+                            : "expected ':' after an object key";
+    if (pendingSeparator == ',' && !afterSeparator)
+      return inArray ? "expected ',' or ']' after an array element"
+                     : "expected ',' or '}' after an object member";
+    // Just after `[` / `{`, or after a `,`.
+    return inArray ? "expected a value" : "expected a string as object key";
+  }
+
+  std::string_view text;
+  const size_t &consumed;
+  EventSink &sink;
+  ParseError &error;
+  /// The open containers, innermost last: true for an array.
+  std::vector<bool> openArrays;
+  size_t tokenEnd = 0;
+  char pendingSeparator = 0; // `,` after a member or element, `:` after a key
+  bool rootDone = false;
+};
+
+/// The EventSink that builds a Node tree.
+class TreeBuilder final : public EventSink {
+public:
+  explicit TreeBuilder(Node &root) : root(root) {}
+
+  void null(size_t offset) override { beginValue(Kind::Null, offset); }
+  void boolean(size_t offset, bool value) override {
+    beginValue(Kind::Bool, offset)->boolean = value;
+  }
+  void number(size_t offset, std::string_view literal, bool isInteger,
+              int64_t integer) override {
+    Node *node = beginValue(Kind::Number, offset);
+    node->text = std::string(literal);
+    node->isInteger = isInteger;
+    node->integer = integer;
+  }
+  void string(size_t offset, std::string &value) override {
+    beginValue(Kind::String, offset)->text = std::move(value);
+  }
+  void openArray(size_t offset) override {
+    stack.push_back(Frame{beginValue(Kind::Array, offset), {}});
+  }
+  void openObject(size_t offset) override {
+    stack.push_back(Frame{beginValue(Kind::Object, offset), {}});
+  }
+  bool key(size_t offset, std::string &name) override {
+    Frame &frame = stack.back();
+    if (!frame.addKey(name))
+      return false;
+    frame.node->members.push_back(Member{std::move(name), offset, Node()});
+    return true;
+  }
+  void close() override { stack.pop_back(); }
+
+private:
   /// An open array or object.
   struct Frame {
     Node *node;
@@ -370,28 +485,9 @@ private:
     }
   };
 
-  struct TokenStart {
-    size_t offset;
-    bool afterSeparator; // the expected `,` or `:` came first
-  };
-
-  TokenStart nextToken() const {
-    size_t pos = skipWhitespace(text, tokenEnd);
-    if (pendingSeparator && pos < text.size() && text[pos] == pendingSeparator)
-      return {skipWhitespace(text, pos + 1), true};
-    return {pos, false};
-  }
-
-  bool fail(size_t offset, std::string message) {
-    error.offset = offset;
-    error.message = std::move(message);
-    return false;
-  }
-
   /// The node the next value fills: the root, a new array element or the
   /// value of the object member whose key came last.
-  Node *beginValue(Kind kind) {
-    size_t offset = nextToken().offset;
+  Node *beginValue(Kind kind, size_t offset) {
     Node *node;
     if (stack.empty())
       node = &root;
@@ -404,75 +500,25 @@ private:
     return node;
   }
 
-  void endScalar(size_t end) {
-    tokenEnd = end;
-    pendingSeparator = stack.empty() ? 0 : ',';
-    rootDone = stack.empty();
-  }
-
-  bool number(bool isInteger, int64_t value) {
-    Node *node = beginValue(Kind::Number);
-    size_t end = numberEnd(text, node->offset);
-    node->text = std::string(text.substr(node->offset, end - node->offset));
-    node->isInteger = isInteger;
-    node->integer = value;
-    endScalar(end);
-    return true;
-  }
-
-  bool open(Kind kind) {
-    if (stack.size() >= kMaxDepth)
-      return fail(nextToken().offset, "nesting too deep (more than " +
-                                          std::to_string(kMaxDepth) +
-                                          " levels)");
-    stack.push_back(Frame{beginValue(kind), {}});
-    tokenEnd = consumed;
-    pendingSeparator = 0;
-    return true;
-  }
-
-  bool close() {
-    stack.pop_back();
-    endScalar(consumed);
-    return true;
-  }
-
-  /// What the grammar allows at the next token, as an error message.
-  std::string expectation(bool afterSeparator) const {
-    if (stack.empty())
-      return rootDone ? "unexpected text after the JSON value"
-                      : "expected a value";
-    bool inArray = stack.back().node->kind == Kind::Array;
-    if (pendingSeparator == ':')
-      return afterSeparator ? "expected a value"
-                            : "expected ':' after an object key";
-    if (pendingSeparator == ',' && !afterSeparator)
-      return inArray ? "expected ',' or ']' after an array element"
-                     : "expected ',' or '}' after an object member";
-    // Just after `[` / `{`, or after a `,`.
-    return inArray ? "expected a value" : "expected a string as object key";
-  }
-
-  std::string_view text;
-  const size_t &consumed;
   Node &root;
-  ParseError &error;
   std::vector<Frame> stack;
-  size_t tokenEnd = 0;
-  char pendingSeparator = 0; // `,` after a member or element, `:` after a key
-  bool rootDone = false;
 };
 
 } // namespace
 
-bool parse(std::string_view text, Node &out, ParseError &error) {
-  out = Node();
+bool parse(std::string_view text, EventSink &sink, ParseError &error) {
   size_t consumed = 0;
-  TreeBuilder builder(text, consumed, out, error);
+  EventReader reader(text, consumed, sink, error);
   CountingIterator first(text.data(), &consumed);
   CountingIterator last(text.data() + text.size(), &consumed);
-  return nlohmann::json::sax_parse(first, last, &builder) &&
-         builder.finishDocument();
+  return nlohmann::json::sax_parse(first, last, &reader) &&
+         reader.finishDocument();
+}
+
+bool parse(std::string_view text, Node &out, ParseError &error) {
+  out = Node();
+  TreeBuilder builder(out);
+  return parse(text, builder, error);
 }
 
 } // namespace rune::json

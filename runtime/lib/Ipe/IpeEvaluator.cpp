@@ -15,6 +15,7 @@
 
 #include "rune/Runtime/InstructionDecoder.h"
 
+#include "IpeDocument.h"
 #include "IpeText.h"
 
 #include <algorithm>
@@ -24,7 +25,7 @@
 
 namespace rune::ipert {
 
-Value valueOf(const Module &module, const json::Node *node);
+Value valueOf(const Module &module, const doc::Node *node);
 
 namespace {
 
@@ -71,42 +72,48 @@ const char *operatorSpelling(ConditionKind kind) {
   return spellings[static_cast<int>(kind)];
 }
 
-void renderJson(const json::Node &node, std::string &out) {
+void renderJson(const doc::Node &node, std::string &out) {
   switch (node.kind) {
-  case json::Kind::Null:
+  case doc::Kind::Null:
     out += "null";
     return;
-  case json::Kind::Bool:
+  case doc::Kind::Bool:
     out += node.boolean ? "true" : "false";
     return;
-  case json::Kind::Number:
-    out += node.isInteger ? std::to_string(node.integer) : node.text;
+  case doc::Kind::Integer:
+    out += std::to_string(node.integer());
     return;
-  case json::Kind::String:
+  case doc::Kind::Float:
+    out += node.text();
+    return;
+  case doc::Kind::String:
     out += '"';
-    for (char c : node.text) {
+    for (char c : node.text()) {
       if (c == '"' || c == '\\')
         out += '\\';
       out += c;
     }
     out += '"';
     return;
-  case json::Kind::Array:
+  case doc::Kind::Array:
     out += '[';
-    for (size_t i = 0; i < node.elements.size(); ++i) {
+    for (uint32_t i = 0; i < node.count; ++i) {
       if (i)
         out += ", ";
-      renderJson(node.elements[i], out);
+      renderJson(node.elements()[i], out);
     }
     out += ']';
     return;
-  case json::Kind::Object:
+  case doc::Kind::Object:
     out += '{';
-    for (size_t i = 0; i < node.members.size(); ++i) {
+    for (uint32_t i = 0; i < node.count; ++i) {
+      const doc::Member &member = node.members()[i];
       if (i)
         out += ", ";
-      out += '"' + node.members[i].key + "\": ";
-      renderJson(node.members[i].value, out);
+      out += '"';
+      out += member.key();
+      out += "\": ";
+      renderJson(member.value, out);
     }
     out += '}';
     return;
@@ -145,7 +152,7 @@ std::string render(const Value &v) {
     if (!v.payload)
       return "[]";
     std::string out;
-    renderJson(*reinterpret_cast<const json::Node *>(v.payload), out);
+    renderJson(*reinterpret_cast<const doc::Node *>(v.payload), out);
     return out;
   }
   }
@@ -248,7 +255,7 @@ State &stateOf(rune_ipe_frame *frame) {
   return *reinterpret_cast<State *>(frame);
 }
 
-bool jsonEqual(const json::Node &a, const json::Node &b);
+bool jsonEqual(const doc::Node &a, const doc::Node &b);
 
 /// `==` on two present values: numbers numerically, strings bytewise,
 /// booleans, and arrays/objects structurally; different kinds are unequal.
@@ -269,10 +276,10 @@ bool valuesEqual(const Value &a, const Value &b) {
     return asString(a) == asString(b);
   case RUNE_IPE_ARRAY:
   case RUNE_IPE_OBJECT: {
-    auto *x = reinterpret_cast<const json::Node *>(a.payload);
-    auto *y = reinterpret_cast<const json::Node *>(b.payload);
+    auto *x = reinterpret_cast<const doc::Node *>(a.payload);
+    auto *y = reinterpret_cast<const doc::Node *>(b.payload);
     if (!x || !y) // an empty stand-in for a missing collection
-      return (x ? x->elements.size() : 0) == (y ? y->elements.size() : 0) &&
+      return (x ? x->count : 0) == (y ? y->count : 0) &&
              a.kind == RUNE_IPE_ARRAY;
     return jsonEqual(*x, *y);
   }
@@ -280,34 +287,42 @@ bool valuesEqual(const Value &a, const Value &b) {
   return false;
 }
 
-bool jsonEqual(const json::Node &a, const json::Node &b) {
-  if (a.kind == json::Kind::Number && b.kind == json::Kind::Number) {
-    if (a.isInteger && b.isInteger)
-      return a.integer == b.integer;
-    return std::strtod(a.text.c_str(), nullptr) ==
-           std::strtod(b.text.c_str(), nullptr);
+bool jsonEqual(const doc::Node &a, const doc::Node &b) {
+  auto isNumber = [](doc::Kind kind) {
+    return kind == doc::Kind::Integer || kind == doc::Kind::Float;
+  };
+  auto number = [](const doc::Node &n) {
+    // A Float's literal is NUL-terminated.
+    return n.kind == doc::Kind::Integer ? double(n.integer())
+                                        : std::strtod(n.text().data(), nullptr);
+  };
+  if (isNumber(a.kind) && isNumber(b.kind)) {
+    if (a.kind == doc::Kind::Integer && b.kind == doc::Kind::Integer)
+      return a.integer() == b.integer();
+    return number(a) == number(b);
   }
   if (a.kind != b.kind)
     return false;
   switch (a.kind) {
-  case json::Kind::Null:
+  case doc::Kind::Null:
     return true;
-  case json::Kind::Bool:
+  case doc::Kind::Bool:
     return a.boolean == b.boolean;
-  case json::Kind::String:
-    return a.text == b.text;
-  case json::Kind::Array:
-    if (a.elements.size() != b.elements.size())
+  case doc::Kind::String:
+    return a.text() == b.text();
+  case doc::Kind::Array:
+    if (a.count != b.count)
       return false;
-    for (size_t i = 0; i < a.elements.size(); ++i)
-      if (!jsonEqual(a.elements[i], b.elements[i]))
+    for (uint32_t i = 0; i < a.count; ++i)
+      if (!jsonEqual(a.elements()[i], b.elements()[i]))
         return false;
     return true;
-  case json::Kind::Object:
-    if (a.members.size() != b.members.size())
+  case doc::Kind::Object:
+    if (a.count != b.count)
       return false;
-    for (const json::Member &m : a.members) {
-      const json::Node *other = b.find(m.key);
+    for (uint32_t i = 0; i < a.count; ++i) {
+      const doc::Member &m = a.members()[i];
+      const doc::Node *other = b.find(m.key());
       if (!other || !jsonEqual(m.value, *other))
         return false;
     }
@@ -399,8 +414,8 @@ int32_t inList(State &s, const Value &a, uint32_t cond) {
   bool result = false;
   if (a.kind == RUNE_IPE_ARRAY) {
     if (a.payload)
-      for (const json::Node &element :
-           reinterpret_cast<const json::Node *>(a.payload)->elements)
+      for (const doc::Node &element :
+           elementsOf(*reinterpret_cast<const doc::Node *>(a.payload)))
         if (isMember(valueOf(*s.module, &element))) {
           result = true;
           break;
@@ -437,8 +452,8 @@ int32_t getField(State &s, Value &dst, const Value &object, uint32_t key,
         "': " + "the value is " + std::string(kindName(object.kind)) +
         (object.kind == RUNE_IPE_MISSING ? "" : " " + render(object)) +
         ", not an object");
-  const json::Node *node =
-      reinterpret_cast<const json::Node *>(object.payload)->find(s.str(key));
+  const doc::Node *node =
+      reinterpret_cast<const doc::Node *>(object.payload)->find(s.str(key));
   dst = valueOf(*s.module, node);
   if (dst.kind == RUNE_IPE_MISSING)
     return s.fail("missing field '" + std::string(s.str(display)) + "'");
@@ -469,30 +484,30 @@ int32_t elementField(State &s, Value *row, uint32_t column, uint32_t display) {
   const Value &element = row[0];
   if (element.kind != RUNE_IPE_OBJECT)
     return elementFieldOfNonObject(s, row, column, display);
-  const std::vector<json::Member> &members =
-      reinterpret_cast<const json::Node *>(element.payload)->members;
-  const json::Member *begin = members.data(), *end = begin + members.size();
+  const auto &object = *reinterpret_cast<const doc::Node *>(element.payload);
+  const doc::Member *begin = object.members(), *end = begin + object.count;
   std::string_view key = s.columnKeys[column];
   uint32_t &hint = s.columnHints[column];
-  const json::Node *node = nullptr;
-  if (hint < members.size() && sameText(begin[hint].key, key)) {
+  const doc::Node *node = nullptr;
+  if (hint < object.count && sameText(begin[hint].key(), key)) {
     node = &begin[hint].value;
   } else {
-    for (const json::Member *member = begin; member != end; ++member)
-      if (sameText(member->key, key)) {
+    for (const doc::Member *member = begin; member != end; ++member)
+      if (sameText(member->key(), key)) {
         hint = uint32_t(member - begin);
         node = &member->value;
         break;
       }
   }
   Value &cell = row[1 + column];
-  if (node && node->kind == json::Kind::String) {
+  if (node && node->kind == doc::Kind::String) {
     // The usual field, without valueOf's dispatch.
+    std::string_view string = node->text();
     Value text{};
     text.kind = RUNE_IPE_STRING;
-    text.symbol = s.module->symbolOf(node->text);
-    text.length = node->text.size();
-    text.payload = reinterpret_cast<uint64_t>(node->text.data());
+    text.symbol = s.module->symbolOf(string);
+    text.length = string.size();
+    text.payload = reinterpret_cast<uint64_t>(string.data());
     cell = text;
     return 0;
   }
@@ -527,8 +542,8 @@ int32_t aggregate(State &s, Value &dst, const Value &array, uint32_t filter,
   int64_t passed = 0;
   bool decided = false;
   if (array.payload) {
-    for (const json::Node &node :
-         reinterpret_cast<const json::Node *>(array.payload)->elements) {
+    for (const doc::Node &node :
+         elementsOf(*reinterpret_cast<const doc::Node *>(array.payload))) {
       int32_t pass = 1;
       if (filter != ipebc::kNoIndex) {
         pass = callFilter(s, filter, valueOf(*s.module, &node));

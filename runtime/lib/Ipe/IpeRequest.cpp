@@ -13,50 +13,58 @@
 
 #include "rune/Runtime/IpeEngine.h"
 
+#include "IpeDocument.h"
+
+#include "rune/Runtime/Json.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <span>
 
 namespace rune::ipert {
 
-Value valueOf(const Module &module, const json::Node *node);
+Value valueOf(const Module &module, const doc::Node *node);
 
-Value valueOf(const Module &module, const json::Node *node) {
+Value valueOf(const Module &module, const doc::Node *node) {
   Value v{};
   if (!node)
     return v;
   switch (node->kind) {
-  case json::Kind::Null:
+  case doc::Kind::Null:
     break; // null is missing
-  case json::Kind::Bool:
+  case doc::Kind::Bool:
     v.kind = RUNE_IPE_BOOL;
     v.payload = node->boolean;
     break;
-  case json::Kind::Number:
-    if (node->isInteger) {
-      v.kind = RUNE_IPE_INT;
-      v.payload = static_cast<uint64_t>(node->integer);
-    } else {
-      double d = std::strtod(node->text.c_str(), nullptr);
-      v.kind = RUNE_IPE_FLOAT;
-      std::memcpy(&v.payload, &d, sizeof d);
-    }
+  case doc::Kind::Integer:
+    v.kind = RUNE_IPE_INT;
+    v.payload = static_cast<uint64_t>(node->integer());
     break;
-  case json::Kind::String:
+  case doc::Kind::Float: {
+    // The literal is NUL-terminated.
+    double d = std::strtod(node->text().data(), nullptr);
+    v.kind = RUNE_IPE_FLOAT;
+    std::memcpy(&v.payload, &d, sizeof d);
+    break;
+  }
+  case doc::Kind::String: {
+    std::string_view text = node->text();
     v.kind = RUNE_IPE_STRING;
-    v.symbol = module.symbolOf(node->text);
-    v.length = node->text.size();
-    v.payload = reinterpret_cast<uint64_t>(node->text.data());
+    v.symbol = module.symbolOf(text);
+    v.length = text.size();
+    v.payload = reinterpret_cast<uint64_t>(text.data());
     break;
-  case json::Kind::Array:
+  }
+  case doc::Kind::Array:
     v.kind = RUNE_IPE_ARRAY;
-    v.length = node->elements.size();
+    v.length = node->count;
     v.payload = reinterpret_cast<uint64_t>(node);
     break;
-  case json::Kind::Object:
+  case doc::Kind::Object:
     v.kind = RUNE_IPE_OBJECT;
     v.payload = reinterpret_cast<uint64_t>(node);
     break;
@@ -64,17 +72,63 @@ Value valueOf(const Module &module, const json::Node *node) {
   return v;
 }
 
+namespace {
+
+/// Builds a request's document as the JSON parser reads it.
+class DocumentSink final : public json::EventSink {
+public:
+  explicit DocumentSink(doc::Builder &builder) : builder(builder) {}
+
+  void null(size_t) override { builder.null(); }
+  void boolean(size_t, bool value) override { builder.boolean(value); }
+  void number(size_t, std::string_view literal, bool isInteger,
+              int64_t integer) override {
+    if (isInteger)
+      builder.integer(integer);
+    else
+      builder.floating(literal);
+  }
+  void string(size_t, std::string &value) override { builder.string(value); }
+  void openArray(size_t) override { builder.openArray(); }
+  void openObject(size_t) override { builder.openObject(); }
+  bool key(size_t, std::string &name) override { return builder.key(name); }
+  void close() override { builder.close(); }
+
+private:
+  doc::Builder &builder;
+};
+
+std::string_view kindName(doc::Kind kind) {
+  switch (kind) {
+  case doc::Kind::Null:
+    return "null";
+  case doc::Kind::Bool:
+    return "a boolean";
+  case doc::Kind::Integer:
+  case doc::Kind::Float:
+    return "a number";
+  case doc::Kind::String:
+    return "a string";
+  case doc::Kind::Array:
+    return "an array";
+  case doc::Kind::Object:
+    return "an object";
+  }
+  return "?";
+}
+
+} // namespace
+
 std::unique_ptr<Request> Request::parse(const Module &module,
                                         std::string_view text,
                                         std::string &error) {
-  // One allocation for the object and its slots (Request::slots()).
-  size_t slotCount = module.tables().slots.size();
-  void *memory = ::operator new(sizeof(Request) + slotCount * sizeof(Value));
-  std::unique_ptr<Request> request(new (memory) Request());
-  Value *slots = request->mutableSlots();
-  std::uninitialized_value_construct_n(slots, slotCount);
+  // Built in scratch memory, then moved into the request's own block. (Not
+  // thread_local scratch: that would make the shared runtime depend on the
+  // dynamic loader for its TLS.)
+  doc::Builder builder(text.size());
+  DocumentSink sink(builder);
   json::ParseError parseError;
-  if (!json::parse(text, request->document, parseError)) {
+  if (!json::parse(text, sink, parseError)) {
     // Report line and column: requests are files people edit.
     size_t line = 1, column = 1;
     for (size_t i = 0; i < parseError.offset && i < text.size(); ++i) {
@@ -89,16 +143,27 @@ std::unique_ptr<Request> Request::parse(const Module &module,
             parseError.message;
     return nullptr;
   }
-  if (request->document.kind != json::Kind::Object) {
+  if (builder.rootKind() != doc::Kind::Object) {
     error = "1:1: a request must be a JSON object, not " +
-            std::string(json::kindName(request->document.kind));
+            std::string(kindName(builder.rootKind()));
     return nullptr;
   }
+  if (!builder.fits()) {
+    error = "1:1: the request is too large (2 GiB or more once parsed)";
+    return nullptr;
+  }
+  // One allocation for the object, its slots and its document.
+  size_t slotCount = module.tables().slots.size();
+  size_t slotBytes = slotCount * sizeof(Value);
+  void *memory = ::operator new(sizeof(Request) + slotBytes + builder.size());
+  std::unique_ptr<Request> request(new (memory) Request(uint32_t(slotCount)));
+  Value *slots = request->mutableSlots();
+  const doc::Node *root = builder.write(slots + slotCount);
   const ipebc::Sections &tables = module.tables();
   for (size_t i = 0; i < slotCount; ++i) {
-    const json::Node *node = &request->document;
+    const doc::Node *node = root;
     for (uint32_t component : tables.slots[i].components) {
-      if (node->kind != json::Kind::Object) {
+      if (node->kind != doc::Kind::Object) {
         node = nullptr;
         break;
       }
@@ -115,10 +180,11 @@ namespace {
 
 /// Writes from `out` a row per element of `array`: the element, then
 /// `width - 1` cells, unresolved (kind missing).
-void writeElementRows(const Module &module, const json::Node &array,
+void writeElementRows(const Module &module, const doc::Node &array,
                       size_t width, Value *out) {
-  for (const json::Node &element : array.elements) {
-    if (element.kind == json::Kind::Object) {
+  const doc::Node *elements = array.elements();
+  for (const doc::Node &element : std::span(elements, array.count)) {
+    if (element.kind == doc::Kind::Object) {
       // The usual element, without valueOf's dispatch.
       Value object{};
       object.kind = RUNE_IPE_OBJECT;
@@ -142,9 +208,9 @@ bool appendElementRows(const Module &module, const Value &array,
   if (array.kind != RUNE_IPE_ARRAY)
     return false;
   size_t width = 1 + module.elementKeys().size();
-  const auto *node = reinterpret_cast<const json::Node *>(array.payload);
+  const auto *node = reinterpret_cast<const doc::Node *>(array.payload);
   size_t at = rows.size();
-  rows.resize(at + node->elements.size() * width);
+  rows.resize(at + node->count * width);
   writeElementRows(module, *node, width, rows.data() + at);
   return true;
 }
@@ -154,10 +220,10 @@ Value *buildElementRows(const Module &module, const Value &array,
   if (array.kind != RUNE_IPE_ARRAY)
     return nullptr;
   size_t width = 1 + module.elementKeys().size();
-  const auto *node = reinterpret_cast<const json::Node *>(array.payload);
+  const auto *node = reinterpret_cast<const doc::Node *>(array.payload);
   // At least one value, so that an empty array has a non-null pointer to
   // its (no) rows; never shrunk, so that the next decision reuses it.
-  size_t needed = std::max<size_t>(node->elements.size() * width, 1);
+  size_t needed = std::max<size_t>(node->count * width, 1);
   if (buffer.size() < needed)
     buffer.resize(needed);
   writeElementRows(module, *node, width, buffer.data());

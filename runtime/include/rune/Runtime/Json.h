@@ -56,6 +56,35 @@ struct ParseError {
 /// that walks the tree, including its destructor).
 inline constexpr unsigned kMaxDepth = 256;
 
+/// Receives the values of a JSON text as they are read, for a
+/// representation other than Node (the IPE runtime's compact requests).
+/// Offsets are those of the values' (or keys') first bytes; a container's
+/// values come between its open and its close call.
+class EventSink {
+public:
+  virtual ~EventSink() = default;
+  virtual void null(size_t offset) = 0;
+  virtual void boolean(size_t offset, bool value) = 0;
+  /// `literal` is the number as written; `isInteger` when it is an integer
+  /// literal (no fraction, no exponent) that fits i64, then in `integer`.
+  virtual void number(size_t offset, std::string_view literal, bool isInteger,
+                      int64_t integer) = 0;
+  /// The decoded string; the sink may take it.
+  virtual void string(size_t offset, std::string &value) = 0;
+  virtual void openArray(size_t offset) = 0;
+  virtual void openObject(size_t offset) = 0;
+  /// The next member's name. Returns false, and leaves `name` as it is,
+  /// when the open object has that member already: the parse then fails
+  /// with "duplicate key".
+  virtual bool key(size_t offset, std::string &name) = 0;
+  /// Closes the innermost open array or object.
+  virtual void close() = 0;
+};
+
+/// Parses `text` as parse(text, Node &, ...) does, handing its values to
+/// `sink` as they are read. On failure the sink may hold a partial value.
+bool parse(std::string_view text, EventSink &sink, ParseError &error);
+
 /// Parses `text` (one JSON value, optionally preceded by a UTF-8 byte order
 /// mark and surrounded by whitespace). On failure returns false with the
 /// byte offset of the problem and a message such as "expected ',' or '}'

@@ -1,0 +1,153 @@
+//===- IpeDocument.cpp - A request's JSON in one compact block ------------===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IpeDocument.h"
+
+#include "IpeText.h"
+
+#include <cassert>
+#include <cstring>
+
+namespace rune::ipert::doc {
+
+const Node *Node::find(std::string_view key) const {
+  const Member *member = members();
+  for (const Member *end = member + count; member != end; ++member)
+    if (sameText(member->key(), key))
+      return &member->value;
+  return nullptr;
+}
+
+Builder::Builder(size_t textBytes) {
+  arena.reserve(2 * textBytes + 64);
+  pending.reserve(64);
+  open.reserve(8);
+}
+
+uint32_t Builder::appendText(std::string_view text) {
+  size_t offset = arena.size();
+  arena.insert(arena.end(), text.begin(), text.end());
+  arena.push_back('\0'); // Float literals are read by strtod
+  return uint32_t(offset);
+}
+
+Builder::Pending &Builder::push(Kind kind) {
+  Pending &value = pending.emplace_back();
+  value.node.kind = kind;
+  if (!open.empty() &&
+      pending[open.back().container].node.kind == Kind::Object) {
+    value.keyLength = nextKeyLength;
+    value.keyOffset = nextKeyOffset;
+  }
+  return value;
+}
+
+void Builder::null() { push(Kind::Null); }
+
+void Builder::boolean(bool value) { push(Kind::Bool).node.boolean = value; }
+
+void Builder::integer(int64_t value) { push(Kind::Integer).node.data = value; }
+
+void Builder::floating(std::string_view literal) {
+  uint32_t offset = appendText(literal);
+  Node &node = push(Kind::Float).node;
+  node.count = uint32_t(literal.size());
+  node.data = offset;
+}
+
+void Builder::string(std::string_view text) {
+  uint32_t offset = appendText(text);
+  Node &node = push(Kind::String).node;
+  node.count = uint32_t(text.size());
+  node.data = offset;
+}
+
+void Builder::openArray() {
+  push(Kind::Array);
+  open.push_back(Open{pending.size() - 1, {}});
+}
+
+void Builder::openObject() {
+  push(Kind::Object);
+  open.push_back(Open{pending.size() - 1, {}});
+}
+
+bool Builder::key(std::string_view name) {
+  Open &object = open.back();
+  size_t first = object.container + 1;
+  size_t members = pending.size() - first;
+  constexpr size_t kScanLimit = 16;
+  if (members < kScanLimit) {
+    for (size_t i = first; i < pending.size(); ++i)
+      if (sameText(std::string_view(arena.data() + pending[i].keyOffset,
+                                    pending[i].keyLength),
+                   name))
+        return false;
+  } else {
+    if (object.names.empty())
+      for (size_t i = first; i < pending.size(); ++i)
+        object.names.emplace(arena.data() + pending[i].keyOffset,
+                             pending[i].keyLength);
+    if (!object.names.emplace(name).second)
+      return false;
+  }
+  nextKeyOffset = appendText(name);
+  nextKeyLength = uint32_t(name.size());
+  return true;
+}
+
+Node Builder::placed(Node node, int64_t position) {
+  if (refersToArena(node.kind))
+    node.data -= position;
+  return node;
+}
+
+void Builder::close() {
+  size_t container = open.back().container;
+  open.pop_back();
+  size_t first = container + 1, count = pending.size() - first;
+  Node &node = pending[container].node;
+  // Children are written 8-aligned: their integers are read as words.
+  arena.resize((arena.size() + 7) & ~size_t(7));
+  size_t start = arena.size();
+  node.count = uint32_t(count);
+  node.data = int64_t(start);
+  if (node.kind == Kind::Array) {
+    arena.resize(start + count * sizeof(Node));
+    for (size_t i = 0; i < count; ++i) {
+      int64_t position = int64_t(start + i * sizeof(Node));
+      Node element = placed(pending[first + i].node, position);
+      std::memcpy(arena.data() + position, &element, sizeof element);
+    }
+  } else {
+    arena.resize(start + count * sizeof(Member));
+    for (size_t i = 0; i < count; ++i) {
+      const Pending &value = pending[first + i];
+      int64_t position = int64_t(start + i * sizeof(Member));
+      Member member;
+      member.keyLength = value.keyLength;
+      member.keyDistance = int32_t(int64_t(value.keyOffset) - position);
+      member.value =
+          placed(value.node, position + int64_t(offsetof(Member, value)));
+      std::memcpy(arena.data() + position, &member, sizeof member);
+    }
+  }
+  pending.resize(first);
+}
+
+const Node *Builder::write(void *to) const {
+  assert(pending.size() == 1 && open.empty() && "one finished value");
+  // The arena follows the root: its offsets are the root's distances plus
+  // the root's size.
+  Node root = placed(pending.front().node, -int64_t(sizeof(Node)));
+  std::memcpy(to, &root, sizeof root);
+  if (!arena.empty())
+    std::memcpy(static_cast<char *>(to) + sizeof(Node), arena.data(),
+                arena.size());
+  return static_cast<const Node *>(to);
+}
+
+} // namespace rune::ipert::doc

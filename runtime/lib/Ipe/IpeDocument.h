@@ -1,0 +1,147 @@
+//===- IpeDocument.h - A request's JSON in one compact block ----*- C++ -*-===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The JSON of an IPE request, as decisions read it. A decision over a stream
+// of requests is bound by the cache misses it takes on the request's memory,
+// the same for both backends, so the document is built to be small and
+// contiguous: a node is 16 bytes, an object member 24, and the nodes, member
+// names and strings of a whole request lie in one block right after its
+// slots (about a fifth of a general json::Node tree, which holds a
+// std::string and two std::vectors per node, each its own allocation).
+//
+// A node finds its text, elements or members at a signed byte distance from
+// itself, so a document built in scratch memory is moved into its request by
+// one memcpy, with no pointer to fix.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RUNE_RUNTIME_LIB_IPE_IPEDOCUMENT_H
+#define RUNE_RUNTIME_LIB_IPE_IPEDOCUMENT_H
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace rune::ipert::doc {
+
+enum class Kind : uint8_t { Null, Bool, Integer, Float, String, Array, Object };
+
+struct Member;
+
+struct Node {
+  Kind kind = Kind::Null;
+  bool boolean = false;
+  /// String: bytes of text; Float: bytes of the literal; Array: elements;
+  /// Object: members.
+  uint32_t count = 0;
+  /// Integer: the value. String, Float, Array, Object: the distance in bytes
+  /// from this node to its text (NUL-terminated), first element or first
+  /// member.
+  int64_t data = 0;
+
+  int64_t integer() const { return data; }
+  /// A String's text, a Float's literal as written.
+  std::string_view text() const { return {at<char>(), count}; }
+  const Node *elements() const { return at<Node>(); }
+  const Member *members() const { return at<Member>(); }
+  /// Object member lookup; nullptr when absent.
+  const Node *find(std::string_view key) const;
+
+private:
+  template <typename T> const T *at() const {
+    return reinterpret_cast<const T *>(reinterpret_cast<const char *>(this) +
+                                       data);
+  }
+};
+static_assert(sizeof(Node) == 16);
+
+struct Member {
+  uint32_t keyLength = 0;
+  /// The distance in bytes from this member to its name.
+  int32_t keyDistance = 0;
+  Node value;
+
+  std::string_view key() const {
+    return {reinterpret_cast<const char *>(this) + keyDistance, keyLength};
+  }
+};
+static_assert(sizeof(Member) == 24);
+
+inline std::span<const Node> elementsOf(const Node &array) {
+  return {array.elements(), array.count};
+}
+
+/// Builds a document from parse events, bottom up: a container's elements
+/// or members are kept aside until it closes, then written together, so
+/// each container's children are one array.
+class Builder {
+public:
+  /// Reserves room for the document of a JSON text of `textBytes` bytes,
+  /// so that building it usually allocates once: a document takes up to
+  /// about twice its text (1,058 B for 542 B of text on average, 2.06x at
+  /// most, over the requests bench/ipe/generate.py makes).
+  explicit Builder(size_t textBytes);
+
+  void null();
+  void boolean(bool value);
+  void integer(int64_t value);
+  /// A number that is not an integer literal within int64, as written.
+  void floating(std::string_view literal);
+  void string(std::string_view text);
+  void openArray();
+  void openObject();
+  /// The name of the open object's next member; false, and nothing added,
+  /// when the object has a member of that name already.
+  bool key(std::string_view name);
+  /// Closes the innermost open array or object.
+  void close();
+
+  /// The kind of the finished document's value.
+  Kind rootKind() const { return pending.front().node.kind; }
+  /// The bytes of the finished document (one value, no container open).
+  size_t size() const { return sizeof(Node) + arena.size(); }
+  /// Whether a document of size() bytes can be written (distances fit).
+  bool fits() const { return arena.size() < INT32_MAX; }
+  /// Writes the finished document to `to` (size() bytes, aligned like a
+  /// Node) and returns its root.
+  const Node *write(void *to) const;
+
+private:
+  /// A value written but not yet placed: its `data` holds an arena offset
+  /// for the kinds that refer to the arena.
+  struct Pending {
+    Node node;
+    uint32_t keyLength = 0;
+    uint32_t keyOffset = 0;
+  };
+  struct Open {
+    size_t container; // index of the container in `pending`
+    /// The member names of a large object, for the duplicate test; small
+    /// objects are scanned.
+    std::unordered_set<std::string> names;
+  };
+
+  uint32_t appendText(std::string_view text);
+  Pending &push(Kind kind);
+  /// `node`, placed at arena offset `position`, with its distance fixed.
+  static Node placed(Node node, int64_t position);
+  static bool refersToArena(Kind kind) { return kind >= Kind::Float; }
+
+  /// Texts and placed child arrays; offsets into it are document offsets
+  /// minus sizeof(Node) (the root comes first).
+  std::vector<char> arena;
+  std::vector<Pending> pending;
+  std::vector<Open> open;
+  uint32_t nextKeyLength = 0, nextKeyOffset = 0;
+};
+
+} // namespace rune::ipert::doc
+
+#endif // RUNE_RUNTIME_LIB_IPE_IPEDOCUMENT_H

@@ -1,0 +1,186 @@
+//===- IpeDocumentTest.cpp - The compact request document -----------------===//
+//
+// Part of the rune project.
+//
+//===----------------------------------------------------------------------===//
+//
+// doc::Builder (runtime/lib/Ipe/IpeDocument.h) through json::parse's event
+// interface, as Request::parse uses it: the shape of the document, duplicate
+// member names, and a document that still reads the same once moved.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IpeDocument.h"
+
+#include "rune/Runtime/Json.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+
+namespace rune::test {
+namespace {
+
+using ipert::doc::Builder;
+using ipert::doc::Kind;
+using ipert::doc::Node;
+
+class Sink final : public json::EventSink {
+public:
+  explicit Sink(Builder &builder) : builder(builder) {}
+  void null(size_t) override { builder.null(); }
+  void boolean(size_t, bool value) override { builder.boolean(value); }
+  void number(size_t, std::string_view literal, bool isInteger,
+              int64_t integer) override {
+    if (isInteger)
+      builder.integer(integer);
+    else
+      builder.floating(literal);
+  }
+  void string(size_t, std::string &value) override { builder.string(value); }
+  void openArray(size_t) override { builder.openArray(); }
+  void openObject(size_t) override { builder.openObject(); }
+  bool key(size_t, std::string &name) override { return builder.key(name); }
+  void close() override { builder.close(); }
+
+private:
+  Builder &builder;
+};
+
+/// A built document in its own 8-aligned block.
+struct Document {
+  std::unique_ptr<uint64_t[]> block;
+  size_t size = 0;
+  const Node *root = nullptr;
+};
+
+Document build(std::string_view text, std::string *error = nullptr) {
+  Builder builder(text.size());
+  Sink sink(builder);
+  json::ParseError parseError;
+  Document document;
+  if (!json::parse(text, sink, parseError)) {
+    if (error)
+      *error = parseError.message;
+    return document;
+  }
+  document.size = builder.size();
+  document.block.reset(new uint64_t[(document.size + 7) / 8]);
+  document.root = builder.write(document.block.get());
+  return document;
+}
+
+TEST(IpeDocumentTest, ScalarsKeepTheirKindAndValue) {
+  Document d = build(R"({"n": null, "t": true, "f": false, "i": -42,
+                         "big": 18446744073709551615, "x": 1.50,
+                         "s": "caf\u00e9", "e": ""})");
+  ASSERT_TRUE(d.root);
+  ASSERT_EQ(d.root->kind, Kind::Object);
+  ASSERT_EQ(d.root->count, 8u);
+  EXPECT_EQ(d.root->find("n")->kind, Kind::Null);
+  EXPECT_EQ(d.root->find("t")->kind, Kind::Bool);
+  EXPECT_TRUE(d.root->find("t")->boolean);
+  EXPECT_FALSE(d.root->find("f")->boolean);
+  EXPECT_EQ(d.root->find("i")->kind, Kind::Integer);
+  EXPECT_EQ(d.root->find("i")->integer(), -42);
+  // Beyond int64: kept as written, like a fraction.
+  EXPECT_EQ(d.root->find("big")->kind, Kind::Float);
+  EXPECT_EQ(d.root->find("big")->text(), "18446744073709551615");
+  const Node *x = d.root->find("x");
+  EXPECT_EQ(x->kind, Kind::Float);
+  EXPECT_EQ(x->text(), "1.50");
+  EXPECT_EQ(x->text().data()[x->text().size()], '\0'); // for strtod
+  EXPECT_EQ(d.root->find("s")->text(), "caf\xC3\xA9");
+  EXPECT_EQ(d.root->find("e")->kind, Kind::String);
+  EXPECT_EQ(d.root->find("e")->text(), "");
+  EXPECT_EQ(d.root->find("absent"), nullptr);
+}
+
+TEST(IpeDocumentTest, ContainersKeepTheirOrder) {
+  Document d = build(R"({"b": [1, [2, 3], {"k": "v"}, []], "a": {},
+                         "c": {"inner": {"deep": [true]}}})");
+  ASSERT_TRUE(d.root);
+  const ipert::doc::Member *members = d.root->members();
+  ASSERT_EQ(d.root->count, 3u);
+  EXPECT_EQ(members[0].key(), "b");
+  EXPECT_EQ(members[1].key(), "a");
+  EXPECT_EQ(members[2].key(), "c");
+
+  const Node &array = members[0].value;
+  ASSERT_EQ(array.kind, Kind::Array);
+  ASSERT_EQ(array.count, 4u);
+  EXPECT_EQ(array.elements()[0].integer(), 1);
+  const Node &pair = array.elements()[1];
+  ASSERT_EQ(pair.count, 2u);
+  EXPECT_EQ(pair.elements()[0].integer(), 2);
+  EXPECT_EQ(pair.elements()[1].integer(), 3);
+  EXPECT_EQ(array.elements()[2].find("k")->text(), "v");
+  EXPECT_EQ(array.elements()[3].kind, Kind::Array);
+  EXPECT_EQ(array.elements()[3].count, 0u);
+
+  EXPECT_EQ(members[1].value.kind, Kind::Object);
+  EXPECT_EQ(members[1].value.count, 0u);
+  const Node *deep = d.root->find("c")->find("inner")->find("deep");
+  ASSERT_EQ(deep->count, 1u);
+  EXPECT_TRUE(deep->elements()[0].boolean);
+}
+
+TEST(IpeDocumentTest, ChildrenAreAlignedForWordReads) {
+  Document d = build(R"({"a": "x", "bb": ["yyy", {"c": 1}], "d": [1, 2]})");
+  ASSERT_TRUE(d.root);
+  auto aligned = [](const void *p) {
+    return reinterpret_cast<uintptr_t>(p) % alignof(Node) == 0;
+  };
+  EXPECT_TRUE(aligned(d.root->members()));
+  const Node *bb = d.root->find("bb");
+  EXPECT_TRUE(aligned(bb->elements()));
+  EXPECT_TRUE(aligned(bb->elements()[1].members()));
+  EXPECT_TRUE(aligned(d.root->find("d")->elements()));
+}
+
+TEST(IpeDocumentTest, ReadsTheSameOnceMoved) {
+  Document d = build(R"({"request": {"principal": {"team": "ads"}},
+                         "approvals": [{"id": "u1"}, {"id": "u2"}]})");
+  ASSERT_TRUE(d.root);
+  // Distances, not pointers: a copy anywhere else is the same document.
+  auto copy = std::make_unique<uint64_t[]>((d.size + 7) / 8 + 1);
+  std::memcpy(copy.get() + 1, d.block.get(), d.size);
+  d.block.reset();
+  const auto *moved = reinterpret_cast<const Node *>(copy.get() + 1);
+  EXPECT_EQ(moved->find("request")->find("principal")->find("team")->text(),
+            "ads");
+  const Node *approvals = moved->find("approvals");
+  ASSERT_EQ(approvals->count, 2u);
+  EXPECT_EQ(approvals->elements()[1].find("id")->text(), "u2");
+}
+
+TEST(IpeDocumentTest, DuplicateNamesAreRejectedInSmallAndLargeObjects) {
+  std::string error;
+  EXPECT_FALSE(build(R"({"a": 1, "b": 2, "a": 3})", &error).root);
+  EXPECT_EQ(error, "duplicate key `a`");
+  // Past the scan limit the names go into a set: still found.
+  std::string large = "{";
+  for (int i = 0; i < 40; ++i)
+    large += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+  EXPECT_TRUE(build(large + "\"last\": 0}").root);
+  EXPECT_FALSE(build(large + "\"k3\": 0}", &error).root);
+  EXPECT_EQ(error, "duplicate key `k3`");
+  // The same name in different objects is no duplicate.
+  EXPECT_TRUE(
+      build(R"({"a": {"a": {"a": 1}}, "b": [{"a": 1}, {"a": 2}]})").root);
+}
+
+TEST(IpeDocumentTest, AnyValueCanBeTheRoot) {
+  Builder builder(0);
+  builder.integer(7);
+  EXPECT_EQ(builder.rootKind(), Kind::Integer);
+  Document d = build("[\"only\"]");
+  ASSERT_TRUE(d.root);
+  EXPECT_EQ(d.root->kind, Kind::Array);
+  EXPECT_EQ(d.root->elements()[0].text(), "only");
+}
+
+} // namespace
+} // namespace rune::test
