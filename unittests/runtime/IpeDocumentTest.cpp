@@ -4,15 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// doc::Builder (runtime/lib/Ipe/IpeDocument.h) through json::parse's event
-// interface, as Request::parse uses it: the shape of the document, duplicate
+// doc::Builder (runtime/lib/Ipe/IpeDocument.h) fed by doc::parse, as
+// Request::parse uses it: the shape of the document, duplicate
 // member names, and a document that still reads the same once moved.
 //
 //===----------------------------------------------------------------------===//
 
 #include "IpeDocument.h"
-
-#include "rune/Runtime/Json.h"
 
 #include <gtest/gtest.h>
 
@@ -27,28 +25,6 @@ using ipert::doc::Builder;
 using ipert::doc::Kind;
 using ipert::doc::Node;
 
-class Sink final : public json::EventSink {
-public:
-  explicit Sink(Builder &builder) : builder(builder) {}
-  void null(size_t) override { builder.null(); }
-  void boolean(size_t, bool value) override { builder.boolean(value); }
-  void number(size_t, std::string_view literal, bool isInteger,
-              int64_t integer) override {
-    if (isInteger)
-      builder.integer(integer);
-    else
-      builder.floating(literal);
-  }
-  void string(size_t, std::string &value) override { builder.string(value); }
-  void openArray(size_t) override { builder.openArray(); }
-  void openObject(size_t) override { builder.openObject(); }
-  bool key(size_t, std::string &name) override { return builder.key(name); }
-  void close() override { builder.close(); }
-
-private:
-  Builder &builder;
-};
-
 /// A built document in its own 8-aligned block.
 struct Document {
   std::unique_ptr<uint64_t[]> block;
@@ -58,10 +34,9 @@ struct Document {
 
 Document build(std::string_view text, std::string *error = nullptr) {
   Builder builder(text.size());
-  Sink sink(builder);
   json::ParseError parseError;
   Document document;
-  if (!json::parse(text, sink, parseError)) {
+  if (!ipert::doc::parse(text, builder, parseError)) {
     if (error)
       *error = parseError.message;
     return document;

@@ -150,4 +150,37 @@ const Node *Builder::write(void *to) const {
   return static_cast<const Node *>(to);
 }
 
+namespace {
+
+/// Hands the JSON parser's events to a Builder.
+class BuilderSink final : public json::EventSink {
+public:
+  explicit BuilderSink(Builder &builder) : builder(builder) {}
+
+  void null(size_t) override { builder.null(); }
+  void boolean(size_t, bool value) override { builder.boolean(value); }
+  void number(size_t, std::string_view literal, bool isInteger,
+              int64_t integer) override {
+    if (isInteger)
+      builder.integer(integer);
+    else
+      builder.floating(literal);
+  }
+  void string(size_t, std::string &value) override { builder.string(value); }
+  void openArray(size_t) override { builder.openArray(); }
+  void openObject(size_t) override { builder.openObject(); }
+  bool key(size_t, std::string &name) override { return builder.key(name); }
+  void close() override { builder.close(); }
+
+private:
+  Builder &builder;
+};
+
+} // namespace
+
+bool parse(std::string_view text, Builder &builder, json::ParseError &error) {
+  BuilderSink sink(builder);
+  return json::parse(text, sink, error);
+}
+
 } // namespace rune::ipert::doc

@@ -21,6 +21,8 @@
 #ifndef RUNE_RUNTIME_LIB_IPE_IPEDOCUMENT_H
 #define RUNE_RUNTIME_LIB_IPE_IPEDOCUMENT_H
 
+#include "rune/Runtime/Json.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -141,6 +143,10 @@ private:
   std::vector<Open> open;
   uint32_t nextKeyLength = 0, nextKeyOffset = 0;
 };
+
+/// Parses the JSON `text` into `builder` (a fresh one); on failure the
+/// parser's error, with the builder holding part of the document.
+bool parse(std::string_view text, Builder &builder, json::ParseError &error);
 
 } // namespace rune::ipert::doc
 

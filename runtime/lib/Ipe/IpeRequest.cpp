@@ -15,8 +15,6 @@
 
 #include "IpeDocument.h"
 
-#include "rune/Runtime/Json.h"
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -74,30 +72,6 @@ Value valueOf(const Module &module, const doc::Node *node) {
 
 namespace {
 
-/// Builds a request's document as the JSON parser reads it.
-class DocumentSink final : public json::EventSink {
-public:
-  explicit DocumentSink(doc::Builder &builder) : builder(builder) {}
-
-  void null(size_t) override { builder.null(); }
-  void boolean(size_t, bool value) override { builder.boolean(value); }
-  void number(size_t, std::string_view literal, bool isInteger,
-              int64_t integer) override {
-    if (isInteger)
-      builder.integer(integer);
-    else
-      builder.floating(literal);
-  }
-  void string(size_t, std::string &value) override { builder.string(value); }
-  void openArray(size_t) override { builder.openArray(); }
-  void openObject(size_t) override { builder.openObject(); }
-  bool key(size_t, std::string &name) override { return builder.key(name); }
-  void close() override { builder.close(); }
-
-private:
-  doc::Builder &builder;
-};
-
 std::string_view kindName(doc::Kind kind) {
   switch (kind) {
   case doc::Kind::Null:
@@ -126,9 +100,8 @@ std::unique_ptr<Request> Request::parse(const Module &module,
   // thread_local scratch: that would make the shared runtime depend on the
   // dynamic loader for its TLS.)
   doc::Builder builder(text.size());
-  DocumentSink sink(builder);
   json::ParseError parseError;
-  if (!json::parse(text, sink, parseError)) {
+  if (!doc::parse(text, builder, parseError)) {
     // Report line and column: requests are files people edit.
     size_t line = 1, column = 1;
     for (size_t i = 0; i < parseError.offset && i < text.size(); ++i) {
