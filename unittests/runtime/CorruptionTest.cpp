@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "IpeDocument.h"
 #include "SampleSchema.h"
 #include "TestSupport.h"
 
@@ -245,6 +246,61 @@ TEST(CorruptionTest, DamagedJsonIsRejectedOrParsed) {
     Request request(engine);
     request.build("User::\"a\"", "A::\"a\"", "R::\"r\"", damaged, error);
   }
+}
+
+/// Reads every byte of a document's value: its texts, elements and members.
+size_t walkDocument(const ipert::doc::Node &node) {
+  using ipert::doc::Kind;
+  size_t bytes = 0;
+  switch (node.kind) {
+  case Kind::String:
+  case Kind::Float:
+    for (char c : node.text())
+      bytes += c != 0;
+    return bytes + 1;
+  case Kind::Array:
+    for (const ipert::doc::Node &element : elementsOf(node))
+      bytes += walkDocument(element);
+    return bytes + 1;
+  case Kind::Object:
+    for (uint32_t i = 0; i < node.count; ++i) {
+      bytes += node.members()[i].key().size();
+      bytes += walkDocument(node.members()[i].value);
+    }
+    return bytes + 1;
+  default:
+    return 1;
+  }
+}
+
+TEST(CorruptionTest, DamagedIpeRequestsAreRejectedOrParsed) {
+  const std::string request =
+      R"({"action": {"operation": "create"}, "environment": "production",
+          "approvals": [{"id": "a\u00e9", "role": "lead", "n": 1.5e3},
+                        {"id": "b", "role": null, "tags": [[], {}]}],
+          "resource": {"type": "Bucket", "public": false, "level": -7}})";
+  std::mt19937 random(7);
+  std::uniform_int_distribution<size_t> position(0, request.size() - 1);
+  std::uniform_int_distribution<int> byteValue(0, 255);
+  int parsed = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string damaged = request;
+    damaged[position(random)] = static_cast<char>(byteValue(random));
+    if (trial % 3 == 0)
+      damaged.resize(position(random));
+    ipert::doc::Builder builder(damaged.size());
+    json::ParseError error;
+    if (!ipert::doc::parse(damaged, builder, error)) {
+      EXPECT_FALSE(error.message.empty());
+      EXPECT_LE(error.offset, damaged.size());
+      continue;
+    }
+    ++parsed;
+    std::vector<uint64_t> block((builder.size() + 7) / 8);
+    const ipert::doc::Node *root = builder.write(block.data());
+    EXPECT_GT(walkDocument(*root), 0u);
+  }
+  EXPECT_GT(parsed, 100);
 }
 
 TEST(CorruptionTest, DamagedJsonIsRejectedOrParsedWithASchema) {
