@@ -27,11 +27,11 @@ Builder::Builder(size_t textBytes) {
   open.reserve(8);
 }
 
-uint32_t Builder::appendText(std::string_view text) {
+size_t Builder::appendText(std::string_view text) {
   size_t offset = arena.size();
   arena.insert(arena.end(), text.begin(), text.end());
   arena.push_back('\0'); // Float literals are read by strtod
-  return uint32_t(offset);
+  return offset;
 }
 
 Builder::Pending &Builder::push(Kind kind) {
@@ -52,17 +52,17 @@ void Builder::boolean(bool value) { push(Kind::Bool).node.boolean = value; }
 void Builder::integer(int64_t value) { push(Kind::Integer).node.data = value; }
 
 void Builder::floating(std::string_view literal) {
-  uint32_t offset = appendText(literal);
+  size_t offset = appendText(literal);
   Node &node = push(Kind::Float).node;
   node.count = uint32_t(literal.size());
-  node.data = offset;
+  node.data = int64_t(offset);
 }
 
 void Builder::string(std::string_view text) {
-  uint32_t offset = appendText(text);
+  size_t offset = appendText(text);
   Node &node = push(Kind::String).node;
   node.count = uint32_t(text.size());
-  node.data = offset;
+  node.data = int64_t(offset);
 }
 
 void Builder::openArray() {

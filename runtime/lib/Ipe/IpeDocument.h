@@ -121,7 +121,9 @@ private:
   struct Pending {
     Node node;
     uint32_t keyLength = 0;
-    uint32_t keyOffset = 0;
+    /// Full width while building: a document past the limit fits() sets
+    /// must still be built correctly before it is refused.
+    size_t keyOffset = 0;
   };
   struct Open {
     size_t container; // index of the container in `pending`
@@ -130,7 +132,7 @@ private:
     std::unordered_set<std::string> names;
   };
 
-  uint32_t appendText(std::string_view text);
+  size_t appendText(std::string_view text);
   Pending &push(Kind kind);
   /// `node`, placed at arena offset `position`, with its distance fixed.
   static Node placed(Node node, int64_t position);
@@ -141,7 +143,8 @@ private:
   std::vector<char> arena;
   std::vector<Pending> pending;
   std::vector<Open> open;
-  uint32_t nextKeyLength = 0, nextKeyOffset = 0;
+  uint32_t nextKeyLength = 0;
+  size_t nextKeyOffset = 0;
 };
 
 /// Parses the JSON `text` into `builder` (a fresh one); on failure the
