@@ -4,7 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The request JSON is parsed once; every request path the module reads (its
+// The request JSON is parsed once, into a compact document (IpeDocument.h)
+// in the request's own allocation; every request path the module reads (its
 // slots, IpeFormat.h) is then walked once, so policies read slots instead of
 // searching the document, and strings carry their module symbol so that
 // equality with a literal is one integer comparison.
@@ -21,7 +22,6 @@
 #include <cstring>
 #include <memory>
 #include <new>
-#include <span>
 
 namespace rune::ipert {
 
@@ -155,8 +155,7 @@ namespace {
 /// `width - 1` cells, unresolved (kind missing).
 void writeElementRows(const Module &module, const doc::Node &array,
                       size_t width, Value *out) {
-  const doc::Node *elements = array.elements();
-  for (const doc::Node &element : std::span(elements, array.count)) {
+  for (const doc::Node &element : elementsOf(array)) {
     if (element.kind == doc::Kind::Object) {
       // The usual element, without valueOf's dispatch.
       Value object{};
