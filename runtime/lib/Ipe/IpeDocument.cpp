@@ -37,11 +37,10 @@ size_t Builder::appendText(std::string_view text) {
 Builder::Pending &Builder::push(Kind kind) {
   Pending &value = pending.emplace_back();
   value.node.kind = kind;
-  if (!open.empty() &&
-      pending[open.back().container].node.kind == Kind::Object) {
-    value.keyLength = nextKeyLength;
-    value.keyOffset = nextKeyOffset;
-  }
+  // The last key read: a member's name inside an object; close() never
+  // reads it for array elements or the root, so no test is needed.
+  value.keyLength = nextKeyLength;
+  value.keyOffset = nextKeyOffset;
   return value;
 }
 

@@ -59,7 +59,9 @@ inline constexpr unsigned kMaxDepth = 256;
 /// Receives the values of a JSON text as they are read, for a
 /// representation other than Node (the IPE runtime's compact requests).
 /// Offsets are those of the values' (or keys') first bytes; a container's
-/// values come between its open and its close call.
+/// values come between its open and its close call. Virtual rather than a
+/// template parameter: nlohmann's parser is then instantiated once, for
+/// every sink, which keeps the shared runtime within its size budget.
 class EventSink {
 public:
   virtual ~EventSink() = default;
