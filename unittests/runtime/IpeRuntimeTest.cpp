@@ -18,6 +18,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <set>
+
 using namespace rune;
 using namespace rune::ipebc;
 
@@ -445,6 +448,144 @@ TEST(IpeEngine, CompiledDecisionIsOrderedAndKeepsErrorMessages) {
     EXPECT_EQ(decision.applicable[2].policy, 2u);
     EXPECT_EQ(decision.applicable[2].outcome, ipert::Outcome::Deny);
   }
+}
+
+namespace {
+
+/// Everything the C API reads of a decision, as text, so that two
+/// decisions compare in one assertion.
+std::string describe(const rune_ipe_decision *decision) {
+  std::string out =
+      rune_ipe_decision_result(decision) == RUNE_ALLOW ? "allow" : "deny";
+  out += " evaluated " +
+         std::to_string(rune_ipe_decision_evaluated_count(decision));
+  for (size_t i = 0; i < rune_ipe_decision_policy_count(decision); ++i) {
+    out += "; " + std::to_string(rune_ipe_decision_policy_index(decision, i)) +
+           " " +
+           std::to_string(int(rune_ipe_decision_policy_outcome(decision, i))) +
+           " " + rune_ipe_decision_policy_reason(decision, i);
+    if (const char *condition = rune_ipe_decision_policy_condition(decision, i))
+      out += std::string(" [") + condition + ": " +
+             rune_ipe_decision_policy_explanation(decision, i) + "]";
+  }
+  return out;
+}
+
+/// A kept evaluator decides every request as one-shot rune_ipe_decide
+/// does, explained or not, in any order; and refuses another module's
+/// requests.
+void checkEvaluatorAgainstOneShot(rune_ipe_module *module,
+                                  rune_ipe_module *otherModule) {
+  const char *jsons[] = {
+      R"({"resource": {"type": "A", "level": 3}})",
+      R"({"resource": {"type": "B", "level": 1}})",
+      R"({"resource": {"type": "Q", "level": 0}})",
+      R"({"resource": {"level": 3}})", // resource.type missing: an error
+      R"({})",
+  };
+  std::vector<rune_ipe_request *> requests;
+  for (const char *json : jsons) {
+    rune_ipe_request *request = nullptr;
+    ASSERT_EQ(rune_ipe_request_parse(module, json, std::strlen(json), &request,
+                                     nullptr),
+              RUNE_OK);
+    requests.push_back(request);
+  }
+  rune_ipe_evaluator *evaluator = nullptr;
+  ASSERT_EQ(rune_ipe_evaluator_new(module, &evaluator, nullptr), RUNE_OK);
+  std::set<std::string> seen;
+  for (int round = 0; round < 3; ++round)
+    for (size_t i = 0; i < requests.size(); ++i) {
+      // Explained on alternate turns: a plain decision after an explained
+      // one must keep none of its conditions.
+      bool explain = (round + i) % 2 == 1;
+      rune_ipe_decision *oneShot = nullptr;
+      ASSERT_EQ(explain
+                    ? rune_ipe_decide_explained(module, requests[i], &oneShot,
+                                                nullptr)
+                    : rune_ipe_decide(module, requests[i], &oneShot, nullptr),
+                RUNE_OK);
+      const rune_ipe_decision *kept = nullptr;
+      ASSERT_EQ(explain ? rune_ipe_evaluator_decide_explained(
+                              evaluator, requests[i], &kept, nullptr)
+                        : rune_ipe_evaluator_decide(evaluator, requests[i],
+                                                    &kept, nullptr),
+                RUNE_OK);
+      EXPECT_EQ(describe(kept), describe(oneShot)) << jsons[i];
+      seen.insert(describe(kept));
+      rune_ipe_decision_free(oneShot);
+    }
+  // The requests do not all decide alike (so the comparison can fail).
+  EXPECT_GE(seen.size(), requests.size());
+
+  // Past the applicable policies, the accessors answer "none".
+  const rune_ipe_decision *kept = nullptr;
+  ASSERT_EQ(rune_ipe_evaluator_decide(evaluator, requests[0], &kept, nullptr),
+            RUNE_OK);
+  size_t count = rune_ipe_decision_policy_count(kept);
+  EXPECT_EQ(rune_ipe_decision_policy_index(kept, count), SIZE_MAX);
+  EXPECT_EQ(rune_ipe_decision_policy_outcome(kept, count),
+            RUNE_IPE_NOT_APPLICABLE);
+  EXPECT_EQ(rune_ipe_decision_policy_reason(kept, count), nullptr);
+
+  // Another module's request: its slots are not this module's.
+  const char *json = R"({"resource": {"type": "A", "level": 3}})";
+  rune_ipe_request *foreign = nullptr;
+  ASSERT_EQ(rune_ipe_request_parse(otherModule, json, std::strlen(json),
+                                   &foreign, nullptr),
+            RUNE_OK);
+  char *error = nullptr;
+  const rune_ipe_decision *refused = nullptr;
+  EXPECT_EQ(rune_ipe_evaluator_decide(evaluator, foreign, &refused, &error),
+            RUNE_ERROR_INVALID_INPUT);
+  EXPECT_EQ(refused, nullptr);
+  ASSERT_NE(error, nullptr);
+  EXPECT_STREQ(error, "the request was parsed for another module");
+  rune_string_free(error);
+  rune_ipe_decision *refusedOnce = nullptr;
+  EXPECT_EQ(rune_ipe_decide(module, foreign, &refusedOnce, nullptr),
+            RUNE_ERROR_INVALID_INPUT);
+  EXPECT_EQ(refusedOnce, nullptr);
+  rune_ipe_request_free(foreign);
+
+  rune_ipe_evaluator_free(evaluator);
+  for (rune_ipe_request *request : requests)
+    rune_ipe_request_free(request);
+}
+
+} // namespace
+
+TEST(IpeEngine, CApiEvaluatorDecidesAsOneShotDecisions) {
+  std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);
+  std::vector<uint8_t> otherBytes = buildModule({"A"}, false);
+  rune_ipe_module *module = nullptr, *other = nullptr;
+  ASSERT_EQ(rune_ipe_module_load(bytes.data(), bytes.size(), &module, nullptr),
+            RUNE_OK);
+  ASSERT_EQ(rune_ipe_module_load(otherBytes.data(), otherBytes.size(), &other,
+                                 nullptr),
+            RUNE_OK);
+  checkEvaluatorAgainstOneShot(module, other);
+  rune_ipe_module_free(module);
+  rune_ipe_module_free(other);
+}
+
+TEST(IpeEngine, CApiEvaluatorDecidesAsOneShotDecisionsNatively) {
+  std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);
+  rune_policy_fn fns[] = {asPolicyFn(nativeType0), asPolicyFn(nativeType1),
+                          asPolicyFn(nativeLevel),
+                          reinterpret_cast<rune_policy_fn>(
+                              reinterpret_cast<void (*)()>(nativeDecide))};
+  rune_native_module native{
+      RUNE_NATIVE_ABI_VERSION, 4, bytes.data(), bytes.size(), fns, 0, nullptr};
+  std::vector<uint8_t> otherBytes = buildModule({"A"}, false);
+  rune_ipe_module *module = nullptr, *other = nullptr;
+  ASSERT_EQ(rune_ipe_module_load_native(&native, &module, nullptr), RUNE_OK);
+  ASSERT_EQ(rune_ipe_module_load(otherBytes.data(), otherBytes.size(), &other,
+                                 nullptr),
+            RUNE_OK);
+  checkEvaluatorAgainstOneShot(module, other);
+  rune_ipe_module_free(module);
+  rune_ipe_module_free(other);
 }
 
 namespace {

@@ -227,6 +227,11 @@ rune_status rune_ipe_request_parse(const rune_ipe_module *module,
                                    rune_ipe_request **out, char **error);
 void rune_ipe_request_free(rune_ipe_request *request);
 
+/* Decides `request`, which must have been parsed for `module` (another
+ * module's request is refused with RUNE_ERROR_INVALID_INPUT). Each call sets
+ * up an evaluator's scratch space and a decision: an application deciding
+ * often keeps an evaluator instead (below). Release the decision with
+ * rune_ipe_decision_free. */
 rune_status rune_ipe_decide(const rune_ipe_module *module,
                             const rune_ipe_request *request,
                             rune_ipe_decision **out, char **error);
@@ -236,8 +241,33 @@ rune_status rune_ipe_decide(const rune_ipe_module *module,
 rune_status rune_ipe_decide_explained(const rune_ipe_module *module,
                                       const rune_ipe_request *request,
                                       rune_ipe_decision **out, char **error);
+
+/* An evaluator holds the scratch space of decisions with one module and the
+ * decision it made last, both reused from one decision to the next: once
+ * warm, deciding allocates nothing (an error message aside), which makes
+ * the per-decision cost the engine's alone. An evaluator is not
+ * thread-safe: keep one per thread. The module must outlive it. */
+typedef struct rune_ipe_evaluator rune_ipe_evaluator;
+rune_status rune_ipe_evaluator_new(const rune_ipe_module *module,
+                                   rune_ipe_evaluator **out, char **error);
+void rune_ipe_evaluator_free(rune_ipe_evaluator *evaluator);
+/* Decides `request` (parsed for the evaluator's module) into the
+ * evaluator's decision, returned in `out`: it belongs to the evaluator and
+ * stays valid until the evaluator's next decision or its release. Read it
+ * with the rune_ipe_decision_* functions; never rune_ipe_decision_free it. */
+rune_status rune_ipe_evaluator_decide(rune_ipe_evaluator *evaluator,
+                                      const rune_ipe_request *request,
+                                      const rune_ipe_decision **out,
+                                      char **error);
+/* The same, explained (as rune_ipe_decide_explained). */
+rune_status rune_ipe_evaluator_decide_explained(
+    rune_ipe_evaluator *evaluator, const rune_ipe_request *request,
+    const rune_ipe_decision **out, char **error);
+
 rune_decision rune_ipe_decision_result(const rune_ipe_decision *decision);
-/* The policies that applied, in module order. */
+/* The policies that applied, in module order. For an `index` past
+ * rune_ipe_decision_policy_count, policy_index gives SIZE_MAX,
+ * policy_outcome RUNE_IPE_NOT_APPLICABLE and policy_reason NULL. */
 size_t rune_ipe_decision_policy_count(const rune_ipe_decision *decision);
 size_t rune_ipe_decision_policy_index(const rune_ipe_decision *decision,
                                       size_t index);

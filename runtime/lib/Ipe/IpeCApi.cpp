@@ -7,6 +7,7 @@
 #include "rune/Runtime/IpeEngine.h"
 #include "rune/rune.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -20,6 +21,8 @@ struct rune_ipe_module {
 
 struct rune_ipe_request {
   std::unique_ptr<rune::ipert::Request> request;
+  /// The module it was parsed for: its slots are that module's.
+  const rune_ipe_module *module;
 };
 
 /// What decided one applicable policy (rune_ipe_decide_explained).
@@ -31,10 +34,23 @@ struct DecidingCondition {
 };
 
 struct rune_ipe_decision {
+  /// Where the reasons are read: they are the module's strings (or the
+  /// decision's error messages), not copied per decision.
+  const rune_ipe_module *module = nullptr;
   rune::ipert::Decision decision;
-  std::vector<std::string> reasons;
   /// One per applicable policy when explained, else empty.
   std::vector<DecidingCondition> deciding;
+};
+
+struct rune_ipe_evaluator {
+  explicit rune_ipe_evaluator(const rune_ipe_module *module)
+      : evaluator(*module->module) {
+    decision.module = module;
+  }
+  rune::ipert::Evaluator evaluator;
+  /// The last decision, reused by the next one (its vectors keep their
+  /// capacity).
+  rune_ipe_decision decision;
 };
 
 namespace {
@@ -93,30 +109,38 @@ DecidingCondition decidingCondition(const rune::ipert::Module &module,
                        last->a, last->b)};
 }
 
-rune_status decide(const rune_ipe_module *module,
+/// Decides into `evaluator`'s decision; refuses a request parsed for
+/// another module (its slots would be read as this module's).
+rune_status decide(rune_ipe_evaluator &evaluator,
                    const rune_ipe_request *request, bool explain,
-                   rune_ipe_decision **out) {
-  auto *result = new rune_ipe_decision;
-  rune::ipert::Evaluator evaluator(*module->module);
-  evaluator.decide(*request->request, result->decision, explain);
-  const auto &tables = module->module->tables();
-  for (size_t i = 0; i < result->decision.applicable.size(); ++i) {
-    const rune::ipert::PolicyResult &r = result->decision.applicable[i];
-    if (r.outcome == rune::ipert::Outcome::Error)
-      result->reasons.push_back(std::string(result->decision.message(i)));
-    else if (r.outcome == rune::ipert::Outcome::Deny &&
-             tables.policies[r.policy].reason != rune::ipebc::kNoIndex)
-      result->reasons.push_back(module->reasons[r.policy]);
-    else
-      result->reasons.push_back(module->intents[r.policy]);
-    if (explain)
-      result->deciding.push_back(
-          r.outcome == rune::ipert::Outcome::Error
-              ? DecidingCondition{}
-              : decidingCondition(*module->module, result->decision, r.policy));
+                   char **error) {
+  rune_ipe_decision &result = evaluator.decision;
+  if (request->module != result.module) {
+    setError(error, "the request was parsed for another module");
+    return RUNE_ERROR_INVALID_INPUT;
   }
-  *out = result;
+  evaluator.evaluator.decide(*request->request, result.decision, explain);
+  result.deciding.clear();
+  if (explain)
+    for (const rune::ipert::PolicyResult &r : result.decision.applicable)
+      result.deciding.push_back(r.outcome == rune::ipert::Outcome::Error
+                                    ? DecidingCondition{}
+                                    : decidingCondition(*result.module->module,
+                                                        result.decision,
+                                                        r.policy));
   return RUNE_OK;
+}
+
+/// rune_ipe_decide and rune_ipe_decide_explained: an evaluator for one
+/// decision, which the caller then owns.
+rune_status decideOnce(const rune_ipe_module *module,
+                       const rune_ipe_request *request, bool explain,
+                       rune_ipe_decision **out, char **error) {
+  rune_ipe_evaluator evaluator(module);
+  rune_status status = decide(evaluator, request, explain, error);
+  if (status == RUNE_OK)
+    *out = new rune_ipe_decision(std::move(evaluator.decision));
+  return status;
 }
 
 /// Entry `entry` of policy `index`'s metadata, or null.
@@ -226,7 +250,7 @@ rune_status rune_ipe_request_parse(const rune_ipe_module *module,
     setError(error, message);
     return RUNE_ERROR_INVALID_INPUT;
   }
-  *out = new rune_ipe_request{std::move(request)};
+  *out = new rune_ipe_request{std::move(request), module};
   return RUNE_OK;
 }
 
@@ -235,15 +259,44 @@ void rune_ipe_request_free(rune_ipe_request *request) { delete request; }
 rune_status rune_ipe_decide(const rune_ipe_module *module,
                             const rune_ipe_request *request,
                             rune_ipe_decision **out, char **error) {
-  (void)error; // deciding cannot fail: errors are per-policy outcomes
-  return decide(module, request, /*explain=*/false, out);
+  return decideOnce(module, request, /*explain=*/false, out, error);
 }
 
 rune_status rune_ipe_decide_explained(const rune_ipe_module *module,
                                       const rune_ipe_request *request,
                                       rune_ipe_decision **out, char **error) {
-  (void)error;
-  return decide(module, request, /*explain=*/true, out);
+  return decideOnce(module, request, /*explain=*/true, out, error);
+}
+
+rune_status rune_ipe_evaluator_new(const rune_ipe_module *module,
+                                   rune_ipe_evaluator **out, char **error) {
+  (void)error; // a loaded module always has an evaluator
+  *out = new rune_ipe_evaluator(module);
+  return RUNE_OK;
+}
+
+void rune_ipe_evaluator_free(rune_ipe_evaluator *evaluator) {
+  delete evaluator;
+}
+
+rune_status rune_ipe_evaluator_decide(rune_ipe_evaluator *evaluator,
+                                      const rune_ipe_request *request,
+                                      const rune_ipe_decision **out,
+                                      char **error) {
+  rune_status status = decide(*evaluator, request, /*explain=*/false, error);
+  if (status == RUNE_OK)
+    *out = &evaluator->decision;
+  return status;
+}
+
+rune_status rune_ipe_evaluator_decide_explained(rune_ipe_evaluator *evaluator,
+                                                const rune_ipe_request *request,
+                                                const rune_ipe_decision **out,
+                                                char **error) {
+  rune_status status = decide(*evaluator, request, /*explain=*/true, error);
+  if (status == RUNE_OK)
+    *out = &evaluator->decision;
+  return status;
 }
 
 rune_decision rune_ipe_decision_result(const rune_ipe_decision *decision) {
@@ -256,19 +309,34 @@ size_t rune_ipe_decision_policy_count(const rune_ipe_decision *decision) {
 
 size_t rune_ipe_decision_policy_index(const rune_ipe_decision *decision,
                                       size_t index) {
+  if (index >= decision->decision.applicable.size())
+    return SIZE_MAX;
   return decision->decision.applicable[index].policy;
 }
 
 rune_ipe_outcome
 rune_ipe_decision_policy_outcome(const rune_ipe_decision *decision,
                                  size_t index) {
+  if (index >= decision->decision.applicable.size())
+    return RUNE_IPE_NOT_APPLICABLE;
   return static_cast<rune_ipe_outcome>(
       decision->decision.applicable[index].outcome);
 }
 
 const char *rune_ipe_decision_policy_reason(const rune_ipe_decision *decision,
                                             size_t index) {
-  return decision->reasons[index].c_str();
+  const rune::ipert::Decision &d = decision->decision;
+  if (index >= d.applicable.size())
+    return nullptr;
+  const rune::ipert::PolicyResult &r = d.applicable[index];
+  if (r.outcome == rune::ipert::Outcome::Error)
+    return d.message(index).data(); // a std::string's: NUL-terminated
+  const rune_ipe_module &module = *decision->module;
+  if (r.outcome == rune::ipert::Outcome::Deny &&
+      module.module->tables().policies[r.policy].reason !=
+          rune::ipebc::kNoIndex)
+    return module.reasons[r.policy].c_str();
+  return module.intents[r.policy].c_str();
 }
 
 size_t rune_ipe_decision_evaluated_count(const rune_ipe_decision *decision) {
