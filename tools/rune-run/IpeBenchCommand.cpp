@@ -128,8 +128,8 @@ double timePass(Contestant &c, size_t count, unsigned laps) {
 /// millisecond. An application runs one backend, not two in turns, so that
 /// refill is the bench's, not the engine's: over 50 ms it is noise, while
 /// over a pass of a few hundred microseconds (2,000 requests decided
-/// natively) it was half the time measured, and weighed on the faster
-/// backend most (docs/performance.md, session 8).
+/// natively) it was a third to a half of the time measured, and weighed on the
+/// faster backend most (docs/performance.md, session 8).
 constexpr double kMinPassSeconds = 0.05;
 
 /// Measures every contestant over a stream of `count` requests: a warm-up
