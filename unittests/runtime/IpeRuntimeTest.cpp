@@ -418,16 +418,22 @@ TEST(IpeEngine, NativeDescriptorLayoutsAndDamage) {
   EXPECT_EQ(error, "native module: function 1 is null");
 }
 
-TEST(IpeEngine, CompiledDecisionIsOrderedAndKeepsErrorMessages) {
+/// The native module of the hand-written functions above, over the
+/// bytecode of buildModule({"A", "B"}, true).
+struct HandWrittenNative {
   std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);
-  rune_policy_fn fns[] = {asPolicyFn(nativeType0), asPolicyFn(nativeType1),
-                          asPolicyFn(nativeLevel),
-                          reinterpret_cast<rune_policy_fn>(
-                              reinterpret_cast<void (*)()>(nativeDecide))};
+  rune_policy_fn fns[4] = {asPolicyFn(nativeType0), asPolicyFn(nativeType1),
+                           asPolicyFn(nativeLevel),
+                           reinterpret_cast<rune_policy_fn>(
+                               reinterpret_cast<void (*)()>(nativeDecide))};
   rune_native_module native{
       RUNE_NATIVE_ABI_VERSION, 4, bytes.data(), bytes.size(), fns, 0, nullptr};
+};
+
+TEST(IpeEngine, CompiledDecisionIsOrderedAndKeepsErrorMessages) {
+  HandWrittenNative handWritten;
   std::string error;
-  auto module = ipert::Module::loadNative(&native, error);
+  auto module = ipert::Module::loadNative(&handWritten.native, error);
   ASSERT_TRUE(module) << error;
   auto request = ipert::Request::parse(*module, R"({"resource": {}})", error);
   ASSERT_TRUE(request) << error;
@@ -570,16 +576,11 @@ TEST(IpeEngine, CApiEvaluatorDecidesAsOneShotDecisions) {
 }
 
 TEST(IpeEngine, CApiEvaluatorDecidesAsOneShotDecisionsNatively) {
-  std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);
-  rune_policy_fn fns[] = {asPolicyFn(nativeType0), asPolicyFn(nativeType1),
-                          asPolicyFn(nativeLevel),
-                          reinterpret_cast<rune_policy_fn>(
-                              reinterpret_cast<void (*)()>(nativeDecide))};
-  rune_native_module native{
-      RUNE_NATIVE_ABI_VERSION, 4, bytes.data(), bytes.size(), fns, 0, nullptr};
+  HandWrittenNative handWritten;
   std::vector<uint8_t> otherBytes = buildModule({"A"}, false);
   rune_ipe_module *module = nullptr, *other = nullptr;
-  ASSERT_EQ(rune_ipe_module_load_native(&native, &module, nullptr), RUNE_OK);
+  ASSERT_EQ(rune_ipe_module_load_native(&handWritten.native, &module, nullptr),
+            RUNE_OK);
   ASSERT_EQ(rune_ipe_module_load(otherBytes.data(), otherBytes.size(), &other,
                                  nullptr),
             RUNE_OK);

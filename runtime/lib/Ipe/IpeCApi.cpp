@@ -131,6 +131,17 @@ rune_status decide(rune_ipe_evaluator &evaluator,
   return RUNE_OK;
 }
 
+/// rune_ipe_evaluator_decide[_explained]: the decision stays the
+/// evaluator's.
+rune_status decideKept(rune_ipe_evaluator &evaluator,
+                       const rune_ipe_request *request, bool explain,
+                       const rune_ipe_decision **out, char **error) {
+  rune_status status = decide(evaluator, request, explain, error);
+  if (status == RUNE_OK)
+    *out = &evaluator.decision;
+  return status;
+}
+
 /// rune_ipe_decide and rune_ipe_decide_explained: an evaluator for one
 /// decision, which the caller then owns.
 rune_status decideOnce(const rune_ipe_module *module,
@@ -283,20 +294,14 @@ rune_status rune_ipe_evaluator_decide(rune_ipe_evaluator *evaluator,
                                       const rune_ipe_request *request,
                                       const rune_ipe_decision **out,
                                       char **error) {
-  rune_status status = decide(*evaluator, request, /*explain=*/false, error);
-  if (status == RUNE_OK)
-    *out = &evaluator->decision;
-  return status;
+  return decideKept(*evaluator, request, /*explain=*/false, out, error);
 }
 
 rune_status rune_ipe_evaluator_decide_explained(rune_ipe_evaluator *evaluator,
                                                 const rune_ipe_request *request,
                                                 const rune_ipe_decision **out,
                                                 char **error) {
-  rune_status status = decide(*evaluator, request, /*explain=*/true, error);
-  if (status == RUNE_OK)
-    *out = &evaluator->decision;
-  return status;
+  return decideKept(*evaluator, request, /*explain=*/true, out, error);
 }
 
 rune_decision rune_ipe_decision_result(const rune_ipe_decision *decision) {
