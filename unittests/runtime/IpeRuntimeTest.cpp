@@ -480,8 +480,12 @@ std::string describe(const rune_ipe_decision *decision) {
 /// A kept evaluator decides every request as one-shot rune_ipe_decide
 /// does, explained or not, in any order; and refuses another module's
 /// requests.
-void checkEvaluatorAgainstOneShot(rune_ipe_module *module,
-                                  rune_ipe_module *otherModule) {
+void checkEvaluatorAgainstOneShot(rune_ipe_module *module) {
+  std::vector<uint8_t> otherBytes = buildModule({"A"}, false);
+  rune_ipe_module *otherModule = nullptr;
+  ASSERT_EQ(rune_ipe_module_load(otherBytes.data(), otherBytes.size(),
+                                 &otherModule, nullptr),
+            RUNE_OK);
   const char *jsons[] = {
       R"({"resource": {"type": "A", "level": 3}})",
       R"({"resource": {"type": "B", "level": 1}})",
@@ -553,6 +557,7 @@ void checkEvaluatorAgainstOneShot(rune_ipe_module *module,
             RUNE_ERROR_INVALID_INPUT);
   EXPECT_EQ(refusedOnce, nullptr);
   rune_ipe_request_free(foreign);
+  rune_ipe_module_free(otherModule);
 
   rune_ipe_evaluator_free(evaluator);
   for (rune_ipe_request *request : requests)
@@ -563,30 +568,20 @@ void checkEvaluatorAgainstOneShot(rune_ipe_module *module,
 
 TEST(IpeEngine, CApiEvaluatorDecidesAsOneShotDecisions) {
   std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);
-  std::vector<uint8_t> otherBytes = buildModule({"A"}, false);
-  rune_ipe_module *module = nullptr, *other = nullptr;
+  rune_ipe_module *module = nullptr;
   ASSERT_EQ(rune_ipe_module_load(bytes.data(), bytes.size(), &module, nullptr),
             RUNE_OK);
-  ASSERT_EQ(rune_ipe_module_load(otherBytes.data(), otherBytes.size(), &other,
-                                 nullptr),
-            RUNE_OK);
-  checkEvaluatorAgainstOneShot(module, other);
+  checkEvaluatorAgainstOneShot(module);
   rune_ipe_module_free(module);
-  rune_ipe_module_free(other);
 }
 
 TEST(IpeEngine, CApiEvaluatorDecidesAsOneShotDecisionsNatively) {
   HandWrittenNative handWritten;
-  std::vector<uint8_t> otherBytes = buildModule({"A"}, false);
-  rune_ipe_module *module = nullptr, *other = nullptr;
+  rune_ipe_module *module = nullptr;
   ASSERT_EQ(rune_ipe_module_load_native(&handWritten.native, &module, nullptr),
             RUNE_OK);
-  ASSERT_EQ(rune_ipe_module_load(otherBytes.data(), otherBytes.size(), &other,
-                                 nullptr),
-            RUNE_OK);
-  checkEvaluatorAgainstOneShot(module, other);
+  checkEvaluatorAgainstOneShot(module);
   rune_ipe_module_free(module);
-  rune_ipe_module_free(other);
 }
 
 namespace {
