@@ -10,8 +10,9 @@
 // when the module is compiled, native code does all of that itself in one
 // function (rune_ipe_decide_fn, rune_ipe_native.h):
 //   - the policies without an indexable trigger are evaluated first;
-//   - each index group (a function of its own) reads the kinds of its
-//     paths once; when one is not a scalar the group's policies are
+//   - each index group (a function of its own, inlined into the decision
+//     while the groups inlined stay small) reads the kinds of its paths
+//     once; when one is not a scalar the group's policies are
 //     evaluated in full (what the runtime does), otherwise it finds the key
 //     the request's values form (a string by its module symbol, an integer
 //     or a boolean by its value): a small group as a tree of switches, one
@@ -24,7 +25,8 @@
 //     (docs/performance.md);
 //   - a list of policies (constant data) is evaluated by one small loop
 //     calling each through the table of policy functions; a list of one
-//     policy (what most keys select) by a direct call;
+//     policy (what most keys select) by a direct call, or in a hash-table
+//     group by one call through the table;
 //   - every outcome other than NotApplicable is stored, packed with its
 //     policy, into the caller's array: no allocation, no sorting of
 //     candidates (the runtime orders the one to three applicable entries).
@@ -76,6 +78,15 @@ struct KeyPart {
 /// ones are hash tables, which LLVM compiles in time proportional to the
 /// code, not to the keys.
 constexpr size_t kMaxSwitchTreeKeys = 64;
+
+/// How many keys (DecideLowering::inlineCost) of index groups may be
+/// inlined into the decision function. The sets of bench/ipe/generate.py
+/// stay well below it up to 10,000 policies (11 groups, half of them hash
+/// probes), and inlining all their groups left `runec --emit obj` time as
+/// it was (docs/performance.md, session 8); a set with many more groups
+/// keeps the rest as functions of their own, so that no function grows
+/// without bound.
+constexpr size_t kInlinedGroupBudget = 1024;
 
 class DecideLowering : LLVMEmitter {
 public:
@@ -135,10 +146,22 @@ public:
     // the size of a function, and the groups of a large module together
     // have tens of thousands of keys (for 10,000 policies, `opt -O2` took
     // 126 s on one function holding them all, 85 s on the group functions:
-    // docs/performance.md).
+    // docs/performance.md). Their code is bounded now (a switch tree of at
+    // most kMaxSwitchTreeKeys keys, or a hash probe), so the first groups
+    // up to kInlinedGroupBudget are inlined into the decision: no call,
+    // frame and register saves per group, and the running state in
+    // registers.
     SmallVector<LLVM::LLVMFuncOp> groupFunctions;
-    for (auto [g, group] : llvm::enumerate(tables.indexGroups))
-      groupFunctions.push_back(emitGroupFunction(loc, name, g, group));
+    size_t inlinedCost = 0;
+    for (auto [g, group] : llvm::enumerate(tables.indexGroups)) {
+      LLVM::LLVMFuncOp groupFunction = emitGroupFunction(loc, name, g, group);
+      inlinedCost += inlineCost(group);
+      if (inlinedCost <= kInlinedGroupBudget)
+        groupFunction.setAlwaysInline(true);
+      else
+        groupFunction.setNoInline(true);
+      groupFunctions.push_back(groupFunction);
+    }
 
     auto fnType = LLVM::LLVMFunctionType::get(
         i32Type, {ptrType, ptrType, ptrType, ptrType});
@@ -148,9 +171,10 @@ public:
     frame = function.getArgument(0);
     regs = function.getArgument(1);
     builder.setInsertionPointToStart(entry);
-    // The running state { count, evaluated, applicable } lives in memory,
-    // updated by the evaluation function: in registers it would make one
-    // phi node per leaf of the trie.
+    // The running state { count, evaluated, applicable } is emitted in
+    // memory, which group functions of their own update through a pointer;
+    // in the groups inlined, LLVM turns it into registers (a phi node per
+    // leaf of their tries, few as their keys are bounded).
     stateVar = builder.create<LLVM::AllocaOp>(loc, ptrType, stateType,
                                               constI64(loc, 1), 8);
     builder.create<LLVM::StoreOp>(loc, constI32(loc, 0), stateField(loc, 0));
@@ -159,9 +183,13 @@ public:
                                   stateField(loc, 2));
 
     callPolicies(loc, tables.alwaysChecked);
+    // The slots are read once: each group's reads of them would otherwise
+    // follow policy calls, which could have changed the frame for all LLVM
+    // knows.
+    Value requestSlots = builder.create<LLVM::LoadOp>(loc, ptrType, frame);
     for (LLVM::LLVMFuncOp groupFunction : groupFunctions)
-      builder.create<LLVM::CallOp>(loc, groupFunction,
-                                   ValueRange{frame, regs, stateVar});
+      builder.create<LLVM::CallOp>(
+          loc, groupFunction, ValueRange{frame, regs, stateVar, requestSlots});
 
     builder.create<LLVM::StoreOp>(
         loc, builder.create<LLVM::LoadOp>(loc, i32Type, stateField(loc, 1)),
@@ -241,39 +269,43 @@ private:
     builder.create<LLVM::ReturnOp>(loc, table);
   }
 
-  /// `<name>_evaluate(frame, regs, state, list, length)`: calls each
-  /// policy of the list and stores (policy << 2) | (result & 3) at
+  /// `<name>_evaluate(frame, regs, applicable, count, list, length)`: calls
+  /// each policy of the list and stores (policy << 2) | (result & 3) at
   /// applicable[count], counting it when the result is not 0
-  /// (NotApplicable): -1 (error) & 3 is 3, the Error outcome. The store is
-  /// unconditional, which is safe: count never exceeds the policies
-  /// evaluated so far, fewer than the policy count.
+  /// (NotApplicable): -1 (error) & 3 is 3, the Error outcome; returns the
+  /// new count. The store is unconditional, which is safe: count never
+  /// exceeds the policies evaluated so far, fewer than the policy count.
+  /// The count is a value, not the caller's state in memory: the loop keeps
+  /// it in a register across the policy calls (which could otherwise write
+  /// the state, as far as LLVM knows), and the caller's state stays
+  /// private to it, so that once group functions are inlined into the
+  /// decision its fields are registers too.
   void emitEvaluate(Location loc, StringRef name) {
     OpBuilder::InsertionGuard guard(builder);
     auto fnType = LLVM::LLVMFunctionType::get(
-        LLVM::LLVMVoidType::get(context),
-        {ptrType, ptrType, ptrType, ptrType, i32Type});
+        i32Type, {ptrType, ptrType, ptrType, i32Type, ptrType, i32Type});
     evaluateFunction = builder.create<LLVM::LLVMFuncOp>(
         loc, (name + "_evaluate").str(), fnType, LLVM::Linkage::Internal);
     evaluateFunction.setNoInline(true);
     Block *entry = evaluateFunction.addEntryBlock(builder);
     Value fnFrame = evaluateFunction.getArgument(0);
     Value fnRegs = evaluateFunction.getArgument(1);
-    Value state = evaluateFunction.getArgument(2);
-    Value list = evaluateFunction.getArgument(3);
-    Value length = evaluateFunction.getArgument(4);
+    Value applicable = evaluateFunction.getArgument(2);
+    Value list = evaluateFunction.getArgument(4);
+    Value length = evaluateFunction.getArgument(5);
     Block *loop = evaluateFunction.addBlock();
+    loop->addArgument(i32Type, loc);
     loop->addArgument(i32Type, loc);
     Block *body = evaluateFunction.addBlock();
     Block *done = evaluateFunction.addBlock();
-    auto field = [&](int32_t index) -> Value {
-      return builder.create<LLVM::GEPOp>(loc, ptrType, stateType, state,
-                                         ArrayRef<LLVM::GEPArg>{0, index});
-    };
     builder.setInsertionPointToStart(entry);
-    builder.create<LLVM::BrOp>(loc, ValueRange{constI32(loc, 0)}, loop);
+    builder.create<LLVM::BrOp>(
+        loc, ValueRange{constI32(loc, 0), evaluateFunction.getArgument(3)},
+        loop);
 
     builder.setInsertionPointToStart(loop);
     Value i = loop->getArgument(0);
+    Value count = loop->getArgument(1);
     builder.create<LLVM::CondBrOp>(
         loc,
         builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ult, i, length),
@@ -297,47 +329,65 @@ private:
                        .create<LLVM::CallOp>(
                            loc, policyType, ValueRange{callee, fnFrame, fnRegs})
                        .getResult();
-    appendEntry(loc, result,
-                builder.create<LLVM::ShlOp>(loc, policy, constI32(loc, 2)),
-                field(0), field(2));
+    Value newCount = appendEntry(
+        loc, result, builder.create<LLVM::ShlOp>(loc, policy, constI32(loc, 2)),
+        applicable, count);
     builder.create<LLVM::BrOp>(
-        loc, ValueRange{builder.create<LLVM::AddOp>(loc, i, constI32(loc, 1))},
+        loc,
+        ValueRange{builder.create<LLVM::AddOp>(loc, i, constI32(loc, 1)),
+                   newCount},
         loop);
 
     builder.setInsertionPointToStart(done);
-    Value evaluatedField = field(1);
-    builder.create<LLVM::StoreOp>(
-        loc,
-        builder.create<LLVM::AddOp>(
-            loc, builder.create<LLVM::LoadOp>(loc, i32Type, evaluatedField),
-            length),
-        evaluatedField);
-    builder.create<LLVM::ReturnOp>(loc, ValueRange());
+    builder.create<LLVM::ReturnOp>(loc, ValueRange{count});
   }
 
   /// Stores a policy's entry ((policy << 2) | (result & 3)) at
-  /// applicable[count] and counts it when the result is not 0
-  /// (NotApplicable); the store is unconditional (see emitEvaluate). Shared
-  /// by the evaluation loop and the direct calls of one-policy lists.
-  void appendEntry(Location loc, Value result, Value policyShifted,
-                   Value countField, Value applicableField) {
+  /// applicable[count] and returns the count, plus one when the result is
+  /// not 0 (NotApplicable); the store is unconditional (see emitEvaluate).
+  /// Shared by the evaluation loop and the direct calls of one-policy
+  /// lists.
+  Value appendEntry(Location loc, Value result, Value policyShifted,
+                    Value applicable, Value count) {
     Value entryValue = builder.create<LLVM::OrOp>(
         loc, builder.create<LLVM::AndOp>(loc, result, constI32(loc, 3)),
         policyShifted);
-    Value count = builder.create<LLVM::LoadOp>(loc, i32Type, countField);
-    Value applicable =
-        builder.create<LLVM::LoadOp>(loc, ptrType, applicableField);
     Value countIndex = builder.create<LLVM::ZExtOp>(loc, i64Type, count);
     Value at = builder.create<LLVM::GEPOp>(loc, ptrType, i32Type, applicable,
                                            ArrayRef<LLVM::GEPArg>{countIndex});
     builder.create<LLVM::StoreOp>(loc, entryValue, at);
     Value applies = builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne,
                                                  result, constI32(loc, 0));
+    return builder.create<LLVM::AddOp>(
+        loc, count, builder.create<LLVM::ZExtOp>(loc, i32Type, applies));
+  }
+
+  /// Calls `<name>_evaluate` on `length` policies at `list` and updates the
+  /// running state (count and evaluated) at `stateVar`.
+  void evaluateList(Location loc, Value list, Value length) {
+    Value countField = stateField(loc, 0);
+    Value count = builder.create<LLVM::LoadOp>(loc, i32Type, countField);
+    Value applicable =
+        builder.create<LLVM::LoadOp>(loc, ptrType, stateField(loc, 2));
+    Value newCount =
+        builder
+            .create<LLVM::CallOp>(
+                loc, evaluateFunction,
+                ValueRange{frame, regs, applicable, count, list, length})
+            .getResult();
+    builder.create<LLVM::StoreOp>(loc, newCount, countField);
+    addEvaluated(loc, length);
+  }
+
+  /// evaluated += `length` in the running state.
+  void addEvaluated(Location loc, Value length) {
+    Value evaluatedField = stateField(loc, 1);
     builder.create<LLVM::StoreOp>(
         loc,
         builder.create<LLVM::AddOp>(
-            loc, count, builder.create<LLVM::ZExtOp>(loc, i32Type, applies)),
-        countField);
+            loc, builder.create<LLVM::LoadOp>(loc, i32Type, evaluatedField),
+            length),
+        evaluatedField);
   }
 
   /// Evaluates the policies of `policies` (one of the lists collected).
@@ -352,10 +402,7 @@ private:
         loc, ptrType, i32Type,
         builder.create<LLVM::AddressOfOp>(loc, ptrType, listsName),
         ArrayRef<LLVM::GEPArg>{int32_t(listOffsets.lookup(&policies))});
-    builder.create<LLVM::CallOp>(
-        loc, evaluateFunction,
-        ValueRange{frame, regs, stateVar, list,
-                   constI32(loc, int64_t(policies.size()))});
+    evaluateList(loc, list, constI32(loc, int64_t(policies.size())));
   }
 
   /// What `<name>_evaluate` does for a list of one policy, here: most keys
@@ -366,15 +413,21 @@ private:
                        .create<LLVM::CallOp>(loc, policyFunctions[policy],
                                              ValueRange{frame, regs})
                        .getResult();
-    appendEntry(loc, result, constI32(loc, int64_t(policy) << 2),
-                stateField(loc, 0), stateField(loc, 2));
-    Value evaluatedField = stateField(loc, 1);
+    appendToState(loc, result, constI32(loc, int64_t(policy) << 2));
+  }
+
+  /// The entry of one policy evaluated outside `<name>_evaluate`, appended
+  /// to the running state, and the policy counted as evaluated.
+  void appendToState(Location loc, Value result, Value policyShifted) {
+    Value countField = stateField(loc, 0);
     builder.create<LLVM::StoreOp>(
         loc,
-        builder.create<LLVM::AddOp>(
-            loc, builder.create<LLVM::LoadOp>(loc, i32Type, evaluatedField),
-            constI32(loc, 1)),
-        evaluatedField);
+        appendEntry(
+            loc, result, policyShifted,
+            builder.create<LLVM::LoadOp>(loc, ptrType, stateField(loc, 2)),
+            builder.create<LLVM::LoadOp>(loc, i32Type, countField)),
+        countField);
+    addEvaluated(loc, constI32(loc, 1));
   }
 
   /// The key part a literal stands for; nullopt for a literal no request
@@ -394,23 +447,29 @@ private:
     return std::nullopt;
   }
 
-  /// `<name>_group<g>(frame, regs, state)`: evaluates what group `g`
-  /// selects for the request.
+  /// What inlining group `group` into the decision costs LLVM, in keys of
+  /// a switch tree: a tree costs its keys, a hash probe (whose code does
+  /// not grow with its keys) as much as the largest tree.
+  static size_t inlineCost(const ipebc::IndexGroup &group) {
+    return std::min(group.keys.size(), kMaxSwitchTreeKeys);
+  }
+
+  /// `<name>_group<g>(frame, regs, state, slots)`: evaluates what group
+  /// `g` selects for the request (whose slots are `slots`).
   LLVM::LLVMFuncOp emitGroupFunction(Location loc, StringRef name, size_t g,
                                      const ipebc::IndexGroup &group) {
     OpBuilder::InsertionGuard guard(builder);
-    auto fnType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context),
-                                              {ptrType, ptrType, ptrType});
+    auto fnType = LLVM::LLVMFunctionType::get(
+        LLVM::LLVMVoidType::get(context), {ptrType, ptrType, ptrType, ptrType});
     function = builder.create<LLVM::LLVMFuncOp>(
         loc, (name + "_group" + Twine(g)).str(), fnType,
         LLVM::Linkage::Internal);
-    function.setNoInline(true);
     Block *entry = function.addEntryBlock(builder);
     frame = function.getArgument(0);
     regs = function.getArgument(1);
     stateVar = function.getArgument(2);
+    slots = function.getArgument(3);
     builder.setInsertionPointToStart(entry);
-    slots = builder.create<LLVM::LoadOp>(loc, ptrType, frame);
     emitGroup(loc, g, group);
     builder.create<LLVM::ReturnOp>(loc, ValueRange());
     return function;
@@ -420,21 +479,23 @@ private:
     Block *next = function.addBlock();
     Block *full = function.addBlock();
     Block *probe = function.addBlock();
-    // A group is probed only when all its paths hold scalars (kinds 1..4).
+    // A group is probed only when all its paths hold scalars (kinds 1..4),
+    // that is when every kind - 1 is at most 3 (unsigned): then so is
+    // their bitwise or, and otherwise the or is larger. One or per path
+    // and one comparison, where a comparison per path and the or of the
+    // results took twice the instructions.
     SmallVector<Value> kinds;
-    Value anyNonScalar;
+    Value kindsLessOne;
     for (uint32_t slot : group.slots) {
       Value kind = slotField(loc, i32Type, slot, 0);
       kinds.push_back(kind);
-      Value nonScalar = builder.create<LLVM::ICmpOp>(
-          loc, LLVM::ICmpPredicate::ugt,
-          builder.create<LLVM::SubOp>(loc, kind, constI32(loc, 1)),
-          constI32(loc, 3));
-      anyNonScalar =
-          anyNonScalar
-              ? builder.create<LLVM::OrOp>(loc, anyNonScalar, nonScalar)
-              : nonScalar;
+      Value lessOne = builder.create<LLVM::SubOp>(loc, kind, constI32(loc, 1));
+      kindsLessOne =
+          kindsLessOne ? builder.create<LLVM::OrOp>(loc, kindsLessOne, lessOne)
+                       : lessOne;
     }
+    Value anyNonScalar = builder.create<LLVM::ICmpOp>(
+        loc, LLVM::ICmpPredicate::ugt, kindsLessOne, constI32(loc, 3));
     builder.create<LLVM::CondBrOp>(loc, anyNonScalar, full, probe);
     builder.setInsertionPointToStart(full);
     callPolicies(loc, group.policies);
@@ -758,8 +819,36 @@ private:
         builder.create<LLVM::AddressOfOp>(loc, ptrType, listsName),
         ArrayRef<LLVM::GEPArg>{
             Value(builder.create<LLVM::ZExtOp>(loc, i64Type, offset))});
-    builder.create<LLVM::CallOp>(
-        loc, evaluateFunction, ValueRange{frame, regs, stateVar, list, length});
+    // Most rows list one policy: it is called here, through the table of
+    // policy functions, which saves the evaluation loop's call and frame.
+    Block *single = function.addBlock();
+    Block *several = function.addBlock();
+    builder.create<LLVM::CondBrOp>(
+        loc,
+        builder.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, length,
+                                     constI32(loc, 1)),
+        single, several);
+
+    builder.setInsertionPointToStart(single);
+    Value policy = builder.create<LLVM::LoadOp>(loc, i32Type, list);
+    Value callee = builder.create<LLVM::LoadOp>(
+        loc, ptrType,
+        builder.create<LLVM::GEPOp>(
+            loc, ptrType, ptrType,
+            builder.create<LLVM::AddressOfOp>(loc, ptrType, functionsName),
+            ArrayRef<LLVM::GEPArg>{
+                Value(builder.create<LLVM::ZExtOp>(loc, i64Type, policy))}));
+    auto policyType = LLVM::LLVMFunctionType::get(i32Type, {ptrType, ptrType});
+    Value result = builder
+                       .create<LLVM::CallOp>(loc, policyType,
+                                             ValueRange{callee, frame, regs})
+                       .getResult();
+    appendToState(loc, result,
+                  builder.create<LLVM::ShlOp>(loc, policy, constI32(loc, 2)));
+    builder.create<LLVM::BrOp>(loc, ValueRange(), next);
+
+    builder.setInsertionPointToStart(several);
+    evaluateList(loc, list, length);
     builder.create<LLVM::BrOp>(loc, ValueRange(), next);
   }
 

@@ -724,51 +724,72 @@ Evaluator::Evaluator(const Module &module)
 
 Evaluator::~Evaluator() = default;
 
-void Evaluator::decideNative(const Request &request, Decision &out) {
-  State &s = *state;
-  s.beginDecision();
-  s.frame.slots = request.slots();
-  out.applicable.clear();
-  // Errors and traces are rare: clearing them costs a call when empty.
-  if (!out.errors.empty())
-    out.errors.clear();
-  if (!out.trace.empty())
-    out.trace.clear();
-  uint32_t evaluated = 0;
-  uint32_t *entries = applicableEntries.data();
-  uint32_t count = nativeDecide(&s.frame, topRegisters, entries, &evaluated);
-  out.candidateCount = evaluated;
-  // Entries come in index order; the results go in policy order. Usually
-  // one to three entries: each is appended (the decision keeps its
-  // capacity from one decision to the next) and moved down into place.
-  bool anyAllow = false, anyDeny = false, anyError = false;
-  for (uint32_t i = 0; i < count; ++i) {
-    uint32_t entry = entries[i];
-    Outcome outcome = static_cast<Outcome>(entry & 3);
-    out.applicable.push_back(PolicyResult{entry >> 2, outcome});
-    PolicyResult *results = out.applicable.data();
-    for (uint32_t j = i; j > 0 && results[j - 1].policy > results[j].policy;
-         --j)
-      std::swap(results[j - 1], results[j]);
-    anyAllow |= outcome == Outcome::Allow;
-    anyDeny |= outcome != Outcome::Allow;
-    anyError |= outcome == Outcome::Error;
-  }
-  out.allow = anyAllow && !anyDeny;
-  if (!anyError)
-    return;
-  // The compiled decision does not keep messages (an error is rare and
-  // evaluation deterministic): each erroring policy runs again, in policy
-  // order, to record its message.
+namespace {
+
+// decideNative's rare paths, out of line: inlined, their loops (string
+// destructors, copies) made decideNative save every callee-saved register
+// and reserve a large frame on every decision.
+
+/// Empties the errors and the trace a previous decision left.
+[[gnu::noinline, gnu::cold]] void clearMessages(Decision &out) {
+  out.errors.clear();
+  out.trace.clear();
+}
+
+/// The compiled decision does not keep messages (an error is rare and
+/// evaluation deterministic): each erroring policy of `out` runs again, in
+/// policy order, to record its message.
+[[gnu::noinline, gnu::cold]] void recordNativeErrors(State &s,
+                                                     const Module &module,
+                                                     Value *registers,
+                                                     Decision &out) {
   for (const PolicyResult &result : out.applicable) {
     if (result.outcome != Outcome::Error)
       continue;
     s.error.clear();
     s.depth = 0;
     s.tracing = false;
-    module.nativeFunctions()[result.policy](&s.frame, topRegisters);
+    module.nativeFunctions()[result.policy](&s.frame, registers);
     out.errors.push_back(s.error);
   }
+}
+
+} // namespace
+
+void Evaluator::decideNative(const Request &request, Decision &out) {
+  State &s = *state;
+  s.beginDecision();
+  s.frame.slots = request.slots();
+  if (!out.errors.empty() || !out.trace.empty())
+    clearMessages(out);
+  uint32_t evaluated = 0;
+  uint32_t *entries = applicableEntries.data();
+  uint32_t count = nativeDecide(&s.frame, topRegisters, entries, &evaluated);
+  out.candidateCount = evaluated;
+  // Entries come in index order; the results go in policy order. Usually
+  // zero to three entries: each is appended (the decision keeps its
+  // capacity from one decision to the next) and moved down into place,
+  // and its outcome gathered as one bit.
+  out.applicable.clear();
+  uint32_t outcomes = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t entry = entries[i];
+    outcomes |= 1u << (entry & 3);
+    out.applicable.push_back(
+        PolicyResult{entry >> 2, static_cast<Outcome>(entry & 3)});
+    PolicyResult *results = out.applicable.data();
+    for (uint32_t j = i; j > 0 && results[j - 1].policy > results[j].policy;
+         --j)
+      std::swap(results[j - 1], results[j]);
+  }
+  // Entries hold no NotApplicable outcome: allowed when some policy
+  // allowed and none denied or failed, i.e. Allow is the only outcome seen
+  // (no entries: denied by default).
+  constexpr uint32_t kAllowBit = 1u << unsigned(Outcome::Allow);
+  constexpr uint32_t kErrorBit = 1u << unsigned(Outcome::Error);
+  out.allow = outcomes == kAllowBit;
+  if (outcomes & kErrorBit)
+    recordNativeErrors(s, module, topRegisters, out);
 }
 
 std::string_view Decision::message(size_t index) const {
