@@ -13,6 +13,8 @@
 //               scratch space and a decision set up per call;
 //   Evaluator   rune_ipe_evaluator_decide with one kept evaluator: no
 //               allocation once warm;
+//   Batch       rune_ipe_evaluator_decide_batch over the stream: each
+//               request prefetched while the ones before it are decided;
 //   ParseDecide rune_ipe_request_parse of the JSON text, then
 //               rune_ipe_evaluator_decide: what a service handing over JSON
 //               pays.
@@ -126,6 +128,21 @@ template <bool Native> void Evaluator(benchmark::State &state) {
   rune_ipe_evaluator_free(evaluator);
 }
 
+template <bool Native> void Batch(benchmark::State &state) {
+  Backend &b = backend(Native);
+  rune_ipe_evaluator *evaluator = nullptr;
+  rune_ipe_evaluator_new(b.module, &evaluator, nullptr);
+  size_t n = streamLength(state, b);
+  std::vector<rune_decision> results(n);
+  for (auto _ : state) {
+    rune_ipe_evaluator_decide_batch(evaluator, b.requests.data(), n,
+                                    results.data(), nullptr);
+    benchmark::DoNotOptimize(results.data());
+  }
+  state.SetItemsProcessed(state.iterations() * int64_t(n));
+  rune_ipe_evaluator_free(evaluator);
+}
+
 template <bool Native> void ParseDecide(benchmark::State &state) {
   Backend &b = backend(Native);
   const std::vector<std::string> &lines = requestLines();
@@ -151,6 +168,8 @@ BENCHMARK(OneShot<false>)->Name("OneShot/bytecode")->Arg(64)->Arg(2000);
 BENCHMARK(OneShot<true>)->Name("OneShot/native")->Arg(64)->Arg(2000);
 BENCHMARK(Evaluator<false>)->Name("Evaluator/bytecode")->Arg(64)->Arg(2000);
 BENCHMARK(Evaluator<true>)->Name("Evaluator/native")->Arg(64)->Arg(2000);
+BENCHMARK(Batch<false>)->Name("Batch/bytecode")->Arg(64)->Arg(2000);
+BENCHMARK(Batch<true>)->Name("Batch/native")->Arg(64)->Arg(2000);
 BENCHMARK(ParseDecide<false>)->Name("ParseDecide/bytecode")->Arg(2000);
 BENCHMARK(ParseDecide<true>)->Name("ParseDecide/native")->Arg(2000);
 

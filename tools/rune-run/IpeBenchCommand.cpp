@@ -10,10 +10,13 @@
 //                  [--decisions FILE]
 //
 // The stream holds one JSON request per line. Everything is compiled and
-// loaded before timing starts. Three costs are measured per backend:
+// loaded before timing starts. Four costs are measured per backend:
 //   decide        Evaluator::decide on a request already parsed and
 //                 resolved into slots (index lookup, policy evaluation,
 //                 fail-closed combination): the policy engine itself;
+//   decide-each   the same stream through Evaluator::decideEach, which
+//                 prefetches each request while deciding the ones before
+//                 it (decisions/s only: its calls are decide's);
 //   decide-fresh  decide on requests just parsed (64 at a time, the
 //                 parsing untimed): what an application pays to decide
 //                 what it has just read. Over a stream of thousands of
@@ -74,6 +77,11 @@ constexpr size_t kFreshBatch = 64;
 Figures summarize(std::vector<double> &samples,
                   std::vector<double> &passSeconds, size_t count) {
   Figures f;
+  std::sort(passSeconds.begin(), passSeconds.end());
+  f.perSecond = double(count) / passSeconds[passSeconds.size() / 2];
+  f.bestPerSecond = double(count) / passSeconds.front();
+  if (samples.empty())
+    return f; // no latency taken
   std::sort(samples.begin(), samples.end());
   f.medianNs = samples[samples.size() / 2];
   f.p99Ns = samples[std::min(samples.size() - 1, samples.size() * 99 / 100)];
@@ -81,9 +89,6 @@ Figures summarize(std::vector<double> &samples,
   for (double s : samples)
     sum += s;
   f.meanNs = sum / double(samples.size());
-  std::sort(passSeconds.begin(), passSeconds.end());
-  f.perSecond = double(count) / passSeconds[passSeconds.size() / 2];
-  f.bestPerSecond = double(count) / passSeconds.front();
   return f;
 }
 
@@ -101,6 +106,9 @@ struct Contestant {
   double totalSeconds = 0;
   /// Laps over the stream in one timed pass (measure()).
   unsigned laps = 1;
+  /// False when a pass is not made of decideOne calls, whose latency would
+  /// then say nothing of it.
+  bool timesCalls = true;
 };
 
 template <typename DecideOne> Contestant contestant(DecideOne decideOne) {
@@ -147,7 +155,7 @@ std::vector<Figures> measure(std::vector<Contestant> &contestants, size_t count,
   }
   for (unsigned r = 0; r < repeat; ++r)
     for (Contestant &c : contestants)
-      for (size_t i = 0; i < count; ++i) {
+      for (size_t i = 0; c.timesCalls && i < count; ++i) {
         auto start = Clock::now();
         c.decideOne(i);
         c.latencyNs.push_back(
@@ -402,12 +410,23 @@ int runIpeBench(int argc, char **argv) {
     runs.push_back(std::move(run));
   }
 
-  std::vector<Contestant> deciders, parsers;
+  std::vector<Contestant> deciders, eachers, parsers;
   for (auto &runPtr : runs) {
     Run &run = *runPtr;
     deciders.push_back(contestant([&run](size_t i) {
       run.evaluator->decide(*run.requests[i], run.decision);
     }));
+    Contestant each;
+    each.timesCalls = false;
+    each.pass = [&run](size_t count) {
+      run.evaluator->decideEach(
+          count,
+          [&run](size_t i) -> const ipert::Request & {
+            return *run.requests[i];
+          },
+          run.decision, [](size_t, const ipert::Decision &) {});
+    };
+    eachers.push_back(std::move(each));
     parsers.push_back(contestant([&run, &lines](size_t i) {
       std::string error;
       auto request = ipert::Request::parse(*run.loaded.module, lines[i], error);
@@ -436,6 +455,8 @@ int runIpeBench(int argc, char **argv) {
   }
   std::vector<Figures> decide =
       measure(deciders, lines.size(), repeat, minSeconds);
+  std::vector<Figures> decideEach =
+      measure(eachers, lines.size(), repeat, minSeconds);
   std::vector<Figures> decideFresh =
       measureFresh(fresh, lines.size(), repeat, kFreshBatch);
   std::vector<Figures> parseDecide =
@@ -445,18 +466,26 @@ int runIpeBench(int argc, char **argv) {
     Run &run = *runs[r];
     nlohmann::ordered_json &entry = run.entry;
     for (auto [label, f] : {std::pair("decide", decide[r]),
+                            std::pair("decide-each", decideEach[r]),
                             std::pair("decide-fresh", decideFresh[r]),
                             std::pair("parse+decide", parseDecide[r])}) {
-      entry[label] = {{"median_us", f.medianNs / 1000},
-                      {"p99_us", f.p99Ns / 1000},
-                      {"mean_us", f.meanNs / 1000},
-                      {"decisions_per_second", f.perSecond},
-                      {"decisions_per_second_best_pass", f.bestPerSecond}};
-      if (format == "text")
+      bool latency = std::string_view(label) != "decide-each";
+      nlohmann::ordered_json &figures = entry[label];
+      if (latency)
+        figures = {{"median_us", f.medianNs / 1000},
+                   {"p99_us", f.p99Ns / 1000},
+                   {"mean_us", f.meanNs / 1000}};
+      figures["decisions_per_second"] = f.perSecond;
+      figures["decisions_per_second_best_pass"] = f.bestPerSecond;
+      if (format == "text" && latency)
         std::cout << fmt::format(
             "{:<9} {:<13} {:>11.3f} {:>11.3f} {:>11.3f} {:>13.0f}\n", run.name,
             label, f.medianNs / 1000, f.p99Ns / 1000, f.meanNs / 1000,
             f.perSecond);
+      else if (format == "text")
+        std::cout << fmt::format(
+            "{:<9} {:<13} {:>11} {:>11} {:>11} {:>13.0f}\n", run.name, label,
+            "-", "-", "-", f.perSecond);
     }
     if (format == "text")
       std::cout << fmt::format(
@@ -471,8 +500,20 @@ int runIpeBench(int argc, char **argv) {
   if (runs.size() == 2) {
     // runs[0] is bytecode, runs[1] native (the order of `backends`).
     nlohmann::ordered_json &ratios = report["native_over_bytecode"];
-    for (auto [label, f] : {std::pair("decide", &decide),
-                            std::pair("decide-fresh", &decideFresh)}) {
+    for (auto [label, f] :
+         {std::pair("decide", &decide), std::pair("decide-each", &decideEach),
+          std::pair("decide-fresh", &decideFresh)}) {
+      if (std::string_view(label) == "decide-each") {
+        double rateRatio = (*f)[1].perSecond / (*f)[0].perSecond;
+        double bestRatio = (*f)[1].bestPerSecond / (*f)[0].bestPerSecond;
+        ratios[label] = {{"decisions_per_second", rateRatio},
+                         {"decisions_per_second_best_pass", bestRatio}};
+        if (format == "text")
+          std::cout << fmt::format("native / bytecode, {:<12}  decisions/s "
+                                   "{:.2f}x (best passes {:.2f}x)\n",
+                                   label, rateRatio, bestRatio);
+        continue;
+      }
       double medianRatio = (*f)[0].medianNs / (*f)[1].medianNs;
       double rateRatio = (*f)[1].perSecond / (*f)[0].perSecond;
       double bestRatio = (*f)[1].bestPerSecond / (*f)[0].bestPerSecond;

@@ -528,6 +528,20 @@ void checkEvaluatorAgainstOneShot(rune_ipe_module *module) {
   // The requests do not all decide alike (so the comparison can fail).
   EXPECT_GE(seen.size(), requests.size());
 
+  // A batch decides each request as one decision does; with another
+  // module's request in it, nothing.
+  std::vector<rune_decision> batch(requests.size(), rune_decision(7));
+  ASSERT_EQ(rune_ipe_evaluator_decide_batch(evaluator, requests.data(),
+                                            requests.size(), batch.data(),
+                                            nullptr),
+            RUNE_OK);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const rune_ipe_decision *one = nullptr;
+    ASSERT_EQ(rune_ipe_evaluator_decide(evaluator, requests[i], &one, nullptr),
+              RUNE_OK);
+    EXPECT_EQ(batch[i], rune_ipe_decision_result(one)) << jsons[i];
+  }
+
   // Past the applicable policies, the accessors answer "none".
   const rune_ipe_decision *kept = nullptr;
   ASSERT_EQ(rune_ipe_evaluator_decide(evaluator, requests[0], &kept, nullptr),
@@ -552,6 +566,14 @@ void checkEvaluatorAgainstOneShot(rune_ipe_module *module) {
   ASSERT_NE(error, nullptr);
   EXPECT_STREQ(error, "the request was parsed for another module");
   rune_string_free(error);
+  std::vector<const rune_ipe_request *> mixed = {requests[0], foreign};
+  rune_decision untouched[2] = {rune_decision(7), rune_decision(7)};
+  EXPECT_EQ(rune_ipe_evaluator_decide_batch(evaluator, mixed.data(), 2,
+                                            untouched, &error),
+            RUNE_ERROR_INVALID_INPUT);
+  EXPECT_STREQ(error, "request 1 was parsed for another module");
+  rune_string_free(error);
+  EXPECT_EQ(untouched[0], rune_decision(7));
   rune_ipe_decision *refusedOnce = nullptr;
   EXPECT_EQ(rune_ipe_decide(module, foreign, &refusedOnce, nullptr),
             RUNE_ERROR_INVALID_INPUT);

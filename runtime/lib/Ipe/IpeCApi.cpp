@@ -304,6 +304,29 @@ rune_status rune_ipe_evaluator_decide_explained(rune_ipe_evaluator *evaluator,
   return decideKept(*evaluator, request, /*explain=*/true, out, error);
 }
 
+rune_status rune_ipe_evaluator_decide_batch(
+    rune_ipe_evaluator *evaluator, const rune_ipe_request *const *requests,
+    size_t count, rune_decision *results, char **error) {
+  // All checked first: a refused batch writes nothing.
+  for (size_t i = 0; i < count; ++i)
+    if (requests[i]->module != evaluator->decision.module) {
+      setError(error, "request " + std::to_string(i) +
+                          " was parsed for another module");
+      return RUNE_ERROR_INVALID_INPUT;
+    }
+  evaluator->decision.deciding.clear();
+  evaluator->evaluator.decideEach(
+      count,
+      [requests](size_t i) -> const rune::ipert::Request & {
+        return *requests[i]->request;
+      },
+      evaluator->decision.decision,
+      [results](size_t i, const rune::ipert::Decision &decision) {
+        results[i] = decision.allow ? RUNE_ALLOW : RUNE_DENY;
+      });
+  return RUNE_OK;
+}
+
 rune_decision rune_ipe_decision_result(const rune_ipe_decision *decision) {
   return decision->decision.allow ? RUNE_ALLOW : RUNE_DENY;
 }
