@@ -317,18 +317,7 @@ private:
         loc, i32Type,
         builder.create<LLVM::GEPOp>(loc, ptrType, i32Type, list,
                                     ArrayRef<LLVM::GEPArg>{index}));
-    Value functions =
-        builder.create<LLVM::AddressOfOp>(loc, ptrType, functionsName);
-    Value policyIndex = builder.create<LLVM::ZExtOp>(loc, i64Type, policy);
-    Value callee = builder.create<LLVM::LoadOp>(
-        loc, ptrType,
-        builder.create<LLVM::GEPOp>(loc, ptrType, ptrType, functions,
-                                    ArrayRef<LLVM::GEPArg>{policyIndex}));
-    auto policyType = LLVM::LLVMFunctionType::get(i32Type, {ptrType, ptrType});
-    Value result = builder
-                       .create<LLVM::CallOp>(
-                           loc, policyType, ValueRange{callee, fnFrame, fnRegs})
-                       .getResult();
+    Value result = callThroughTable(loc, policy, fnFrame, fnRegs);
     Value newCount = appendEntry(
         loc, result, builder.create<LLVM::ShlOp>(loc, policy, constI32(loc, 2)),
         applicable, count);
@@ -340,6 +329,24 @@ private:
 
     builder.setInsertionPointToStart(done);
     builder.create<LLVM::ReturnOp>(loc, ValueRange{count});
+  }
+
+  /// Calls policy `policy` (an i32) through the table of policy functions
+  /// and returns its result.
+  Value callThroughTable(Location loc, Value policy, Value callFrame,
+                         Value callRegs) {
+    Value callee = builder.create<LLVM::LoadOp>(
+        loc, ptrType,
+        builder.create<LLVM::GEPOp>(
+            loc, ptrType, ptrType,
+            builder.create<LLVM::AddressOfOp>(loc, ptrType, functionsName),
+            ArrayRef<LLVM::GEPArg>{
+                Value(builder.create<LLVM::ZExtOp>(loc, i64Type, policy))}));
+    auto policyType = LLVM::LLVMFunctionType::get(i32Type, {ptrType, ptrType});
+    return builder
+        .create<LLVM::CallOp>(loc, policyType,
+                              ValueRange{callee, callFrame, callRegs})
+        .getResult();
   }
 
   /// Stores a policy's entry ((policy << 2) | (result & 3)) at
@@ -831,18 +838,7 @@ private:
 
     builder.setInsertionPointToStart(single);
     Value policy = builder.create<LLVM::LoadOp>(loc, i32Type, list);
-    Value callee = builder.create<LLVM::LoadOp>(
-        loc, ptrType,
-        builder.create<LLVM::GEPOp>(
-            loc, ptrType, ptrType,
-            builder.create<LLVM::AddressOfOp>(loc, ptrType, functionsName),
-            ArrayRef<LLVM::GEPArg>{
-                Value(builder.create<LLVM::ZExtOp>(loc, i64Type, policy))}));
-    auto policyType = LLVM::LLVMFunctionType::get(i32Type, {ptrType, ptrType});
-    Value result = builder
-                       .create<LLVM::CallOp>(loc, policyType,
-                                             ValueRange{callee, frame, regs})
-                       .getResult();
+    Value result = callThroughTable(loc, policy, frame, regs);
     appendToState(loc, result,
                   builder.create<LLVM::ShlOp>(loc, policy, constI32(loc, 2)));
     builder.create<LLVM::BrOp>(loc, ValueRange(), next);
