@@ -266,8 +266,7 @@ public:
                   Use &&use) {
     for (size_t i = 0; i < count; ++i) {
       if (i + kPrefetchDistance < count)
-        static_cast<const Request &>(requestAt(i + kPrefetchDistance))
-            .prefetch();
+        requestAt(i + kPrefetchDistance).prefetch();
       decide(requestAt(i), out);
       use(i, static_cast<const Decision &>(out));
     }
