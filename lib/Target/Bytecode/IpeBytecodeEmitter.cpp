@@ -20,6 +20,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cstring>
@@ -116,6 +117,7 @@ public:
       layout.entries.push_back(policy);
     }
     layout.policyCount = layout.entries.size();
+    numberEveryDecisionSlotsFirst();
     for (size_t i = 0; i < layout.policyCount; ++i)
       if (failed(emitPolicy(cast<IntentPolicyOp>(layout.entries[i]))))
         return failure();
@@ -134,6 +136,24 @@ public:
   }
 
 private:
+  /// Numbers first the slots every decision reads: the trigger index's
+  /// paths, then what the always-checked policies read. A request's slots
+  /// are an array in slot order, so these values then share the fewest
+  /// cache lines; on a stream of requests that are not in the cache, each
+  /// line is a miss paid by every decision (both backends).
+  void numberEveryDecisionSlotsFirst() {
+    llvm::StringSet<> alwaysChecked;
+    for (IntentIndexGroupOp group : module.getOps<IntentIndexGroupOp>())
+      for (Attribute path : group.getPaths())
+        slot(cast<StringAttr>(path).getValue());
+    for (IntentIndexAlwaysOp always : module.getOps<IntentIndexAlwaysOp>())
+      for (Attribute name : always.getPolicies())
+        alwaysChecked.insert(cast<StringAttr>(name).getValue());
+    for (IntentPolicyOp policy : module.getOps<IntentPolicyOp>())
+      if (alwaysChecked.contains(policy.getSymName()))
+        policy.walk([&](IntentReadOp read) { slot(read.getPath()); });
+  }
+
   uint32_t literal(Attribute attr) {
     // Attributes are uniqued, so an attribute seen before has its index
     // here; the textual key below is only built for a new attribute (two
