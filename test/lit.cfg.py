@@ -22,7 +22,7 @@ config.substitutions.append(("%examples", os.path.join(config.rune_source_dir, "
 # Link line for an authorizer built from a native policy object.
 config.substitutions.append((
     "%link_native",
-    "%s -o %%t.exe %%t.o -L%s -lrune_native_main -lrune_cli -l:librune_runtime.a -lboost_program_options -lfmt"
+    "%s -o %%t.exe %%t.o -L%s -lrune_native_main -lrune_cli -l:librune_runtime.a -lboost_program_options -lfmt -lsimdjson"
     % (config.cxx_compiler, config.rune_lib_dir)))
 
 if os.path.isdir(os.path.join(config.conformance_dir, "cedar")):

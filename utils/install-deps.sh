@@ -9,7 +9,7 @@ packages=(
   libzstd-dev zlib1g-dev libedit-dev libxml2-dev libcurl4-openssl-dev
   antlr4 libantlr4-runtime-dev default-jre-headless
   libfmt-dev libboost-program-options-dev libgtest-dev libgmock-dev
-  libtomlplusplus-dev nlohmann-json3-dev libbenchmark-dev
+  libtomlplusplus-dev nlohmann-json3-dev libsimdjson-dev libbenchmark-dev
   libclang-rt-19-dev
   libmimalloc-dev
 )

@@ -4,7 +4,7 @@
 // rune_linked_module:
 //
 //   c++ policy.o -L<build>/lib -lrune_native_main -lrune_cli -lrune_runtime \
-//       -lboost_program_options -lfmt
+//       -lboost_program_options -lfmt -lsimdjson
 //
 // The program takes the command line of what the module holds: IPE
 // policies decide a request like `rune-run eval` (IpeEvalCommand.h); a

@@ -1,5 +1,6 @@
 # Checks the shared runtime's footprint: under 1 MiB and depending on nothing
-# but the C and C++ runtime libraries (no LLVM, MLIR or ANTLR).
+# but the C and C++ runtime libraries and simdjson (which reads IPE
+# requests): no LLVM, MLIR or ANTLR.
 #   cmake -DLIBRARY=<path to librune_runtime.so> -P CheckSharedLibrary.cmake
 
 if(NOT LIBRARY OR NOT EXISTS "${LIBRARY}")
@@ -28,7 +29,7 @@ foreach(entry IN LISTS needed)
   if(name MATCHES "LLVM|MLIR|mlir|antlr")
     message(FATAL_ERROR "forbidden dependency: ${name}")
   endif()
-  if(NOT name MATCHES "^lib(c|m|stdc\\+\\+|gcc_s)\\.so")
+  if(NOT name MATCHES "^lib(c|m|stdc\\+\\+|gcc_s|simdjson)\\.so")
     message(FATAL_ERROR "unexpected dependency: ${name}")
   endif()
 endforeach()

@@ -6,7 +6,9 @@
 //
 // doc::Builder (runtime/lib/Ipe/IpeDocument.h) fed by doc::parse, as
 // Request::parse uses it: the shape of the document, duplicate
-// member names, and a document that still reads the same once moved.
+// member names, a document that still reads the same once moved, and
+// simdjson's reading against the general reader's on texts at the edges of
+// JSON.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +18,7 @@
 
 #include <cstring>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace rune::test {
@@ -155,6 +158,140 @@ TEST(IpeDocumentTest, AnyValueCanBeTheRoot) {
   ASSERT_TRUE(d.root);
   EXPECT_EQ(d.root->kind, Kind::Array);
   EXPECT_EQ(d.root->elements()[0].text(), "only");
+}
+
+/// A document as text, every field of every node (not its bytes: a node
+/// has padding).
+void describe(const Node &node, std::string &out) {
+  out += std::to_string(int(node.kind));
+  switch (node.kind) {
+  case Kind::Null:
+    break;
+  case Kind::Bool:
+    out += node.boolean ? "t" : "f";
+    break;
+  case Kind::Integer:
+    out += std::to_string(node.integer());
+    break;
+  case Kind::Float:
+  case Kind::String:
+    out += "<" + std::string(node.text()) + ">";
+    break;
+  case Kind::Array:
+    out += "[";
+    for (const Node &element : ipert::doc::elementsOf(node))
+      describe(element, out);
+    out += "]";
+    break;
+  case Kind::Object:
+    out += "{";
+    for (uint32_t i = 0; i < node.count; ++i) {
+      const ipert::doc::Member &member = node.members()[i];
+      out += "<" + std::string(member.key()) + ">";
+      describe(member.value, out);
+    }
+    out += "}";
+    break;
+  }
+}
+
+/// What one reader made of a text: the document, or the error.
+struct Reading {
+  bool ok = false;
+  size_t size = 0;
+  std::string document;
+  size_t errorOffset = 0;
+  std::string error;
+};
+
+template <typename Reader>
+Reading readWith(std::string_view text, Reader read) {
+  Builder builder(text.size());
+  json::ParseError error;
+  Reading reading;
+  reading.ok = read(text, builder, error);
+  if (!reading.ok) {
+    reading.errorOffset = error.offset;
+    reading.error = error.message;
+    return reading;
+  }
+  std::unique_ptr<uint64_t[]> block(new uint64_t[(builder.size() + 7) / 8]);
+  reading.size = builder.size();
+  describe(*builder.write(block.get()), reading.document);
+  return reading;
+}
+
+TEST(IpeDocumentTest, SimdjsonReadsAsTheGeneralReaderDoes) {
+  // Each text through parse() (simdjson, then the general reader for what
+  // it declines) and through the general reader alone: the same document
+  // of the same size, or the same error at the same offset.
+  std::string deep(json::kMaxDepth, '['), deeper(json::kMaxDepth + 1, '[');
+  deep += std::string(json::kMaxDepth, ']');
+  deeper += std::string(json::kMaxDepth + 1, ']');
+  const std::string texts[] = {
+      R"({"action": {"operation": "deploy"}, "approvals": [{"id": "u1",
+          "role": "lead"}, {"id": "u2"}], "environment": "production",
+          "n": [0, -1, 42, 9223372036854775807, -9223372036854775808]})",
+      R"({"e": {}, "a": [], "aa": [[], [{}]], "t": true, "f": false,
+          "z": null})",
+      R"({"s": "tab\t nl\n quote\" slash\/ back\\ \u00e9 \ud83d\ude00"})",
+      R"({"nul": "a\u0000b", "empty": ""})",
+      "{\"raw\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}",
+      R"({"zero": -0, "float": -0.0, "exp": 1e2, "frac": 1.50,
+          "small": 1E-3})",
+      R"({"big": 9223372036854775808, "huge": 18446744073709551616,
+          "bigger": 123456789012345678901234567890, "inf": 1e400})",
+      " \t\r\n{ \"a\" : 1 } \n",
+      "\xef\xbb\xbf{}",
+      deep,
+      deeper,
+      R"({"a": 1, "b": 2, "a": 3})",
+      R"({"a": {"b": 1, "b": 1}})",
+      R"({"a": 1,})",
+      R"([1, 2,])",
+      R"({"a" 1})",
+      R"({"a": "unterminated})",
+      "{\"bad\": \"\xff\"}",
+      "{\"over\": \"\xc0\xaf\"}",
+      R"({"lone": "\ud800"})",
+      R"({"esc": "\x"})",
+      "{\"ctl\": \"a\x01b\"}",
+      R"({"lead": 01})",
+      R"({"plus": +1})",
+      R"({"nan": NaN})",
+      R"({"dot": 1.})",
+      R"({"minus": -})",
+      "{} x",
+      "{}{}",
+      "",
+      " ",
+      "nul",
+      "tru",
+      "[",
+      "\"only a string\"",
+      "12",
+      std::string("{\"a\": 1}\0", 9),
+  };
+  // The texts simdjson reads itself: the valid ones without a number past
+  // int64 or a float (whose literal only the general reader keeps), a
+  // duplicate name, nesting past the limit or a byte order mark (which
+  // simdjson refuses and the general reader skips).
+  const std::set<size_t> readBySimdjson = {0, 1, 2, 3, 4, 7, 9, 34, 35};
+  for (size_t i = 0; i < std::size(texts); ++i) {
+    const std::string &text = texts[i];
+    SCOPED_TRACE(text.size() < 200 ? text : text.substr(0, 200));
+    Builder builder(text.size());
+    EXPECT_EQ(ipert::doc::parseFast(text, builder), readBySimdjson.count(i));
+    Reading fast = readWith(text, ipert::doc::parse);
+    Reading general = readWith(text, ipert::doc::parseGeneral);
+    EXPECT_EQ(fast.ok, general.ok);
+    EXPECT_EQ(fast.size, general.size);
+    EXPECT_TRUE(fast.document == general.document)
+        << fast.document.substr(0, 300) << "\n"
+        << general.document.substr(0, 300);
+    EXPECT_EQ(fast.error, general.error);
+    EXPECT_EQ(fast.errorOffset, general.errorOffset);
+  }
 }
 
 } // namespace

@@ -8,6 +8,8 @@
 
 #include "IpeText.h"
 
+#include <simdjson.h>
+
 #include <cassert>
 #include <cstring>
 
@@ -98,6 +100,14 @@ bool Builder::key(std::string_view name) {
   return true;
 }
 
+void Builder::clear() {
+  arena.clear();
+  pending.clear();
+  open.clear();
+  nextKeyLength = 0;
+  nextKeyOffset = 0;
+}
+
 Node Builder::placed(Node node, int64_t position) {
   if (refersToArena(node.kind))
     node.data -= position;
@@ -175,11 +185,78 @@ private:
   Builder &builder;
 };
 
+/// Hands a document simdjson has read to a Builder; false when it is one
+/// the general reader must read (see parse() in IpeDocument.h).
+bool feed(simdjson::dom::element element, Builder &builder, unsigned depth) {
+  using Type = simdjson::dom::element_type;
+  switch (element.type()) {
+  case Type::OBJECT: {
+    if (depth == json::kMaxDepth)
+      return false;
+    // Named, not iterated in place: value_unsafe() of a temporary result
+    // refers into that temporary.
+    simdjson::dom::object object = element.get_object().value_unsafe();
+    builder.openObject();
+    for (simdjson::dom::key_value_pair member : object)
+      if (!builder.key(member.key) || !feed(member.value, builder, depth + 1))
+        return false;
+    builder.close();
+    return true;
+  }
+  case Type::ARRAY: {
+    if (depth == json::kMaxDepth)
+      return false;
+    simdjson::dom::array array = element.get_array().value_unsafe();
+    builder.openArray();
+    for (simdjson::dom::element child : array)
+      if (!feed(child, builder, depth + 1))
+        return false;
+    builder.close();
+    return true;
+  }
+  case Type::INT64:
+    builder.integer(element.get_int64().value_unsafe());
+    return true;
+  case Type::UINT64: // past int64: a literal to keep as written
+  case Type::DOUBLE:
+    return false;
+  case Type::STRING:
+    builder.string(element.get_string().value_unsafe());
+    return true;
+  case Type::BOOL:
+    builder.boolean(element.get_bool().value_unsafe());
+    return true;
+  case Type::NULL_VALUE:
+    builder.null();
+    return true;
+  }
+  return false;
+}
+
 } // namespace
 
-bool parse(std::string_view text, Builder &builder, json::ParseError &error) {
+bool parseGeneral(std::string_view text, Builder &builder,
+                  json::ParseError &error) {
   BuilderSink sink(builder);
   return json::parse(text, sink, error);
+}
+
+bool parseFast(std::string_view text, Builder &builder) {
+  // A parser per call: a kept one would need thread-local storage or a
+  // lock (Request::parse may run on any thread). simdjson copies the text
+  // into a buffer with the padding it reads past the end.
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  return !parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true)
+              .get(root) &&
+         feed(root, builder, 0);
+}
+
+bool parse(std::string_view text, Builder &builder, json::ParseError &error) {
+  if (parseFast(text, builder))
+    return true;
+  builder.clear();
+  return parseGeneral(text, builder, error);
 }
 
 } // namespace rune::ipert::doc

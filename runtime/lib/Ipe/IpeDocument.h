@@ -104,6 +104,8 @@ public:
   bool key(std::string_view name);
   /// Closes the innermost open array or object.
   void close();
+  /// Back to no value, keeping the memory reserved.
+  void clear();
 
   /// The kind of the finished document's value.
   Kind rootKind() const { return pending.front().node.kind; }
@@ -149,7 +151,24 @@ private:
 
 /// Parses the JSON `text` into `builder` (a fresh one); on failure the
 /// parser's error, with the builder holding part of the document.
+///
+/// simdjson reads the text first: a request of a few hundred bytes in about
+/// a tenth of the general reader's time (docs/performance.md, IPE, session
+/// 9). Whatever simdjson refuses, and whatever it would not read exactly as
+/// the general reader does, goes to parseGeneral, so that both give the
+/// same document or the same located error: a number that is not an int64
+/// (its literal is kept as written, and simdjson keeps only the value), a
+/// duplicate member name, nesting past json::kMaxDepth.
 bool parse(std::string_view text, Builder &builder, json::ParseError &error);
+
+/// simdjson's reading alone: false, with the builder holding part of a
+/// document, when simdjson refuses the text or parse() leaves it to the
+/// general reader.
+bool parseFast(std::string_view text, Builder &builder);
+
+/// The general reader (json::parse) alone: what parse() falls back on.
+bool parseGeneral(std::string_view text, Builder &builder,
+                  json::ParseError &error);
 
 } // namespace rune::ipert::doc
 
