@@ -18,8 +18,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstring>
 #include <set>
+#include <thread>
 
 using namespace rune;
 using namespace rune::ipebc;
@@ -304,6 +306,72 @@ TEST(IpeEngine, MalformedRequestsAreLocated) {
 }
 
 } // namespace
+
+TEST(IpeEngine, RequestsParsedInTurnAndAtOnceReadTheSame) {
+  // Request::parse keeps its JSON reader in the module from one request to
+  // the next (and lends a new one to a thread that finds it taken): a
+  // request must read the same after any other, after a failed one, after
+  // one too large to keep the reader of, and on several threads at once.
+  Engine engine(buildModule({"A", "B"}, true));
+  std::string padding(2 << 20, 'x');
+  const std::string texts[] = {
+      R"({"resource": {"type": "A", "level": 7}})",
+      R"({"resource": {"type": "B", "level": 1.5, "tags": ["a", "b"]}})",
+      "{\"resource\": {\"type\": \"A\", \"pad\": \"" + padding + "\"}}",
+      R"({"resource": {"type": "A", "type": "B"}})",
+      R"({"resource": {"level": 2}})",
+      R"({"resource": )",
+      R"({"resource": {"type": "B", "level": 3}})",
+  };
+  auto describeWith = [](const ipert::Module &module, const std::string &text) {
+    std::string error;
+    auto request = ipert::Request::parse(module, text, error);
+    if (!request)
+      return "error " + error;
+    std::string out;
+    for (size_t i = 0; i < 2; ++i) {
+      const rune_ipe_value &slot = request->slots()[i];
+      out +=
+          std::to_string(slot.kind) + ":" + std::to_string(slot.symbol) + ":" +
+          std::to_string(slot.payload * (slot.kind != RUNE_IPE_STRING)) + ";";
+    }
+    return out;
+  };
+  auto describe = [&](const std::string &text) {
+    return describeWith(*engine.module, text);
+  };
+  // Each alone, with a module of its own: nothing kept from another.
+  std::vector<std::string> alone;
+  for (const std::string &text : texts)
+    alone.push_back(
+        describeWith(*Engine(buildModule({"A", "B"}, true)).module, text));
+  EXPECT_EQ(alone[0],
+            "4:" + std::to_string(engine.module->symbolOf("A")) + ":0;2:0:7;");
+  EXPECT_EQ(alone[3].substr(0, 6), "error ");
+  EXPECT_EQ(alone[5].substr(0, 6), "error ");
+  // In turn, twice over, in both orders.
+  for (int round = 0; round < 2; ++round)
+    for (size_t k = 0; k < std::size(texts); ++k) {
+      size_t i = round ? std::size(texts) - 1 - k : k;
+      EXPECT_EQ(describe(texts[i]), alone[i]) << i;
+    }
+  // At once, on four threads.
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < 200; ++n) {
+        size_t i = size_t(t + n) % std::size(texts);
+        if (i == 2)
+          continue; // the large one: slow, and covered in turn above
+        if (describe(texts[i]) != alone[i])
+          ++mismatches;
+      }
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
 
 TEST(IpeEngine, CApiExplainsDecisions) {
   std::vector<uint8_t> bytes = buildModule({"A", "B"}, true);

@@ -100,12 +100,18 @@ bool Builder::key(std::string_view name) {
   return true;
 }
 
-void Builder::clear() {
+void Builder::reset(size_t textBytes) {
   arena.clear();
   pending.clear();
   open.clear();
   nextKeyLength = 0;
   nextKeyOffset = 0;
+  arena.reserve(2 * textBytes + 64);
+}
+
+size_t Builder::heldBytes() const {
+  return arena.capacity() + pending.capacity() * sizeof(Pending) +
+         open.capacity() * sizeof(Open);
 }
 
 Node Builder::placed(Node node, int64_t position) {
@@ -241,22 +247,51 @@ bool parseGeneral(std::string_view text, Builder &builder,
   return json::parse(text, sink, error);
 }
 
-bool parseFast(std::string_view text, Builder &builder) {
-  // A parser per call: a kept one would need thread-local storage or a
-  // lock (Request::parse may run on any thread). simdjson copies the text
-  // into a buffer with the padding it reads past the end.
-  simdjson::dom::parser parser;
+/// Reads `text` with `parser` into `builder`; false when simdjson refuses it
+/// or it is one for the general reader.
+bool readFast(simdjson::dom::parser &parser, std::string_view text,
+              Builder &builder) {
+  // simdjson copies the text into a buffer with the padding it reads past
+  // the end (kept by the parser from one text to the next).
   simdjson::dom::element root;
   return !parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true)
               .get(root) &&
          feed(root, builder, 0);
 }
 
+bool parseFast(std::string_view text, Builder &builder) {
+  simdjson::dom::parser parser;
+  return readFast(parser, text, builder);
+}
+
 bool parse(std::string_view text, Builder &builder, json::ParseError &error) {
-  if (parseFast(text, builder))
+  simdjson::dom::parser parser;
+  if (readFast(parser, text, builder))
     return true;
-  builder.clear();
+  builder.reset(text.size());
   return parseGeneral(text, builder, error);
+}
+
+struct Reader::Fast {
+  simdjson::dom::parser parser;
+};
+
+Reader::Reader() : fast(std::make_unique<Fast>()), scratch(0) {}
+Reader::~Reader() = default;
+
+bool Reader::read(std::string_view text, json::ParseError &error) {
+  scratch.reset(text.size());
+  if (readFast(fast->parser, text, scratch))
+    return true;
+  scratch.reset(text.size());
+  return parseGeneral(text, scratch, error);
+}
+
+size_t Reader::heldBytes() const {
+  // The parser's buffers: structural indexes (4 bytes per byte of
+  // capacity), the tape (8 per byte at most), strings (about 1), and the
+  // padded copy of the text.
+  return fast->parser.capacity() * 14 + scratch.heldBytes();
 }
 
 } // namespace rune::ipert::doc

@@ -25,6 +25,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -90,6 +91,11 @@ public:
   /// about twice its text (1,058 B for 542 B of text on average, 2.06x at
   /// most, over the requests bench/ipe/generate.py makes).
   explicit Builder(size_t textBytes);
+  /// Back to no value, with room for a text of `textBytes` bytes; the
+  /// memory reserved before is kept.
+  void reset(size_t textBytes);
+  /// The bytes of memory the builder holds.
+  size_t heldBytes() const;
 
   void null();
   void boolean(bool value);
@@ -104,8 +110,6 @@ public:
   bool key(std::string_view name);
   /// Closes the innermost open array or object.
   void close();
-  /// Back to no value, keeping the memory reserved.
-  void clear();
 
   /// The kind of the finished document's value.
   Kind rootKind() const { return pending.front().node.kind; }
@@ -169,6 +173,28 @@ bool parseFast(std::string_view text, Builder &builder);
 /// The general reader (json::parse) alone: what parse() falls back on.
 bool parseGeneral(std::string_view text, Builder &builder,
                   json::ParseError &error);
+
+/// What reading requests keeps from one to the next: simdjson's parser and
+/// a builder, with the buffers they grew (a parser per request was a third
+/// of the time of reading one).
+class Reader {
+public:
+  Reader();
+  ~Reader();
+  Reader(const Reader &) = delete;
+  Reader &operator=(const Reader &) = delete;
+
+  /// parse() of `text` into builder().
+  bool read(std::string_view text, json::ParseError &error);
+  const Builder &builder() const { return scratch; }
+  /// The bytes of memory the reader holds.
+  size_t heldBytes() const;
+
+private:
+  struct Fast; // simdjson's parser, out of this header
+  std::unique_ptr<Fast> fast;
+  Builder scratch;
+};
 
 } // namespace rune::ipert::doc
 

@@ -15,6 +15,7 @@
 
 #include "rune/Runtime/InstructionDecoder.h"
 
+#include "IpeDocument.h"
 #include "IpeText.h"
 
 #include <algorithm>
@@ -385,6 +386,25 @@ uint64_t Module::hashKey(const KeyPart *key, size_t width) {
     h ^= h >> 33;
   }
   return h;
+}
+
+Module::~Module() { delete keptReader.load(std::memory_order_relaxed); }
+
+std::unique_ptr<doc::Reader> Module::lendReader() const {
+  if (doc::Reader *kept =
+          keptReader.exchange(nullptr, std::memory_order_acquire))
+    return std::unique_ptr<doc::Reader>(kept);
+  return std::make_unique<doc::Reader>();
+}
+
+void Module::returnReader(std::unique_ptr<doc::Reader> reader) const {
+  if (reader->heldBytes() > kKeptReaderBytes)
+    return;
+  doc::Reader *expected = nullptr;
+  if (keptReader.compare_exchange_strong(expected, reader.get(),
+                                         std::memory_order_release,
+                                         std::memory_order_relaxed))
+    reader.release();
 }
 
 } // namespace rune::ipert

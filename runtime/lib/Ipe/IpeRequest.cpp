@@ -96,12 +96,18 @@ std::string_view kindName(doc::Kind kind) {
 std::unique_ptr<Request> Request::parse(const Module &module,
                                         std::string_view text,
                                         std::string &error) {
-  // Built in scratch memory, then moved into the request's own block. (Not
-  // thread_local scratch: that would make the shared runtime depend on the
-  // dynamic loader for its TLS.)
-  doc::Builder builder(text.size());
+  // Built in scratch memory the module keeps from one request to the next,
+  // then moved into the request's own block. (Not thread_local scratch:
+  // that would make the shared runtime depend on the dynamic loader for its
+  // TLS.)
+  struct Lent {
+    const Module &module;
+    std::unique_ptr<doc::Reader> reader;
+    ~Lent() { module.returnReader(std::move(reader)); }
+  } lent{module, module.lendReader()};
+  const doc::Builder &builder = lent.reader->builder();
   json::ParseError parseError;
-  if (!doc::parse(text, builder, parseError)) {
+  if (!lent.reader->read(text, parseError)) {
     // Report line and column: requests are files people edit.
     size_t line = 1, column = 1;
     for (size_t i = 0; i < parseError.offset && i < text.size(); ++i) {

@@ -20,6 +20,7 @@
 #include "rune/rune_ipe_native.h"
 #include "rune/rune_native.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,11 @@
 namespace rune::ipert {
 
 using Value = rune_ipe_value;
+
+namespace doc {
+struct Node;
+class Reader;
+} // namespace doc
 
 enum class Outcome : uint8_t { NotApplicable, Allow, Deny, Error };
 std::string_view outcomeName(Outcome outcome);
@@ -72,6 +78,17 @@ public:
   /// trigger index says a request with these slots can trigger.
   void candidates(const Value *slots, std::vector<uint32_t> &out,
                   std::vector<uint32_t> &stamps, uint32_t &generation) const;
+
+  /// The JSON reader Request::parse keeps from one request to the next
+  /// (its buffers), or a new one when another thread has it: one is kept,
+  /// without a lock.
+  std::unique_ptr<doc::Reader> lendReader() const;
+  /// Keeps `reader` for the next request, unless one is kept already or it
+  /// grew past kKeptReaderBytes (a rare large request).
+  void returnReader(std::unique_ptr<doc::Reader> reader) const;
+  static constexpr size_t kKeptReaderBytes = size_t(1) << 20;
+
+  ~Module();
 
 private:
   Module() = default;
@@ -127,6 +144,7 @@ private:
   rune_ipe_decide_fn nativeDecideFn = nullptr;
   uint16_t maxRegisters = 1;
   std::vector<uint32_t> rowKeys, rowSlots;
+  mutable std::atomic<doc::Reader *> keptReader{nullptr};
 };
 
 /// What the element rows of a request hold, derived from the bytecode alone
@@ -137,10 +155,6 @@ private:
 ///   - the slots read as collections (IpeLoadCollection), sorted, unique.
 std::vector<uint32_t> elementFieldKeys(const bc::Module &image);
 std::vector<uint32_t> collectionSlots(const bc::Module &image);
-
-namespace doc {
-struct Node;
-} // namespace doc
 
 /// A request: its slots and the JSON document they point into, parsed once.
 ///
