@@ -19,7 +19,7 @@ build/bin/rune-run authorize --policies build/photos.rbc "${request[@]}"
 echo "== The same request through native code linked with the runtime"
 build/bin/runec examples/photos.cedar --emit=obj -o build/photos.o
 c++ -o build/photos-authorizer build/photos.o -Lbuild/lib \
-  -lrune_native_main -lrune_cli -l:librune_runtime.a -lboost_program_options -lfmt
+  -lrune_native_main -lrune_cli -l:librune_runtime.a -lboost_program_options -lfmt -lsimdjson
 build/photos-authorizer "${request[@]}"
 echo "== An IPE intent policy decision, with the condition that decided"
 build/bin/rune-run eval examples/deployments.ipe \
