@@ -253,8 +253,9 @@ size_t walkDocument(const ipert::doc::Node &node) {
   using ipert::doc::Kind;
   size_t bytes = 0;
   switch (node.kind) {
-  case Kind::String:
   case Kind::Float:
+    return node.number() == node.number() ? 1 : 2; // NaN never parses
+  case Kind::String:
     for (char c : node.text())
       bytes += c != 0;
     return bytes + 1;

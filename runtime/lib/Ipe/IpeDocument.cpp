@@ -11,7 +11,9 @@
 #include <simdjson.h>
 
 #include <cassert>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace rune::ipert::doc {
 
@@ -32,7 +34,7 @@ Builder::Builder(size_t textBytes) {
 size_t Builder::appendText(std::string_view text) {
   size_t offset = arena.size();
   arena.insert(arena.end(), text.begin(), text.end());
-  arena.push_back('\0'); // Float literals are read by strtod
+  arena.push_back('\0'); // texts are NUL-terminated (Node::data)
   return offset;
 }
 
@@ -52,11 +54,8 @@ void Builder::boolean(bool value) { push(Kind::Bool).node.boolean = value; }
 
 void Builder::integer(int64_t value) { push(Kind::Integer).node.data = value; }
 
-void Builder::floating(std::string_view literal) {
-  size_t offset = appendText(literal);
-  Node &node = push(Kind::Float).node;
-  node.count = uint32_t(literal.size());
-  node.data = int64_t(offset);
+void Builder::floating(double value) {
+  std::memcpy(&push(Kind::Float).node.data, &value, sizeof value);
 }
 
 void Builder::string(std::string_view text) {
@@ -176,10 +175,15 @@ public:
   void boolean(size_t, bool value) override { builder.boolean(value); }
   void number(size_t, std::string_view literal, bool isInteger,
               int64_t integer) override {
-    if (isInteger)
+    if (isInteger) {
       builder.integer(integer);
-    else
-      builder.floating(literal);
+      return;
+    }
+    // strtod, as simdjson, rounds correctly (and overflows to infinity,
+    // which simdjson refuses: such texts come here); it reads a
+    // NUL-terminated copy of the literal.
+    std::string terminated(literal);
+    builder.floating(std::strtod(terminated.c_str(), nullptr));
   }
   void string(size_t, std::string &value) override { builder.string(value); }
   void openArray(size_t) override { builder.openArray(); }
@@ -223,9 +227,12 @@ bool feed(simdjson::dom::element element, Builder &builder, unsigned depth) {
   case Type::INT64:
     builder.integer(element.get_int64().value_unsafe());
     return true;
-  case Type::UINT64: // past int64: a literal to keep as written
+  case Type::UINT64: // past int64: a float, as the general reader makes it
+    builder.floating(double(element.get_uint64().value_unsafe()));
+    return true;
   case Type::DOUBLE:
-    return false;
+    builder.floating(element.get_double().value_unsafe());
+    return true;
   case Type::STRING:
     builder.string(element.get_string().value_unsafe());
     return true;

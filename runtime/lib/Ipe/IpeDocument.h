@@ -25,6 +25,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -41,16 +42,20 @@ struct Member;
 struct Node {
   Kind kind = Kind::Null;
   bool boolean = false;
-  /// String: bytes of text; Float: bytes of the literal; Array: elements;
-  /// Object: members.
+  /// String: bytes of text; Array: elements; Object: members.
   uint32_t count = 0;
-  /// Integer: the value. String, Float, Array, Object: the distance in bytes
-  /// from this node to its text (NUL-terminated), first element or first
-  /// member.
+  /// Integer: the value. Float: the value's bits. String, Array, Object:
+  /// the distance in bytes from this node to its text (NUL-terminated),
+  /// first element or first member.
   int64_t data = 0;
 
   int64_t integer() const { return data; }
-  /// A String's text, a Float's literal as written.
+  double number() const {
+    double value;
+    std::memcpy(&value, &data, sizeof value);
+    return value;
+  }
+  /// A String's text.
   std::string_view text() const { return {at<char>(), count}; }
   const Node *elements() const { return at<Node>(); }
   const Member *members() const { return at<Member>(); }
@@ -100,8 +105,8 @@ public:
   void null();
   void boolean(bool value);
   void integer(int64_t value);
-  /// A number that is not an integer literal within int64, as written.
-  void floating(std::string_view literal);
+  /// A number that is not an integer literal within int64.
+  void floating(double value);
   void string(std::string_view text);
   void openArray();
   void openObject();
@@ -142,7 +147,7 @@ private:
   Pending &push(Kind kind);
   /// `node`, placed at arena offset `position`, with its distance fixed.
   static Node placed(Node node, int64_t position);
-  static bool refersToArena(Kind kind) { return kind >= Kind::Float; }
+  static bool refersToArena(Kind kind) { return kind >= Kind::String; }
 
   /// Texts and placed child arrays; offsets into it are document offsets
   /// minus sizeof(Node) (the root comes first).
@@ -157,12 +162,12 @@ private:
 /// parser's error, with the builder holding part of the document.
 ///
 /// simdjson reads the text first: a request of a few hundred bytes in about
-/// a tenth of the general reader's time (docs/performance.md, IPE, session
-/// 9). Whatever simdjson refuses, and whatever it would not read exactly as
-/// the general reader does, goes to parseGeneral, so that both give the
-/// same document or the same located error: a number that is not an int64
-/// (its literal is kept as written, and simdjson keeps only the value), a
-/// duplicate member name, nesting past json::kMaxDepth.
+/// a third of the general reader's instructions (docs/performance.md, IPE,
+/// session 9). Whatever simdjson refuses (integers past uint64, floats past
+/// double's range, a byte order mark), and whatever it would not read as
+/// the general reader does (a duplicate member name, nesting past
+/// json::kMaxDepth), goes to parseGeneral, so that both give the same
+/// document or the same located error.
 bool parse(std::string_view text, Builder &builder, json::ParseError &error);
 
 /// simdjson's reading alone: false, with the builder holding part of a

@@ -72,6 +72,18 @@ const char *operatorSpelling(ConditionKind kind) {
   return spellings[static_cast<int>(kind)];
 }
 
+/// The shortest text that reads back as `value`, with ".0" when it would
+/// read as an integer: a float prints the same alone and inside an array or
+/// object.
+void appendFloat(double value, std::string &out) {
+  char buffer[64];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  std::string_view text(buffer, size_t(result.ptr - buffer));
+  out += text;
+  if (text.find_first_of(".eEn") == std::string_view::npos)
+    out += ".0";
+}
+
 void renderJson(const doc::Node &node, std::string &out) {
   switch (node.kind) {
   case doc::Kind::Null:
@@ -84,7 +96,7 @@ void renderJson(const doc::Node &node, std::string &out) {
     out += std::to_string(node.integer());
     return;
   case doc::Kind::Float:
-    out += node.text();
+    appendFloat(node.number(), out);
     return;
   case doc::Kind::String:
     out += '"';
@@ -131,11 +143,8 @@ std::string render(const Value &v) {
   case RUNE_IPE_INT:
     return std::to_string(int64_t(v.payload));
   case RUNE_IPE_FLOAT: {
-    char buffer[64];
-    auto result = std::to_chars(buffer, buffer + sizeof buffer, asDouble(v));
-    std::string text(buffer, result.ptr);
-    if (text.find_first_of(".eEn") == std::string::npos)
-      text += ".0";
+    std::string text;
+    appendFloat(asDouble(v), text);
     return text;
   }
   case RUNE_IPE_STRING: {
@@ -292,9 +301,7 @@ bool jsonEqual(const doc::Node &a, const doc::Node &b) {
     return kind == doc::Kind::Integer || kind == doc::Kind::Float;
   };
   auto number = [](const doc::Node &n) {
-    // A Float's literal is NUL-terminated.
-    return n.kind == doc::Kind::Integer ? double(n.integer())
-                                        : std::strtod(n.text().data(), nullptr);
+    return n.kind == doc::Kind::Integer ? double(n.integer()) : n.number();
   };
   if (isNumber(a.kind) && isNumber(b.kind)) {
     if (a.kind == doc::Kind::Integer && b.kind == doc::Kind::Integer)

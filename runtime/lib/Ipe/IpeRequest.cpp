@@ -42,13 +42,10 @@ Value valueOf(const Module &module, const doc::Node *node) {
     v.kind = RUNE_IPE_INT;
     v.payload = static_cast<uint64_t>(node->integer());
     break;
-  case doc::Kind::Float: {
-    // The literal is NUL-terminated.
-    double d = std::strtod(node->text().data(), nullptr);
+  case doc::Kind::Float:
     v.kind = RUNE_IPE_FLOAT;
-    std::memcpy(&v.payload, &d, sizeof d);
+    v.payload = static_cast<uint64_t>(node->data); // the double's bits
     break;
-  }
   case doc::Kind::String: {
     std::string_view text = node->text();
     v.kind = RUNE_IPE_STRING;
