@@ -246,14 +246,6 @@ bool feed(simdjson::dom::element element, Builder &builder, unsigned depth) {
   return false;
 }
 
-} // namespace
-
-bool parseGeneral(std::string_view text, Builder &builder,
-                  json::ParseError &error) {
-  BuilderSink sink(builder);
-  return json::parse(text, sink, error);
-}
-
 /// Reads `text` with `parser` into `builder`; false when simdjson refuses it
 /// or it is one for the general reader.
 bool readFast(simdjson::dom::parser &parser, std::string_view text,
@@ -266,6 +258,23 @@ bool readFast(simdjson::dom::parser &parser, std::string_view text,
          feed(root, builder, 0);
 }
 
+/// parse() with `parser`, into `builder` (a fresh one).
+bool read(simdjson::dom::parser &parser, std::string_view text,
+          Builder &builder, json::ParseError &error) {
+  if (readFast(parser, text, builder))
+    return true;
+  builder.reset(text.size());
+  return parseGeneral(text, builder, error);
+}
+
+} // namespace
+
+bool parseGeneral(std::string_view text, Builder &builder,
+                  json::ParseError &error) {
+  BuilderSink sink(builder);
+  return json::parse(text, sink, error);
+}
+
 bool parseFast(std::string_view text, Builder &builder) {
   simdjson::dom::parser parser;
   return readFast(parser, text, builder);
@@ -273,10 +282,7 @@ bool parseFast(std::string_view text, Builder &builder) {
 
 bool parse(std::string_view text, Builder &builder, json::ParseError &error) {
   simdjson::dom::parser parser;
-  if (readFast(parser, text, builder))
-    return true;
-  builder.reset(text.size());
-  return parseGeneral(text, builder, error);
+  return read(parser, text, builder, error);
 }
 
 struct Reader::Fast {
@@ -288,10 +294,7 @@ Reader::~Reader() = default;
 
 bool Reader::read(std::string_view text, json::ParseError &error) {
   scratch.reset(text.size());
-  if (readFast(fast->parser, text, scratch))
-    return true;
-  scratch.reset(text.size());
-  return parseGeneral(text, scratch, error);
+  return doc::read(fast->parser, text, scratch, error);
 }
 
 size_t Reader::heldBytes() const {

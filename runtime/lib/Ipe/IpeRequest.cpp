@@ -17,8 +17,6 @@
 #include "IpeDocument.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
